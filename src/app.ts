@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import type { QueryObserver } from './db/client.js'
+import { CursorCodec } from './lib/pagination.js'
+import { sha256 } from './lib/tokens.js'
+import db from './plugins/db.js'
+import errors from './plugins/errors.js'
+import auth from './plugins/auth.js'
+import security from './plugins/security.js'
+import rateLimit from './plugins/rate-limit.js'
+import idempotency from './plugins/idempotency.js'
+import health from './plugins/health.js'
+import metrics from './plugins/metrics.js'
+import openapi from './plugins/openapi.js'
+import graphql from './plugins/graphql.js'
+import { registerModules } from './modules/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Signs and checks pagination cursors. */
+    cursors: CursorCodec
+  }
+}
+
+export interface BuildOptions {
+  config: Config
+  databaseUrl: string
+  jwtSecret: string
+  logger?: FastifyServerOptions['logger']
+  /** Sees every SQL statement the repositories send (tests count them). */
+  observeQuery?: QueryObserver
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
+
+export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
+  const { config } = opts
+  const app = Fastify({
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' }
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    // Reuse a caller's X-Request-Id when it is safe to log; otherwise make one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    requestTimeout: 60_000,
+    connectionTimeout: 120_000,
+    keepAliveTimeout: 10_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true }
+  })
+
+  // Signing key for cursors, derived so that it differs from the JWT key itself.
+  app.decorate('cursors', new CursorCodec(sha256(`cursor:${opts.jwtSecret}`)))
+
+  await app.register(errors)
+  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery })
+  await app.register(security, { corsOrigins: config.corsOrigins })
+  await app.register(auth, { jwtSecret: opts.jwtSecret, accessTtlSeconds: config.accessTtlSeconds })
+  await app.register(rateLimit, config.rateLimit)
+  await app.register(idempotency)
+  await app.register(health)
+  await app.register(metrics, { token: config.metricsToken })
+  await app.register(openapi)
+  await app.register(graphql, config.graphql)
+  await registerModules(app, config)
+  return app
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod'
+
+// One schema for the whole environment, parsed once at boot. Nothing else reads process.env.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const csv = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  HERALD_DATA_DIR: z.string().min(1).default('.data'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits)').optional(),
+  JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOW_SIGNUP: bool.default(true),
+  CORS_ORIGINS: csv.default([]),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHIQL: bool.optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  TRUST_PROXY: bool.default(false)
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+export interface Config {
+  env: Env['NODE_ENV']
+  host: string
+  port: number
+  databaseUrl?: string
+  dataDir: string
+  jwtSecret?: string
+  accessTtlSeconds: number
+  refreshTtlDays: number
+  logLevel: Env['LOG_LEVEL']
+  allowSignup: boolean
+  corsOrigins: string[]
+  rateLimit: { max: number, windowMs: number }
+  login: { maxFailures: number, windowMs: number }
+  dbPoolMax: number
+  statementTimeoutMs: number
+  graphql: { introspection: boolean, graphiql: boolean }
+  metricsToken?: string
+  trustProxy: boolean
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig (source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as "not set", which is what a blank line in an env file means.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = EnvSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)')
+  }
+  const dev = e.NODE_ENV !== 'production'
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.HERALD_DATA_DIR,
+    jwtSecret: e.JWT_SECRET,
+    accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+    refreshTtlDays: e.REFRESH_TTL_DAYS,
+    logLevel: e.LOG_LEVEL,
+    allowSignup: e.ALLOW_SIGNUP,
+    corsOrigins: e.CORS_ORIGINS,
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MS },
+    dbPoolMax: e.DB_POOL_MAX,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION ?? dev,
+      graphiql: e.GRAPHIQL ?? dev
+    },
+    metricsToken: e.METRICS_TOKEN,
+    trustProxy: e.TRUST_PROXY
+  }
+}

@@ -1,0 +1,89 @@
+import { AppError } from './errors.js'
+
+// Authorization lives here and is called from services only, so REST and GraphQL share it.
+// Deny by default: a permission that is not listed for a role or granted to a key is refused.
+
+export const ROLES = ['owner', 'admin', 'manager', 'creator', 'analyst', 'client'] as const
+export type Role = typeof ROLES[number]
+
+/** Permissions double as API-key scopes. */
+export const SCOPES = [
+  'organization:read',
+  'members:read',
+  'brands:read', 'brands:write',
+  'events:read', 'audit:read',
+  'campaigns:read', 'campaigns:write',
+  'content:read', 'content:write',
+  'approvals:read', 'approvals:write',
+  'crisis:read', 'crisis:write',
+  'metrics:read', 'metrics:write',
+  'webhooks:manage'
+] as const
+export type Scope = typeof SCOPES[number]
+
+/** Things only a signed-in person may do, never an API key. */
+export type UserOnly = 'members:manage' | 'api_keys:manage' | 'organization:transfer'
+export type Permission = Scope | UserOnly
+
+const READ: Scope[] = ['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'approvals:read', 'crisis:read', 'metrics:read']
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  owner: new Set<Permission>([...SCOPES, 'members:manage', 'api_keys:manage', 'organization:transfer']),
+  admin: new Set<Permission>([...SCOPES, 'members:manage', 'api_keys:manage']),
+  manager: new Set<Permission>([...READ, 'brands:write', 'campaigns:write', 'content:write', 'approvals:write', 'crisis:write']),
+  creator: new Set<Permission>(['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'content:write', 'approvals:read']),
+  analyst: new Set<Permission>([...READ, 'metrics:write']),
+  client: new Set<Permission>(['organization:read', 'brands:read', 'campaigns:read', 'content:read', 'approvals:read'])
+}
+
+export interface Actor {
+  kind: 'member' | 'api_key'
+  /** The principal: a membership id or an API key id. */
+  id: string
+  orgId: string
+  userId?: string
+  role?: Role
+  permissions: ReadonlySet<Permission>
+  /** null: every brand of the organization. */
+  brandIds: readonly string[] | null
+  /** For the audit log: the member's email or the key's name. */
+  label: string
+}
+
+export function memberActor (m: { id: string, orgId: string, userId: string, role: Role, brandIds: string[] | null, email: string }): Actor {
+  return { kind: 'member', id: m.id, orgId: m.orgId, userId: m.userId, role: m.role, permissions: ROLE_PERMISSIONS[m.role], brandIds: m.brandIds, label: m.email }
+}
+
+export function apiKeyActor (k: { id: string, orgId: string, scopes: string[], brandIds: string[] | null, name: string }): Actor {
+  const permissions = new Set<Permission>(k.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)))
+  return { kind: 'api_key', id: k.id, orgId: k.orgId, permissions, brandIds: k.brandIds, label: k.name }
+}
+
+export function can (actor: Actor, permission: Permission): boolean {
+  return actor.permissions.has(permission)
+}
+
+export function authorize (actor: Actor, permission: Permission): void {
+  if (can(actor, permission)) return
+  if (actor.kind === 'api_key') {
+    if (permission === 'members:manage' || permission === 'api_keys:manage' || permission === 'organization:transfer') {
+      throw new AppError('HERALD_USER_REQUIRED', 'This action needs a signed-in user; API keys cannot perform it.')
+    }
+    throw new AppError('HERALD_FORBIDDEN', `This API key lacks the scope ${permission}.`, { extra: { missingScope: permission } })
+  }
+  throw new AppError('HERALD_FORBIDDEN', `The ${actor.role} role may not do this (needs ${permission}).`)
+}
+
+export function requireUser (actor: Actor): asserts actor is Actor & { userId: string, role: Role } {
+  if (actor.kind !== 'member') {
+    throw new AppError('HERALD_USER_REQUIRED', 'This action needs a signed-in user; API keys cannot perform it.')
+  }
+}
+
+export function canSeeBrand (actor: Actor, brandId: string): boolean {
+  return actor.brandIds === null || actor.brandIds.includes(brandId)
+}
+
+export function isBrandLimited (actor: Actor): boolean {
+  return actor.brandIds !== null
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { etagOf, parseIfMatch } from './etag.js'
+
+// Small shared pieces of the REST face: id params, page envelopes, ETags.
+
+export const IdParams = z.strictObject({ id: z.uuid() })
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() })
+
+export const ifMatch = (req: FastifyRequest) => parseIfMatch(req.headers['if-match'])
+
+/** Sets ETag; true when a GET's If-None-Match already has this version (answer 304). */
+export function withEtag (req: FastifyRequest, reply: { header: (k: string, v: string) => unknown }, version: number): boolean {
+  const tag = etagOf(version)
+  reply.header('etag', tag)
+  const inm = req.headers['if-none-match']
+  return req.method === 'GET' && !!inm && inm.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(tag)
+}
+
+/** A representation the client already has: 304 with no body. */
+export function notModified (reply: unknown) {
+  return (reply as FastifyReply).code(304).send()
+}
+
+export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
+
+/** Strings that a person typed: trimmed, never empty, bounded. */
+export const text = (max: number) => z.string().trim().min(1).max(max)
+
+/**
+ * REST routes validate with zod and serialize through zod (unknown fields never leave). Set per
+ * routes plugin, so GraphQL's and the docs' JSON-schema routes keep Fastify's defaults.
+ */
+export function useZod (app: FastifyInstance): void {
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+}

@@ -1,0 +1,40 @@
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { apiKeys } from './api-keys.table.js'
+import type { ApiKeyListQuery } from './api-keys.schemas.js'
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect
+
+export function createApiKeysRepository (codec: CursorCodec) {
+  return {
+    async findById (orgId: string, id: string, db: Database): Promise<ApiKeyRow | undefined> {
+      const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id)))
+      return row
+    },
+
+    async list (orgId: string, q: ApiKeyListQuery, db: Database) {
+      const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: apiKeys.createdAt }, idColumn: apiKeys.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select().from(apiKeys).where(andAll(
+        eq(apiKeys.organizationId, orgId),
+        q.revoked === 'true' ? isNotNull(apiKeys.revokedAt) : q.revoked === 'false' ? isNull(apiKeys.revokedAt) : undefined,
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args, (r) => r.createdAt)
+    },
+
+    async insert (orgId: string, v: Omit<typeof apiKeys.$inferInsert, 'organizationId' | 'id'>, db: Database): Promise<ApiKeyRow> {
+      const [row] = await db.insert(apiKeys).values({ ...v, organizationId: orgId }).returning()
+      return row
+    },
+
+    async revoke (orgId: string, id: string, db: Database): Promise<ApiKeyRow | undefined> {
+      const [row] = await db.update(apiKeys).set({ revokedAt: sql`now()` })
+        .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+        .returning()
+      return row
+    }
+  }
+}
+export type ApiKeysRepository = ReturnType<typeof createApiKeysRepository>

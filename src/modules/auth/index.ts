@@ -1,0 +1,30 @@
+import fp from 'fastify-plugin'
+import { FailureLimiter } from '../../lib/failure-limiter.js'
+import { createAuthRepository } from './auth.repository.js'
+import { createAuthService } from './auth.service.js'
+import { authRoutes } from './auth.routes.js'
+import { authResolvers } from './auth.resolvers.js'
+
+export interface AuthModuleOptions {
+  allowSignup: boolean
+  accessTtlSeconds: number
+  refreshTtlDays: number
+  login: { maxFailures: number, windowMs: number }
+}
+
+export default fp<AuthModuleOptions>(async (app, opts) => {
+  const service = createAuthService({
+    repo: createAuthRepository(),
+    members: app.membersRepo,
+    record: app.events.record,
+    withTenant: app.withTenant,
+    withAuthLookup: app.withAuthLookup,
+    signAccess: (claims) => app.jwt.sign(claims),
+    limiter: new FailureLimiter(opts.login.maxFailures, opts.login.windowMs),
+    allowSignup: opts.allowSignup,
+    accessTtlSeconds: opts.accessTtlSeconds,
+    refreshTtlDays: opts.refreshTtlDays
+  })
+  await app.register(authRoutes, { service })
+  app.graphql.defineResolvers(authResolvers(service))
+}, { name: 'auth-module', dependencies: ['members-module', 'events-module'] })

@@ -1,0 +1,31 @@
+import type { IResolvers } from 'mercurius'
+import { z } from 'zod'
+import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
+import { BrandListQuery, CreateBrandBody, UpdateBrandBody } from './brands.schemas.js'
+import type { BrandsService } from './brands.service.js'
+
+const Id = z.uuid()
+
+export function brandsResolvers (service: BrandsService): IResolvers {
+  return {
+    Query: {
+      brand: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
+      brands: async (_root, args, { ctx }) => toConnection(await service.list(ctx, parseArgs(BrandListQuery, pageQuery(args))))
+    },
+    Mutation: {
+      createBrand: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateBrandBody, args.input)),
+      updateBrand: async (_root, args, { ctx }) =>
+        await service.update(ctx, parseArgs(Id, args.id), parseArgs(UpdateBrandBody, stripNulls(args.input)), args.expectedVersion ?? undefined),
+      deleteBrand: async (_root, args, { ctx }) => {
+        const id = parseArgs(Id, args.id)
+        await service.remove(ctx, id, args.expectedVersion ?? undefined)
+        return id
+      }
+    }
+  }
+}
+
+/** GraphQL sends omitted optional input fields as absent but explicit nulls as null. */
+export function stripNulls<T extends Record<string, unknown>> (input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null)) as Partial<T>
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod'
+import { text } from '../../lib/http.js'
+import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { timeZoneSchema } from '../../lib/time-zone.js'
+
+export const BrandStatus = z.enum(['active', 'archived'])
+
+export const BrandSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  timeZone: z.string(),
+  status: BrandStatus,
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string()
+})
+export type BrandDto = z.infer<typeof BrandSchema>
+
+export const CreateBrandBody = z.strictObject({
+  name: text(200),
+  timeZone: timeZoneSchema
+})
+export type CreateBrandInput = z.infer<typeof CreateBrandBody>
+
+export const UpdateBrandBody = z.strictObject({
+  name: text(200).optional(),
+  timeZone: timeZoneSchema.optional(),
+  status: BrandStatus.optional()
+})
+export type UpdateBrandInput = z.infer<typeof UpdateBrandBody>
+
+export const BrandListQuery = z.strictObject({
+  limit: limitSchema,
+  cursor: cursorSchema,
+  sort: sortSchema(['createdAt', 'name'], '-createdAt'),
+  status: BrandStatus.optional()
+})
+export type BrandListQuery = z.infer<typeof BrandListQuery>

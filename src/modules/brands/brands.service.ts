@@ -1,0 +1,87 @@
+import { authorize, canSeeBrand, isBrandLimited } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError, notFound } from '../../lib/errors.js'
+import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import { iso } from '../../lib/http.js'
+import type { RecordEvent } from '../events/events.service.js'
+import type { BrandRow, BrandsRepository } from './brands.repository.js'
+import type { BrandDto, BrandListQuery, CreateBrandInput, UpdateBrandInput } from './brands.schemas.js'
+
+export const toBrandDto = (r: BrandRow): BrandDto => ({
+  id: r.id,
+  name: r.name,
+  timeZone: r.timeZone,
+  status: r.status,
+  version: r.version,
+  createdAt: iso(r.createdAt)!,
+  updatedAt: iso(r.updatedAt)!
+})
+
+function changedFields<T extends Record<string, unknown>> (before: T, patch: Partial<T>): string[] {
+  return Object.keys(patch).filter((k) => patch[k] !== undefined && patch[k] !== before[k])
+}
+
+export function createBrandsService (deps: { repo: BrandsRepository, record: RecordEvent }) {
+  const { repo, record } = deps
+
+  /** A brand the caller may see, or 404 (another tenant's and an ungranted brand look alike). */
+  async function visible (ctx: Ctx, id: string): Promise<BrandRow> {
+    const row = canSeeBrand(ctx.actor, id) ? await repo.findById(ctx.actor.orgId, id, ctx.db) : undefined
+    if (!row) throw notFound('Brand')
+    return row
+  }
+
+  return {
+    visible,
+
+    async list (ctx: Ctx, q: BrandListQuery) {
+      authorize(ctx.actor, 'brands:read')
+      const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
+      return { ...page, data: page.data.map(toBrandDto) }
+    },
+
+    async get (ctx: Ctx, id: string): Promise<BrandDto> {
+      authorize(ctx.actor, 'brands:read')
+      return toBrandDto(await visible(ctx, id))
+    },
+
+    /** Batched read for GraphQL edges; ungranted brands come back as null. */
+    async getMany (ctx: Ctx, ids: readonly string[]): Promise<Array<BrandDto | null>> {
+      authorize(ctx.actor, 'brands:read')
+      const rows = await repo.findByIds(ctx.actor.orgId, ids.filter((id) => canSeeBrand(ctx.actor, id)), ctx.db)
+      const byId = new Map(rows.map((r) => [r.id, toBrandDto(r)]))
+      return ids.map((id) => byId.get(id) ?? null)
+    },
+
+    async create (ctx: Ctx, input: CreateBrandInput): Promise<BrandDto> {
+      authorize(ctx.actor, 'brands:write')
+      if (isBrandLimited(ctx.actor)) {
+        throw new AppError('HERALD_FORBIDDEN', 'Credentials limited to some brands cannot create brands.')
+      }
+      const row = await repo.insert(ctx.actor.orgId, input, ctx.db)
+      await record(ctx, { type: 'brand.created', subjectType: 'brand', subjectId: row.id, data: { brand: toBrandDto(row) } })
+      return toBrandDto(row)
+    },
+
+    async update (ctx: Ctx, id: string, patch: UpdateBrandInput, expected?: number | '*'): Promise<BrandDto> {
+      authorize(ctx.actor, 'brands:write')
+      const current = await visible(ctx, id)
+      checkVersion(expected, current.version)
+      const changed = changedFields(current, patch)
+      if (changed.length === 0) return toBrandDto(current)
+      const row = await repo.update(ctx.actor.orgId, id, current.version, patch, ctx.db)
+      if (!row) throw preconditionFailed(current.version + 1)
+      await record(ctx, { type: 'brand.updated', subjectType: 'brand', subjectId: id, data: { changed, brand: toBrandDto(row) } })
+      return toBrandDto(row)
+    },
+
+    async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
+      authorize(ctx.actor, 'brands:write')
+      const current = await visible(ctx, id)
+      checkVersion(expected, current.version)
+      if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
+      await record(ctx, { type: 'brand.deleted', subjectType: 'brand', subjectId: id, data: { brand: toBrandDto(current) } })
+    }
+  }
+}
+export type BrandsService = ReturnType<typeof createBrandsService>

@@ -1,0 +1,39 @@
+import { and, eq, gte, lte, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { events } from './events.table.js'
+import type { AuditListQuery } from './events.schemas.js'
+
+export type EventRow = typeof events.$inferSelect
+export type NewEvent = Omit<typeof events.$inferInsert, 'id' | 'seq' | 'createdAt'>
+
+export function createEventsRepository (codec: CursorCodec) {
+  return {
+    async insert (orgId: string, event: Omit<NewEvent, 'organizationId'>, db: Database): Promise<void> {
+      await db.insert(events).values({ ...event, organizationId: orgId })
+    },
+
+    async list (orgId: string, q: Partial<AuditListQuery> & { limit: number, sort: string }, db: Database) {
+      // createdAt sorts by the insertion sequence, which is the same order without ties.
+      const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: events.seq }, idColumn: events.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select().from(events).where(andAll(
+        eq(events.organizationId, orgId),
+        q.type ? eq(events.type, q.type) : undefined,
+        q.subjectId ? eq(events.subjectId, q.subjectId) : undefined,
+        q.actorId ? eq(events.actorId, q.actorId) : undefined,
+        q.createdAtFrom ? gte(events.createdAt, new Date(q.createdAtFrom)) : undefined,
+        q.createdAtTo ? lte(events.createdAt, new Date(q.createdAtTo)) : undefined,
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args, (r) => r.seq)
+    },
+
+    async countFor (orgId: string, subjectId: string, db: Database): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(events)
+        .where(and(eq(events.organizationId, orgId), eq(events.subjectId, subjectId)))
+      return row.n
+    }
+  }
+}
+export type EventsRepository = ReturnType<typeof createEventsRepository>

@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+
+export const EventSchema = z.object({
+  id: z.uuid(),
+  type: z.string(),
+  subjectType: z.string(),
+  subjectId: z.uuid(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string()
+})
+export type EventDto = z.infer<typeof EventSchema>
+
+export const AuditEventSchema = z.object({
+  id: z.uuid(),
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.uuid(),
+  actor: z.object({ type: z.enum(['member', 'api_key', 'guest', 'system']), id: z.uuid().nullable(), label: z.string().nullable() }),
+  requestId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string()
+})
+export type AuditEventDto = z.infer<typeof AuditEventSchema>
+
+export const EventListQuery = z.strictObject({
+  limit: limitSchema,
+  cursor: cursorSchema,
+  sort: sortSchema(['createdAt'], '-createdAt'),
+  type: z.string().max(100).optional(),
+  subjectId: z.uuid().optional(),
+  createdAtFrom: z.iso.datetime({ offset: true }).optional(),
+  createdAtTo: z.iso.datetime({ offset: true }).optional()
+})
+export type EventListQuery = z.infer<typeof EventListQuery>
+
+export const AuditListQuery = EventListQuery.extend({
+  actorId: z.uuid().optional()
+})
+export type AuditListQuery = z.infer<typeof AuditListQuery>

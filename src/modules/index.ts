@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
+import events from './events/index.js'
+import brands from './brands/index.js'
+import members from './members/index.js'
+import apiKeys from './api-keys/index.js'
+import auth from './auth/index.js'
+
+/** Domain modules in dependency order. */
+export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(events)
+  await app.register(brands)
+  await app.register(members)
+  await app.register(apiKeys)
+  await app.register(auth, {
+    allowSignup: config.allowSignup,
+    accessTtlSeconds: config.accessTtlSeconds,
+    refreshTtlDays: config.refreshTtlDays,
+    login: config.login
+  })
+}

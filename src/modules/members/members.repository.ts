@@ -1,0 +1,105 @@
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import type { Role } from '../../lib/actor.js'
+import { users } from '../users/users.table.js'
+import { memberships } from './members.table.js'
+import type { MemberListQuery } from './members.schemas.js'
+
+const columns = {
+  id: memberships.id,
+  userId: memberships.userId,
+  email: memberships.email,
+  name: users.name,
+  role: memberships.role,
+  brandIds: memberships.brandIds,
+  status: memberships.status,
+  version: memberships.version,
+  createdAt: memberships.createdAt,
+  updatedAt: memberships.updatedAt
+}
+export interface MemberRow {
+  id: string
+  userId: string | null
+  email: string
+  name: string | null
+  role: Role
+  brandIds: string[] | null
+  status: 'invited' | 'active'
+  version: number
+  createdAt: Date
+  updatedAt: Date
+}
+
+export function createMembersRepository (codec: CursorCodec) {
+  const base = (db: Database) => db.select(columns).from(memberships).leftJoin(users, eq(users.id, memberships.userId))
+
+  return {
+    async findById (orgId: string, id: string, db: Database): Promise<MemberRow | undefined> {
+      const [row] = await base(db).where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id)))
+      return row as MemberRow | undefined
+    },
+
+    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<MemberRow[]> {
+      if (ids.length === 0) return []
+      return await base(db).where(and(eq(memberships.organizationId, orgId), inArray(memberships.id, [...ids]))) as MemberRow[]
+    },
+
+    async list (orgId: string, q: MemberListQuery, db: Database) {
+      const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: memberships.createdAt }, idColumn: memberships.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await base(db).where(andAll(
+        eq(memberships.organizationId, orgId),
+        q.role ? eq(memberships.role, q.role) : undefined,
+        q.status ? eq(memberships.status, q.status) : undefined,
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take) as MemberRow[]
+      return toPage(rows, args, (r) => r.createdAt)
+    },
+
+    async insertInvited (orgId: string, v: { email: string, role: Role, brandIds: string[] | null, tokenHash: string, expiresAt: Date }, db: Database): Promise<string> {
+      const [row] = await db.insert(memberships).values({
+        organizationId: orgId, email: v.email, role: v.role, brandIds: v.brandIds, status: 'invited', invitationTokenHash: v.tokenHash, invitationExpiresAt: v.expiresAt
+      }).returning({ id: memberships.id })
+      return row.id
+    },
+
+    async insertActive (orgId: string, v: { userId: string, email: string, role: Role }, db: Database): Promise<string> {
+      const [row] = await db.insert(memberships).values({ organizationId: orgId, userId: v.userId, email: v.email, role: v.role, status: 'active' })
+        .returning({ id: memberships.id })
+      return row.id
+    },
+
+    /** Locks the organization's owners, so two "last owner" changes cannot both pass. */
+    async lockOwners (orgId: string, db: Database): Promise<string[]> {
+      const rows = await db.select({ id: memberships.id }).from(memberships)
+        .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, 'owner'), eq(memberships.status, 'active')))
+        .for('update')
+      return rows.map((r) => r.id)
+    },
+
+    async update (orgId: string, id: string, version: number, patch: { role?: Role, brandIds?: string[] | null }, db: Database): Promise<boolean> {
+      const rows = await db.update(memberships)
+        .set({ ...patch, version: sql`${memberships.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id), eq(memberships.version, version)))
+        .returning({ id: memberships.id })
+      return rows.length > 0
+    },
+
+    async activate (orgId: string, id: string, userId: string, db: Database): Promise<boolean> {
+      const rows = await db.update(memberships)
+        .set({ userId, status: 'active', invitationTokenHash: null, invitationExpiresAt: null, version: sql`${memberships.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id), eq(memberships.status, 'invited')))
+        .returning({ id: memberships.id })
+      return rows.length > 0
+    },
+
+    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
+      const rows = await db.delete(memberships)
+        .where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id), eq(memberships.version, version)))
+        .returning({ id: memberships.id })
+      return rows.length > 0
+    }
+  }
+}
+export type MembersRepository = ReturnType<typeof createMembersRepository>

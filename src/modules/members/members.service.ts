@@ -1,0 +1,116 @@
+import { authorize, isBrandLimited, type Role } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
+import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import { iso } from '../../lib/http.js'
+import { opaqueToken, sha256 } from '../../lib/tokens.js'
+import type { BrandsRepository } from '../brands/brands.repository.js'
+import type { RecordEvent } from '../events/events.service.js'
+import type { MemberRow, MembersRepository } from './members.repository.js'
+import type { CreateMemberInput, MemberDto, MemberListQuery, UpdateMemberInput } from './members.schemas.js'
+
+export const INVITATION_TTL_MS = 7 * 24 * 3600_000
+
+export const toMemberDto = (r: MemberRow): MemberDto => ({
+  id: r.id,
+  userId: r.userId,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  brandIds: r.brandIds,
+  status: r.status,
+  version: r.version,
+  createdAt: iso(r.createdAt)!,
+  updatedAt: iso(r.updatedAt)!
+})
+
+export function createMembersService (deps: { repo: MembersRepository, brands: Pick<BrandsRepository, 'findByIds'>, record: RecordEvent }) {
+  const { repo, brands, record } = deps
+
+  async function find (ctx: Ctx, id: string): Promise<MemberRow> {
+    const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
+    if (!row) throw notFound('Member')
+    return row
+  }
+
+  /** Brand ids in a body must be this organization's; another tenant's id reads as unknown. */
+  async function checkBrands (ctx: Ctx, ids: string[] | null | undefined): Promise<void> {
+    if (!ids?.length) return
+    const found = new Set((await brands.findByIds(ctx.actor.orgId, ids, ctx.db)).map((b) => b.id))
+    const errors = ids.flatMap((id, i) => (found.has(id) ? [] : [{ path: `brandIds/${i}`, message: 'brand not found' }]))
+    if (errors.length) throw new AppError('HERALD_NOT_FOUND', `Unknown brand in brandIds: ${errors.map((e) => e.path).join(', ')}.`, { errors })
+  }
+
+  /** Only an owner may make or unmake an owner; a brand-limited member cannot manage others. */
+  function checkRoleChange (ctx: Ctx, from: Role | undefined, to: Role | undefined): void {
+    authorize(ctx.actor, 'members:manage')
+    if (isBrandLimited(ctx.actor)) throw new AppError('HERALD_FORBIDDEN', 'Members limited to some brands cannot manage members.')
+    if ((from === 'owner' || to === 'owner') && ctx.actor.role !== 'owner') {
+      authorize(ctx.actor, 'organization:transfer')
+    }
+  }
+
+  return {
+    async list (ctx: Ctx, q: MemberListQuery) {
+      authorize(ctx.actor, 'members:read')
+      const page = await repo.list(ctx.actor.orgId, q, ctx.db)
+      return { ...page, data: page.data.map(toMemberDto) }
+    },
+
+    async get (ctx: Ctx, id: string): Promise<MemberDto> {
+      authorize(ctx.actor, 'members:read')
+      return toMemberDto(await find(ctx, id))
+    },
+
+    async getMany (ctx: Ctx, ids: readonly string[]): Promise<Array<MemberDto | null>> {
+      authorize(ctx.actor, 'members:read')
+      const byId = new Map((await repo.findByIds(ctx.actor.orgId, ids, ctx.db)).map((r) => [r.id, toMemberDto(r)]))
+      return ids.map((id) => byId.get(id) ?? null)
+    },
+
+    async invite (ctx: Ctx, input: CreateMemberInput): Promise<MemberDto & { invitationToken: string, invitationExpiresAt: string }> {
+      checkRoleChange(ctx, undefined, input.role)
+      await checkBrands(ctx, input.brandIds)
+      const token = opaqueToken()
+      const expiresAt = new Date(Date.now() + INVITATION_TTL_MS)
+      let id: string
+      try {
+        id = await repo.insertInvited(ctx.actor.orgId, { email: input.email, role: input.role, brandIds: input.brandIds ?? null, tokenHash: sha256(token), expiresAt }, ctx.db)
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('HERALD_DUPLICATE', `${input.email} is already a member or invited.`, { errors: [{ path: 'email', message: 'already a member' }] })
+        throw err
+      }
+      const member = toMemberDto((await repo.findById(ctx.actor.orgId, id, ctx.db))!)
+      await record(ctx, { type: 'member.invited', subjectType: 'member', subjectId: id, data: { member } })
+      return { ...member, invitationToken: token, invitationExpiresAt: expiresAt.toISOString() }
+    },
+
+    async update (ctx: Ctx, id: string, patch: UpdateMemberInput, expected?: number | '*'): Promise<MemberDto> {
+      const current = await find(ctx, id)
+      checkRoleChange(ctx, current.role, patch.role)
+      checkVersion(expected, current.version)
+      await checkBrands(ctx, patch.brandIds)
+      if (current.role === 'owner' && patch.role && patch.role !== 'owner') {
+        const owners = await repo.lockOwners(ctx.actor.orgId, ctx.db)
+        if (owners.length <= 1 && owners.includes(id)) throw new AppError('HERALD_LAST_OWNER', 'This is the last owner; make someone else owner first.')
+      }
+      if (!await repo.update(ctx.actor.orgId, id, current.version, patch, ctx.db)) throw preconditionFailed(current.version + 1)
+      const member = toMemberDto((await repo.findById(ctx.actor.orgId, id, ctx.db))!)
+      await record(ctx, { type: 'member.updated', subjectType: 'member', subjectId: id, data: { changed: Object.keys(patch), member } })
+      return member
+    },
+
+    async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
+      const current = await find(ctx, id)
+      checkRoleChange(ctx, current.role, undefined)
+      checkVersion(expected, current.version)
+      if (current.role === 'owner') {
+        const owners = await repo.lockOwners(ctx.actor.orgId, ctx.db)
+        if (owners.length <= 1 && owners.includes(id)) throw new AppError('HERALD_LAST_OWNER', 'This is the last owner; make someone else owner first.')
+      }
+      if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
+      await record(ctx, { type: 'member.removed', subjectType: 'member', subjectId: id, data: { member: toMemberDto(current) } })
+    }
+  }
+}
+export type MembersService = ReturnType<typeof createMembersService>

@@ -1,0 +1,135 @@
+import fp from 'fastify-plugin'
+import jwt from '@fastify/jwt'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Tx } from '../db/tx.js'
+import { apiKeyActor, memberActor, type Actor, type Role } from '../lib/actor.js'
+import type { Ctx } from '../lib/context.js'
+import { AppError } from '../lib/errors.js'
+import { API_KEY_PATTERN, safeEqualHex, sha256 } from '../lib/tokens.js'
+
+// Who is calling, and the one transaction the request runs in. Deny by default: a route is
+// public only when it says `config: { auth: 'public' }`; everything else needs a credential.
+// The tenant transaction opens here (role and organization set in the same round trip as
+// BEGIN), and closes in onSend: committed for a success, rolled back for anything else.
+
+export type AuthMode = 'public' | 'actor'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Which credential a route takes; routes that do not say are treated as 'actor'. */
+    auth?: AuthMode
+  }
+  interface FastifyRequest {
+    actor: Actor | null
+    tx: Tx | null
+    /** Set by GraphQL when an operation failed, so its writes roll back. */
+    rollbackOnly: boolean
+    /** Run inside the transaction just before COMMIT, with the serialized reply. */
+    beforeCommit: Array<(payload: unknown, reply: FastifyReply) => Promise<void>>
+    /** The service context of an authenticated request. */
+    ctx: () => Ctx
+  }
+}
+
+export interface AuthPluginOptions {
+  jwtSecret: string
+  accessTtlSeconds: number
+}
+
+export const JWT_ISSUER = 'herald'
+export const JWT_AUDIENCE = 'herald-api'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const LAST_USED_THROTTLE_MS = 60_000
+
+export interface AccessClaims { sub: string, org: string, mid: string, typ: 'access' }
+
+const unauthenticated = (detail = 'Send a valid access token or API key as "Authorization: Bearer …".') =>
+  new AppError('HERALD_UNAUTHENTICATED', detail)
+
+export default fp<AuthPluginOptions>(async (app, opts) => {
+  await app.register(jwt, {
+    secret: opts.jwtSecret,
+    sign: { algorithm: 'HS256', iss: JWT_ISSUER, aud: JWT_AUDIENCE, expiresIn: opts.accessTtlSeconds * 1000 },
+    verify: { algorithms: ['HS256'], allowedIss: JWT_ISSUER, allowedAud: JWT_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub', 'org', 'mid'] }
+  })
+
+  app.decorateRequest('actor', null)
+  app.decorateRequest('tx', null)
+  app.decorateRequest('rollbackOnly', false)
+  app.decorateRequest('beforeCommit', null as any)
+  app.decorateRequest('ctx', function (this: FastifyRequest): Ctx {
+    if (!this.actor || !this.tx) throw unauthenticated()
+    return { actor: this.actor, db: this.tx.db, requestId: this.id }
+  })
+
+  async function fromApiKey (token: string): Promise<{ actor: Actor, tx: Tx }> {
+    const m = API_KEY_PATTERN.exec(token)
+    if (!m) throw unauthenticated()
+    // The prefix is base62 (checked by the pattern), so it is safe to send with BEGIN.
+    const { tx, extra } = await app.openTx('herald_auth', undefined,
+      `SELECT id, organization_id, name, secret_hash, scopes, brand_ids, revoked_at, last_used_at FROM api_keys WHERE prefix = '${m[1]}'`)
+    try {
+      const row = extra?.rows[0]
+      if (!row || row.revoked_at || !safeEqualHex(row.secret_hash, sha256(token))) throw unauthenticated('The API key is not valid or has been revoked.')
+      await tx.enterTenant(row.organization_id)
+      if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_THROTTLE_MS) {
+        await tx.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id])
+      }
+      return { actor: apiKeyActor({ id: row.id, orgId: row.organization_id, scopes: row.scopes, brandIds: row.brand_ids, name: row.name }), tx }
+    } catch (err) {
+      await tx.rollback()
+      throw err
+    }
+  }
+
+  async function fromAccessToken (token: string): Promise<{ actor: Actor, tx: Tx }> {
+    let claims: AccessClaims
+    try {
+      claims = app.jwt.verify<AccessClaims>(token)
+    } catch (err: any) {
+      if (err?.code === 'FAST_JWT_EXPIRED') throw new AppError('HERALD_TOKEN_EXPIRED', 'The access token has expired; use the refresh token to get a new one.')
+      throw unauthenticated('The access token is malformed, wrongly signed or not for this API.')
+    }
+    if (claims.typ !== 'access' || !UUID.test(claims.sub) || !UUID.test(claims.org) || !UUID.test(claims.mid)) throw unauthenticated()
+    // The membership is read on every request, so a removed member or a changed role takes
+    // effect at once rather than when the token expires.
+    const { tx, extra } = await app.openTx('herald_app', claims.org,
+      `SELECT role, brand_ids, email FROM memberships WHERE id = '${claims.mid}' AND user_id = '${claims.sub}' AND status = 'active'`)
+    const row = extra?.rows[0]
+    if (!row) {
+      await tx.rollback()
+      throw unauthenticated('This membership no longer exists.')
+    }
+    return { actor: memberActor({ id: claims.mid, orgId: claims.org, userId: claims.sub, role: row.role as Role, brandIds: row.brand_ids, email: row.email }), tx }
+  }
+
+  app.addHook('onRequest', async (req) => {
+    req.beforeCommit = []
+    const mode = req.routeOptions.config?.auth ?? 'actor'
+    if (mode === 'public' || req.routeOptions.url === undefined) return
+    const header = req.headers.authorization
+    const m = header ? /^Bearer ([^\s]+)$/i.exec(header) : null
+    if (!m) throw unauthenticated()
+    const token = m[1]
+    const { actor, tx } = token.startsWith('hrld_') ? await fromApiKey(token) : await fromAccessToken(token)
+    req.actor = actor
+    req.tx = tx
+  })
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const tx = req.tx
+    if (!tx || tx.done) return payload
+    if (reply.statusCode < 400 && !req.rollbackOnly) {
+      for (const fn of req.beforeCommit) await fn(payload, reply)
+      await tx.commit()
+    } else {
+      await tx.rollback()
+    }
+    return payload
+  })
+
+  // Safety net: whatever happened, the connection goes back to the pool.
+  app.addHook('onResponse', async (req) => {
+    if (req.tx && !req.tx.done) await req.tx.rollback()
+  })
+}, { name: 'auth', dependencies: ['db', 'errors'] })

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fp from 'fastify-plugin'
+import mercurius from 'mercurius'
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql'
+import type { FastifyRequest } from 'fastify'
+import { AppError } from '../lib/errors.js'
+import type { Ctx } from '../lib/context.js'
+import { LIMITS, limitRules } from '../graphql/limits.js'
+
+export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
+
+export interface GraphqlOptions { introspection: boolean, graphiql: boolean }
+
+export interface GraphqlContext { ctx: Ctx, request: FastifyRequest }
+
+declare module 'mercurius' {
+  interface MercuriusContext extends GraphqlContext {}
+}
+
+function codeOf (err: GraphQLError): { code: string, message: string, extra?: Record<string, unknown> } {
+  const original = err.originalError
+  if (original instanceof AppError) {
+    return { code: original.code, message: original.message, extra: original.errors ? { errors: original.errors } : undefined }
+  }
+  if (err.extensions?.code === 'HERALD_QUERY_LIMIT' || /tokens\. Parsing aborted|query depth/i.test(err.message)) {
+    return { code: 'HERALD_QUERY_LIMIT', message: err.message }
+  }
+  // Anything a resolver threw that is not ours is a bug: masked here, logged in full.
+  if (original && !(original instanceof GraphQLError)) return { code: 'HERALD_INTERNAL', message: 'Internal error' }
+  return { code: 'HERALD_VALIDATION', message: err.message }
+}
+
+// GraphQL at /graphql, from schema.graphql served as written. Modules add their resolvers with
+// app.graphql.defineResolvers. Every operation runs in the request's tenant transaction.
+export default fp<GraphqlOptions>(async (app, opts) => {
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/graphql') route.config = { ...(route.config ?? {}), auth: 'actor' }
+    if (route.url.startsWith('/graphiql')) route.config = { ...(route.config ?? {}), auth: 'public', rateLimit: false } as any
+  })
+
+  await app.register(mercurius, {
+    schema: readFileSync(schemaPath, 'utf8'),
+    graphiql: opts.graphiql,
+    allowBatchedQueries: false,
+    csrfPrevention: true,
+    jit: 0,
+    validationRules: opts.introspection ? limitRules : [...limitRules, NoSchemaIntrospectionCustomRule],
+    graphql: { parseOptions: { maxTokens: LIMITS.tokens } },
+    context: (request) => ({ ctx: request.ctx(), request }),
+    errorFormatter: (execution, context: any) => {
+      const request: FastifyRequest | undefined = context?.request ?? context?.reply?.request
+      if (request) request.rollbackOnly = true
+      const errors = (execution.errors ?? []).map((e) => {
+        const { code, message, extra } = codeOf(e)
+        if (code === 'HERALD_INTERNAL') request?.log.error({ err: e.originalError ?? e }, 'graphql resolver failed')
+        return { message, locations: e.locations, path: e.path, extensions: { code, requestId: request?.id, ...(extra ?? {}) } }
+      })
+      // Refused before execution (parse, validation, limits): 400; executed, even with errors: 200.
+      const statusCode = execution.data === undefined ? 400 : 200
+      return { statusCode, response: { data: execution.data ?? null, errors } }
+    }
+  })
+}, { name: 'graphql', dependencies: ['auth'] })

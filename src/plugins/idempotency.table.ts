@@ -1,0 +1,22 @@
+import { integer, jsonb, pgTable, primaryKey, text, uuid, index } from 'drizzle-orm/pg-core'
+import { createdAt, instant } from '../db/columns.js'
+import { organizations } from '../modules/organizations/organizations.table.js'
+
+// A key is claimed inside the request's own transaction and the response is stored in it too:
+// a rollback or a crash leaves no row, so a retry simply runs again.
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  organizationId: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+  principalId: uuid().notNull(),
+  key: text().notNull(),
+  method: text().notNull(),
+  path: text().notNull(),
+  requestHash: text().notNull(),
+  responseStatus: integer(),
+  responseBody: jsonb(),
+  responseHeaders: jsonb(),
+  createdAt: createdAt(),
+  expiresAt: instant().notNull()
+}, (t) => [
+  primaryKey({ columns: [t.organizationId, t.principalId, t.key] }),
+  index('idempotency_keys_expires_idx').on(t.expiresAt)
+])

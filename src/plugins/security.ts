@@ -1,0 +1,41 @@
+import fp from 'fastify-plugin'
+import helmet from '@fastify/helmet'
+import cors from '@fastify/cors'
+
+export interface SecurityOptions { corsOrigins: string[] }
+
+// OWASP REST headers on every response; the API serves no HTML but /docs and /graphiql, which
+// get a CSP that lets their own scripts and styles load and nothing else.
+const DOCS_CSP = "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"
+
+export default fp<SecurityOptions>(async (app, opts) => {
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    // HSTS is only meaningful over TLS; the proxy in front of Herald should set it.
+    hsts: false
+  })
+  await app.register(cors, {
+    origin: opts.corsOrigins.length ? opts.corsOrigins : false,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Link'],
+    maxAge: 600
+  })
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+  app.addHook('onSend', async (req, reply, payload) => {
+    const url = req.url
+    if (url.startsWith('/docs') || url.startsWith('/graphiql')) {
+      reply.header('content-security-policy', DOCS_CSP)
+    } else if (!reply.hasHeader('cache-control')) {
+      // API responses are per-credential: never cache them in shared caches.
+      reply.header('cache-control', 'no-store')
+    }
+    return payload
+  })
+}, { name: 'security' })

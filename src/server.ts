@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
+import { runMigrations } from './db/migrate.js'
+
+// Process entry: config -> database -> migrations -> app -> listen; graceful shutdown.
+
+/** JWT_SECRET, or one generated on first start and kept in the data dir (never in production). */
+async function jwtSecret (config: Config): Promise<string> {
+  if (config.jwtSecret) return config.jwtSecret
+  const file = path.join(path.resolve(config.dataDir), 'jwt-secret')
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
+  await mkdir(path.dirname(file), { recursive: true })
+  const secret = randomBytes(48).toString('base64url')
+  await writeFile(file, secret + '\n', { mode: 0o600 })
+  return secret
+}
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+  let embedded: EmbeddedDatabase | undefined
+  let databaseUrl = config.databaseUrl
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir))
+    databaseUrl = embedded.url.replace(/\/postgres$/, '/postgres')
+  }
+  await runMigrations(databaseUrl)
+  const app = await buildApp({ config, databaseUrl, jwtSecret: await jwtSecret(config) })
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.fatal({ err }, 'shutting down after an unexpected error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await embedded?.stop()
+  })
+
+  await app.listen({ host: config.host, port: config.port })
+  app.log.info(`Herald is serving on http://${config.host}:${config.port} (docs at /docs)`)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
+import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { QueryObserver } from './db/client.js'
 import { CursorCodec } from './lib/pagination.js'
@@ -20,6 +21,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Signs and checks pagination cursors. */
     cursors: CursorCodec
+    /** Every route as registered (the deny-by-default test walks it). */
+    routeTable: RouteOptions[]
   }
 }
 
@@ -27,19 +30,29 @@ export interface BuildOptions {
   config: Config
   databaseUrl: string
   jwtSecret: string
-  logger?: FastifyServerOptions['logger']
+  /** Where log lines go (stdout by default); tests capture them to check what they contain. */
+  logStream?: DestinationStream
   /** Sees every SQL statement the repositories send (tests count them). */
   observeQuery?: QueryObserver
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
+const SENSITIVE_PARAM = /([?&][^=&]*(token|key|secret|password|auth)[^=&]*=)[^&]*/gi
+
+export const redactQuery = (url: string) => url.replace(SENSITIVE_PARAM, '$1[redacted]')
 
 export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts
   const app = Fastify({
-    logger: opts.logger ?? {
+    logger: {
       level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' }
+      // Credentials never reach the log; bodies are never logged at all.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      serializers: {
+        // A client may put a credential in the query string (we ignore it there); never log it.
+        req: (req) => ({ method: req.method, url: redactQuery(req.url), remoteAddress: req.ip })
+      },
+      ...(opts.logStream ? { stream: opts.logStream } : {})
     },
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
@@ -58,6 +71,10 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
 
   // Signing key for cursors, derived so that it differs from the JWT key itself.
   app.decorate('cursors', new CursorCodec(sha256(`cursor:${opts.jwtSecret}`)))
+  const routeTable: RouteOptions[] = []
+  app.decorate('routeTable', routeTable)
+  // Kept by reference: plugins that set a route's auth mode in their own onRoute run later.
+  app.addHook('onRoute', (route) => { routeTable.push(route) })
 
   await app.register(errors)
   await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery })

@@ -34,7 +34,7 @@ export function expectedMigrationCount (): number {
 /** True when the database answers and has every migration this build ships with. */
 export async function migrationsApplied (pool: pg.Pool, expected: number): Promise<boolean> {
   const { rows } = await pool.query<{ n: string }>(
-    "SELECT count(*) AS n FROM drizzle.__drizzle_migrations"
+    'SELECT count(*) AS n FROM drizzle.__drizzle_migrations'
   )
   return Number(rows[0].n) >= expected
 }

@@ -9,6 +9,10 @@ export interface SecurityOptions { corsOrigins: string[] }
 const DOCS_CSP = "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"
 
 export default fp<SecurityOptions>(async (app, opts) => {
+  // CORS answers preflights itself, before any credential is looked at.
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'OPTIONS' && route.url === '*') route.config = { ...(route.config ?? {}), auth: 'public', rateLimit: false } as any
+  })
   await app.register(helmet, {
     global: true,
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },

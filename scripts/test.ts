@@ -1,0 +1,54 @@
+// `npm test`'s runner: prepares one migrated template database, then runs tap, whose test
+// files each clone their own database from it. Uses DATABASE_URL when set, otherwise an
+// embedded PostgreSQL kept under .data/test (never the one `npm start` uses).
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import pg from 'pg'
+import { loadConfig } from '../src/config.js'
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js'
+import { runMigrations } from '../src/db/migrate.js'
+
+function withDatabase (url: string, db: string): string {
+  const u = new URL(url)
+  u.pathname = `/${db}`
+  return u.toString()
+}
+
+async function main (): Promise<number> {
+  const config = loadConfig()
+  let embedded: EmbeddedDatabase | undefined
+  let adminUrl = config.databaseUrl
+  if (!adminUrl) {
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'test'))
+    adminUrl = embedded.url
+  }
+  const template = `herald_tpl_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  try {
+    await admin.query(`CREATE DATABASE ${template}`)
+    await runMigrations(withDatabase(adminUrl, template))
+    const args = process.argv.slice(2)
+    const code = await new Promise<number>((resolve) => {
+      const child = spawn('npx', ['tap', ...args], {
+        stdio: 'inherit',
+        env: { ...process.env, HERALD_TEST_ADMIN_URL: adminUrl, HERALD_TEST_TEMPLATE: template, NODE_ENV: 'test' }
+      })
+      child.on('exit', (c) => resolve(c ?? 1))
+    })
+    return code
+  } finally {
+    // Drop the template and anything a crashed test file left behind.
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2', [`${template}_%`, template])
+    for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`).catch(() => {})
+    await admin.end()
+    await embedded?.stop()
+  }
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(err)
+  process.exit(1)
+})

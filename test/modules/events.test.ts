@@ -1,0 +1,43 @@
+import t from 'tap'
+import { bearer, createTestApp, json } from '../helper.js'
+import { addMember, createApiKey, createBrand, signup } from '../factories.js'
+
+t.test('events and audit', async (t) => {
+  const h = await createTestApp(t)
+  const owner = await signup(h, 'events')
+
+  t.test('integrations poll events newest first, filtered by type and subject', async (t) => {
+    const b1 = await createBrand(h, owner, 'E1')
+    await createBrand(h, owner, 'E2')
+    const key = await createApiKey(h, owner, ['events:read'])
+    const all = json(await h.inject({ method: 'GET', url: '/v1/events?type=brand.created', headers: bearer(key.secret) }))
+    t.same(all.data.map((e: any) => e.data.brand.name), ['E2', 'E1'])
+    const one = json(await h.inject({ method: 'GET', url: `/v1/events?subjectId=${b1.id}`, headers: bearer(key.secret) }))
+    t.equal(one.data.length, 1)
+    t.notOk('actor' in one.data[0], 'the integration view carries no actor details')
+    const range = await h.inject({ method: 'GET', url: '/v1/events?createdAtFrom=2030-01-01T00:00:00Z&createdAtTo=2020-01-01T00:00:00Z', headers: bearer(key.secret) })
+    t.equal(range.statusCode, 400)
+  })
+
+  t.test('the audit log is for owners and admins, with actor and request id', async (t) => {
+    const manager = await addMember(h, owner, 'manager')
+    await h.inject({ method: 'POST', url: '/v1/brands', headers: { ...bearer(manager.token), 'x-request-id': 'req-audit-1' }, payload: { name: 'Audited', timeZone: 'UTC' } })
+    const audit = json(await h.inject({ method: 'GET', url: '/v1/audit-events?limit=5', headers: bearer(owner.token) }))
+    const entry = audit.data.find((e: any) => e.action === 'brand.created' && e.data.brand.name === 'Audited')
+    t.match(entry, { actor: { type: 'member', id: manager.membershipId, label: manager.email }, requestId: 'req-audit-1' })
+    t.equal((await h.inject({ method: 'GET', url: '/v1/audit-events', headers: bearer(manager.token) })).statusCode, 403)
+  })
+
+  t.test('a change and its event commit together or not at all', async (t) => {
+    const before = (await h.sql('SELECT count(*)::int AS n FROM brands'))[0].n
+    const eventsBefore = (await h.sql('SELECT count(*)::int AS n FROM events'))[0].n
+    // The service writes the brand and its event in the caller's transaction; roll it back.
+    const { tx } = await h.app.openTx('herald_app', owner.orgId)
+    const me = json(await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(owner.token) }))
+    const ctx = { actor: { kind: 'member' as const, id: me.membershipId, orgId: owner.orgId, userId: owner.userId, role: 'owner' as const, permissions: new Set<any>(['brands:write']), brandIds: null, label: owner.email }, db: tx.db, requestId: 'atomicity' }
+    await h.app.brands.create(ctx, { name: 'Doomed', timeZone: 'UTC' })
+    await tx.rollback()
+    t.equal((await h.sql('SELECT count(*)::int AS n FROM brands'))[0].n, before)
+    t.equal((await h.sql('SELECT count(*)::int AS n FROM events'))[0].n, eventsBefore)
+  })
+})

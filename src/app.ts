@@ -71,6 +71,8 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
 
   // Signing key for cursors, derived so that it differs from the JWT key itself.
   app.decorate('cursors', new CursorCodec(sha256(`cursor:${opts.jwtSecret}`)))
+  // JSON only: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain')
   const routeTable: RouteOptions[] = []
   app.decorate('routeTable', routeTable)
   // Kept by reference: plugins that set a route's auth mode in their own onRoute run later.

@@ -24,9 +24,12 @@ function codeOf (err: GraphQLError): { code: string, message: string, extra?: Re
   if (original instanceof AppError) {
     return { code: original.code, message: original.message, extra: original.errors ? { errors: original.errors } : undefined }
   }
-  if (err.extensions?.code === 'HERALD_QUERY_LIMIT' || /tokens\. Parsing aborted|query depth/i.test(err.message)) {
-    return { code: 'HERALD_QUERY_LIMIT', message: err.message }
+  if (err.extensions?.code === 'HERALD_QUERY_LIMIT' || /tokens\. Parsing aborted|query depth|limit of \d+ exceeded/i.test(err.message)) {
+    return { code: 'HERALD_QUERY_LIMIT', message: err.message.replace(/^Syntax Error: /, '') }
   }
+  // Mercurius reports parse/validation/CSRF refusals as its own 4xx errors: the caller's mistake.
+  const mer = original as { code?: string, statusCode?: number } | undefined
+  if (mer?.code?.startsWith('MER_ERR_') && (mer.statusCode ?? 400) < 500) return { code: 'HERALD_VALIDATION', message: err.message }
   // Anything a resolver threw that is not ours is a bug: masked here, logged in full.
   if (original && !(original instanceof GraphQLError)) return { code: 'HERALD_INTERNAL', message: 'Internal error' }
   return { code: 'HERALD_VALIDATION', message: err.message }
@@ -52,13 +55,20 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     errorFormatter: (execution, context: any) => {
       const request: FastifyRequest | undefined = context?.request ?? context?.reply?.request
       if (request) request.rollbackOnly = true
-      const errors = (execution.errors ?? []).map((e) => {
+      // Mercurius wraps parse and validation failures in one error that lists the real ones.
+      const flat = (execution.errors ?? []).flatMap((e) => {
+        const o = e.originalError as { code?: string, errors?: unknown } | undefined
+        return o?.code?.startsWith('MER_ERR_') && Array.isArray(o.errors) && o.errors.length ? o.errors as GraphQLError[] : [e]
+      })
+      const errors = flat.map((e) => {
         const { code, message, extra } = codeOf(e)
         if (code === 'HERALD_INTERNAL') request?.log.error({ err: e.originalError ?? e }, 'graphql resolver failed')
         return { message, locations: e.locations, path: e.path, extensions: { code, requestId: request?.id, ...(extra ?? {}) } }
       })
-      // Refused before execution (parse, validation, limits): 400; executed, even with errors: 200.
-      const statusCode = execution.data === undefined ? 400 : 200
+      // Refused before execution: the refusal's own status (401, 413, 429…) or 400 for parse,
+      // validation and limits; executed, even with errors: 200.
+      const refusal = flat.map((e) => e.originalError).find((o): o is AppError => o instanceof AppError)
+      const statusCode = execution.data === undefined ? (refusal?.status ?? 400) : 200
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })

@@ -62,8 +62,9 @@ t.test('auth', async (t) => {
     t.equal(wrong.statusCode, 401)
     t.equal(unknown.statusCode, 401)
     t.equal(json(wrong).detail, json(unknown).detail)
-    await h.inject({ method: 'POST', url: '/v1/auth/token', payload: { grantType: 'password', email: s.email, password: 'wrong again!!' } })
-    await h.inject({ method: 'POST', url: '/v1/auth/token', payload: { grantType: 'password', email: s.email, password: 'and again!!!' } })
+    // From other addresses, so the account's own count (not the address's) is what trips.
+    await h.inject({ method: 'POST', url: '/v1/auth/token', remoteAddress: '10.0.0.2', payload: { grantType: 'password', email: s.email, password: 'wrong again!!' } })
+    await h.inject({ method: 'POST', url: '/v1/auth/token', remoteAddress: '10.0.0.3', payload: { grantType: 'password', email: s.email, password: 'and again!!!' } })
     const limited = await h.inject({ method: 'POST', url: '/v1/auth/token', payload: { grantType: 'password', email: s.email, password: PASSWORD } })
     t.equal(limited.statusCode, 429, 'even the right password waits once the account is locked')
     t.ok(Number(limited.headers['retry-after']) > 0)

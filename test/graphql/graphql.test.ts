@@ -75,7 +75,7 @@ t.test('GraphQL', async (t) => {
     const batched = await h.inject({ method: 'POST', url: '/graphql', headers: bearer(owner.token), payload: [{ query: '{ viewer { kind } }' }, { query: '{ viewer { kind } }' }] as any })
     t.equal(batched.statusCode, 400, 'batched queries are off')
     const csrf = await h.inject({ method: 'POST', url: '/graphql', headers: { ...bearer(owner.token), 'content-type': 'text/plain' }, payload: JSON.stringify({ query: '{ viewer { kind } }' }) })
-    t.equal(csrf.statusCode, 400, 'CSRF prevention refuses simple requests')
+    t.ok([400, 415].includes(csrf.statusCode), 'a CORS-simple text/plain request is refused (CSRF)')
     const mutationOverGet = await h.inject({ method: 'GET', url: '/graphql?query=' + encodeURIComponent('mutation { deleteBrand(id: "x") }'), headers: bearer(owner.token) })
     t.not(mutationOverGet.statusCode, 200)
     const unknownField = await gql(owner.token, '{ nope }')

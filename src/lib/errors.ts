@@ -52,10 +52,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('HERALD_NOT_FOUND', `${what} was not found.`)
-export const forbidden = (detail: string) => new AppError('HERALD_FORBIDDEN', detail)
-export const conflict = (detail: string, extra?: Record<string, unknown>) => new AppError('HERALD_CONFLICT', detail, { extra })
-export const invalid = (path: string, message: string) =>
-  new AppError('HERALD_VALIDATION', `${path}: ${message}`, { errors: [{ path, message }] })
 
 /** kebab-case slug used in the problem `type` URI. */
 export function problemType (code: ErrorCode): string {

@@ -1,4 +1,4 @@
-import { and, eq, gte, lte, sql } from 'drizzle-orm'
+import { eq, gte, lte } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import { events } from './events.table.js'
@@ -27,12 +27,6 @@ export function createEventsRepository (codec: CursorCodec) {
         page.where
       )).orderBy(...page.orderBy).limit(page.take)
       return toPage(rows, args, (r) => r.seq)
-    },
-
-    async countFor (orgId: string, subjectId: string, db: Database): Promise<number> {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(events)
-        .where(and(eq(events.organizationId, orgId), eq(events.subjectId, subjectId)))
-      return row.n
     }
   }
 }

@@ -62,12 +62,6 @@ export function createMembersService (deps: { repo: MembersRepository, brands: P
       return toMemberDto(await find(ctx, id))
     },
 
-    async getMany (ctx: Ctx, ids: readonly string[]): Promise<Array<MemberDto | null>> {
-      authorize(ctx.actor, 'members:read')
-      const byId = new Map((await repo.findByIds(ctx.actor.orgId, ids, ctx.db)).map((r) => [r.id, toMemberDto(r)]))
-      return ids.map((id) => byId.get(id) ?? null)
-    },
-
     async invite (ctx: Ctx, input: CreateMemberInput): Promise<MemberDto & { invitationToken: string, invitationExpiresAt: string }> {
       checkRoleChange(ctx, undefined, input.role)
       await checkBrands(ctx, input.brandIds)

@@ -6,7 +6,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives'
 
 // Limits that refuse a query during validation, before any resolver (and so any SQL) runs.
 // graphql-armor's rules report plain errors; they are tagged here with our stable code.
-export const LIMITS = { depth: 8, cost: 5000, aliases: 15, directives: 20, tokens: 5000 } as const
+export const LIMITS = { depth: 12, cost: 5000, aliases: 15, directives: 20, tokens: 5000 } as const
 
 function tagged (rule: ValidationRule): ValidationRule {
   return (context: ValidationContext) => {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { and, asc, desc, sql, type SQL } from 'drizzle-orm'
-import type { PgColumn } from 'drizzle-orm/pg-core'
+import { and, asc, desc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { AppError } from './errors.js'
 
@@ -93,3 +93,43 @@ export function toPage<R extends { id: string }> (rows: R[], args: KeysetArgs, v
 }
 
 export const andAll = (...parts: Array<SQL | undefined>) => and(...parts.filter((p): p is SQL => p !== undefined))
+
+export interface PerParentArgs extends KeysetArgs {
+  /** The column that names the parent (campaign_id for Campaign.contentItems). */
+  parentColumn: PgColumn
+  parentIds: readonly string[]
+  /** The table's organization_id column. */
+  orgColumn: PgColumn
+  /** Filters that apply to every parent (status, labels…). */
+  where?: SQL
+}
+
+/**
+ * One page per parent in ONE statement: row_number() partitioned by the parent column, cut at
+ * limit+1. This is what keeps a nested GraphQL connection (brand → campaigns → contentItems) at a
+ * bounded number of SQL statements, however many parents a page has. `after` applies to every
+ * parent in the batch (in practice a client pages one parent at a time).
+ */
+export async function keysetPerParent<T extends PgTable, R extends { id: string } = T['$inferSelect'] & { id: string }> (
+  db: PgDatabase<any, any, any>, table: T, args: PerParentArgs, valueOf: (row: R) => unknown
+): Promise<Map<string, Page<R>>> {
+  const out = new Map<string, Page<R>>()
+  if (args.parentIds.length === 0) return out
+  const page = keyset(args)
+  const rn = sql<number>`row_number() over (partition by ${args.parentColumn} order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn')
+  const parentKey = sql<string>`${args.parentColumn}`.as('herald_parent')
+  const inner = db.select({ ...getTableColumns(table), herald_rn: rn, herald_parent: parentKey })
+    .from(table as any)
+    .where(andAll(eq(args.orgColumn, args.orgId), inArray(args.parentColumn, [...args.parentIds]), args.where, page.where))
+    .as('per_parent') as any
+  const rows = await db.select().from(inner).where(lte(inner.herald_rn, page.take)).orderBy(asc(inner.herald_parent), asc(inner.herald_rn)) as Array<Record<string, unknown>>
+  const grouped = new Map<string, R[]>()
+  for (const raw of rows) {
+    const { herald_rn: _rn, herald_parent: parent, ...row } = raw
+    const list = grouped.get(String(parent)) ?? []
+    list.push(row as unknown as R)
+    grouped.set(String(parent), list)
+  }
+  for (const id of args.parentIds) out.set(id, toPage(grouped.get(id) ?? [], args, valueOf))
+  return out
+}

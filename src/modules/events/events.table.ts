@@ -16,6 +16,9 @@ export const events = pgTable('events', {
   type: text().notNull(),
   subjectType: text().notNull(),
   subjectId: uuid().notNull(),
+  /** The brand the event concerns (no foreign key: events outlive their brand); null for
+   * organization-level events. Brand-limited credentials see only their brands' events. */
+  brandId: uuid(),
   actorType: actorTypeEnum().notNull(),
   actorId: uuid(),
   actorLabel: text(),
@@ -25,5 +28,6 @@ export const events = pgTable('events', {
 }, (t) => [
   index('events_org_seq_idx').on(t.organizationId, t.seq),
   index('events_org_type_seq_idx').on(t.organizationId, t.type, t.seq),
-  index('events_org_subject_idx').on(t.organizationId, t.subjectId)
+  index('events_org_subject_idx').on(t.organizationId, t.subjectId),
+  index('events_org_brand_seq_idx').on(t.organizationId, t.brandId, t.seq)
 ])

@@ -9,6 +9,8 @@ export interface EventInput {
   type: string
   subjectType: string
   subjectId: string
+  /** The brand the change concerns; null or absent for organization-level events. */
+  brandId?: string | null
   data: Record<string, unknown>
 }
 
@@ -40,6 +42,7 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
   const record: RecordEvent = async (ctx, event) => {
     await repo.insert(ctx.actor.orgId, {
       ...event,
+      brandId: event.brandId ?? null,
       actorType: ctx.actor.kind,
       actorId: ctx.actor.id,
       actorLabel: ctx.actor.label,

@@ -3,7 +3,7 @@ import { createDatabase, type Database, type QueryObserver } from './client.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export type DbRole = 'herald_app' | 'herald_auth'
+export type DbRole = 'herald_app' | 'herald_auth' | 'herald_system'
 
 export interface TxOptions {
   role: DbRole

@@ -12,6 +12,8 @@ declare module 'fastify' {
     withTenant: <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => Promise<T>
     /** Runs fn as the credential look-up role, which may read only what sign-in needs. */
     withAuthLookup: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>
+    /** Runs fn as herald_system, which may only find background work across organizations. */
+    withSystemScan: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>
   }
 }
 
@@ -29,6 +31,7 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   app.decorate('openTx', (role: DbRole, orgId?: string, extraSql?: string) => Tx.open(pool, { ...base, role, orgId }, extraSql))
   app.decorate('withTenant', <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => withTx(pool, { ...base, role: 'herald_app', orgId }, fn))
   app.decorate('withAuthLookup', <T>(fn: (tx: Tx) => Promise<T>) => withTx(pool, { ...base, role: 'herald_auth' }, fn))
+  app.decorate('withSystemScan', <T>(fn: (tx: Tx) => Promise<T>) => withTx(pool, { ...base, role: 'herald_system' }, fn))
   // Last to close: requests and jobs finish before the pool ends.
   app.addHook('onClose', async () => { await pool.end() })
 }, { name: 'db' })

@@ -31,7 +31,7 @@ t.test('row-level security is the second wall', async (t) => {
       const { rows } = await tx.query("SELECT current_user AS u, r.rolsuper, r.rolbypassrls, current_setting('app.org_id') AS org FROM pg_roles r WHERE r.rolname = current_user")
       t.match(rows[0], { u: 'herald_app', rolsuper: false, rolbypassrls: false, org: s.orgId })
     } finally { await tx.rollback() }
-    for (const role of ['herald_app', 'herald_auth']) {
+    for (const role of ['herald_app', 'herald_auth', 'herald_system']) {
       const [r] = await h.sql('SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = $1', [role])
       t.same(r, { rolsuper: false, rolbypassrls: false, rolcanlogin: false }, role)
     }

@@ -1,9 +1,10 @@
-import { bigint, date, index, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { bigint, date, index, jsonb, pgEnum, pgTable, primaryKey, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import { createdAt, id, updatedAt, version } from '../../db/columns.js'
 import { organizations } from '../organizations/organizations.table.js'
 import { brands } from '../brands/brands.table.js'
 import { memberships } from '../members/members.table.js'
 import { socialAccounts } from '../social-accounts/social-accounts.table.js'
+import { approvalPolicies } from '../approvals/approvals.table.js'
 
 export const CAMPAIGN_OBJECTIVES = ['awareness', 'engagement', 'traffic', 'leads', 'conversions', 'sales', 'community'] as const
 export const CAMPAIGN_STATUSES = ['draft', 'planned', 'active', 'paused', 'completed', 'archived'] as const
@@ -30,6 +31,8 @@ export const campaigns = pgTable('campaigns', {
   kpiTargets: jsonb().$type<KpiTarget[]>().notNull().default([]),
   tags: text().array().notNull().default([]),
   ownerId: uuid().references(() => memberships.id, { onDelete: 'set null' }),
+  /** Overrides the brand's approval policy for this campaign's content. */
+  approvalPolicyId: uuid().references((): AnyPgColumn => approvalPolicies.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
   version: version()
@@ -38,7 +41,8 @@ export const campaigns = pgTable('campaigns', {
   index('campaigns_org_name_idx').on(t.organizationId, t.name, t.id),
   index('campaigns_org_starts_idx').on(t.organizationId, t.startsOn, t.id),
   index('campaigns_brand_idx').on(t.brandId, t.createdAt, t.id),
-  index('campaigns_owner_idx').on(t.ownerId)
+  index('campaigns_owner_idx').on(t.ownerId),
+  index('campaigns_approval_policy_idx').on(t.approvalPolicyId)
 ])
 
 /** The social accounts a campaign runs on (same brand only; checked by the service). */

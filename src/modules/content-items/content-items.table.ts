@@ -63,7 +63,9 @@ export const contentTargets = pgTable('content_targets', {
   id: id(),
   organizationId: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
   contentItemId: uuid().notNull().references(() => contentItems.id, { onDelete: 'cascade' }),
-  socialAccountId: uuid().notNull().references(() => socialAccounts.id, { onDelete: 'restrict' }),
+  // NO ACTION, not RESTRICT: a brand's delete cascades to both its accounts and its items' targets in
+  // one statement, and only NO ACTION waits for the end of that statement to check.
+  socialAccountId: uuid().notNull().references(() => socialAccounts.id, { onDelete: 'no action' }),
   position: integer().notNull(),
   body: text(),
   media: jsonb().$type<MediaItem[]>(),

@@ -59,7 +59,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
         throw new AppError('HERALD_FORBIDDEN', 'Credentials limited to some brands cannot create brands.')
       }
       const row = await repo.insert(ctx.actor.orgId, input, ctx.db)
-      await record(ctx, { type: 'brand.created', subjectType: 'brand', subjectId: row.id, data: { brand: toBrandDto(row) } })
+      await record(ctx, { type: 'brand.created', subjectType: 'brand', subjectId: row.id, brandId: row.id, data: { brand: toBrandDto(row) } })
       return toBrandDto(row)
     },
 
@@ -71,7 +71,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
       if (changed.length === 0) return toBrandDto(current)
       const row = await repo.update(ctx.actor.orgId, id, current.version, patch, ctx.db)
       if (!row) throw preconditionFailed(current.version + 1)
-      await record(ctx, { type: 'brand.updated', subjectType: 'brand', subjectId: id, data: { changed, brand: toBrandDto(row) } })
+      await record(ctx, { type: 'brand.updated', subjectType: 'brand', subjectId: id, brandId: id, data: { changed, brand: toBrandDto(row) } })
       return toBrandDto(row)
     },
 
@@ -80,7 +80,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
       const current = await visible(ctx, id)
       checkVersion(expected, current.version)
       if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
-      await record(ctx, { type: 'brand.deleted', subjectType: 'brand', subjectId: id, data: { brand: toBrandDto(current) } })
+      await record(ctx, { type: 'brand.deleted', subjectType: 'brand', subjectId: id, brandId: id, data: { brand: toBrandDto(current) } })
     }
   }
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
@@ -32,24 +33,31 @@ async function main (): Promise<void> {
     }
     throw err
   }
-  let embedded: EmbeddedDatabase | undefined
-  let databaseUrl = config.databaseUrl
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(path.join(config.dataDir))
-    databaseUrl = embedded.url.replace(/\/postgres$/, '/postgres')
-  }
-  await runMigrations(databaseUrl)
-  const app = await buildApp({ config, databaseUrl, jwtSecret: await jwtSecret(config) })
-
+  // What is running so far, for the shutdown handler to close.
+  const running: { app?: FastifyInstance, embedded?: EmbeddedDatabase } = {}
+  // Installed first, so a signal during start-up still stops an embedded cluster. On SIGTERM:
+  // /readyz turns 503, the server stops accepting, in-flight requests finish, then the pool and
+  // the cluster close and the process exits 0 (1 after an error or the 10 s deadline).
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) app.log.fatal({ err }, 'shutting down after an unexpected error')
+    const { app, embedded } = running
+    if (!app) console.error(err ?? `${signal}: shutting down during start-up`)
+    else if (err) app.log.fatal({ err }, 'shutting down after an unexpected error')
     else app.log.info({ signal }, 'shutting down')
-    await app.close()
+    await app?.close()
     await embedded?.stop()
   })
 
-  await app.listen({ host: config.host, port: config.port })
-  app.log.info(`Herald is serving on http://${config.host}:${config.port} (docs at /docs)`)
+  let databaseUrl = config.databaseUrl
+  if (!databaseUrl) {
+    running.embedded = await startEmbeddedPostgres(path.join(config.dataDir), { ownSignals: true })
+    databaseUrl = running.embedded.url
+  }
+  await runMigrations(databaseUrl)
+  const app = running.app = await buildApp({ config, databaseUrl, jwtSecret: await jwtSecret(config) })
+
+  // The bound address, not the configured one: PORT=0 asks the kernel for a free port.
+  const address = await app.listen({ host: config.host, port: config.port })
+  app.log.info({ address }, `Herald is serving on ${address} (docs at ${address}/docs)`)
 }
 
 main().catch((err) => {

@@ -127,9 +127,15 @@ export async function createTestApp (t: Tap, env: Record<string, string> = {}): 
   const app = await buildApp({ config, databaseUrl: url, jwtSecret: JWT_SECRET, logStream, observeQuery: (q) => queries.push(q) })
   await app.ready()
   const owner = new pg.Pool({ connectionString: url, max: 2 })
+  // The database is dropped WITH (FORCE) after this teardown: an idle connection it kills must
+  // not surface as an uncaught pool error, and a failing app.close() must not skip owner.end().
+  owner.on('error', () => {})
   t.teardown(async () => {
-    await app.close()
-    await owner.end()
+    try {
+      await app.close()
+    } finally {
+      await owner.end()
+    }
   })
   return {
     app,

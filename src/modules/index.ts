@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import events from './events/index.js'
+import organizations from './organizations/index.js'
 import brands from './brands/index.js'
 import members from './members/index.js'
 import apiKeys from './api-keys/index.js'
@@ -9,6 +10,7 @@ import auth from './auth/index.js'
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
   await app.register(events)
+  await app.register(organizations)
   await app.register(brands)
   await app.register(members)
   await app.register(apiKeys)

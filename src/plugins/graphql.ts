@@ -7,7 +7,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql'
 import type { FastifyRequest } from 'fastify'
 import { AppError } from '../lib/errors.js'
 import type { Ctx } from '../lib/context.js'
-import { LIMITS, limitRules } from '../graphql/limits.js'
+import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 
 export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
 
@@ -24,9 +24,8 @@ function codeOf (err: GraphQLError): { code: string, message: string, extra?: Re
   if (original instanceof AppError) {
     return { code: original.code, message: original.message, extra: original.errors ? { errors: original.errors } : undefined }
   }
-  if (err.extensions?.code === 'HERALD_QUERY_LIMIT' || /tokens\. Parsing aborted|query depth|limit of \d+ exceeded/i.test(err.message)) {
-    return { code: 'HERALD_QUERY_LIMIT', message: err.message.replace(/^Syntax Error: /, '') }
-  }
+  // Set by the limit rules themselves (src/graphql/limits.ts).
+  if (err.extensions?.code === 'HERALD_QUERY_LIMIT') return { code: 'HERALD_QUERY_LIMIT', message: err.message }
   // Mercurius reports parse/validation/CSRF refusals as its own 4xx errors: the caller's mistake.
   const mer = original as { code?: string, statusCode?: number } | undefined
   if (mer?.code?.startsWith('MER_ERR_') && (mer.statusCode ?? 400) < 500) return { code: 'HERALD_VALIDATION', message: err.message }
@@ -72,4 +71,6 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })
+  // Before parsing, so an oversized document is refused with our code (see checkTokenLimit).
+  app.graphql.addHook('preParsing', async (_schema, source) => { checkTokenLimit(source) })
 }, { name: 'graphql', dependencies: ['auth'] })

@@ -11,6 +11,8 @@ import { sha256 } from '../lib/tokens.js'
 const KEY = /^[A-Za-z0-9_\-:.]{1,255}$/
 const TTL = '24 hours'
 const REPLAYED_HEADERS = ['etag', 'location']
+/** Expired keys removed per claim at most. */
+export const PURGE_BATCH = 100
 
 export default fp(async (app) => {
   app.addHook('preHandler', async (req, reply) => {
@@ -24,8 +26,24 @@ export default fp(async (app) => {
     const path = req.url.split('?')[0]
     const requestHash = sha256(`${req.method} ${path}\n${JSON.stringify(req.body ?? null)}`)
     const { orgId, id: principalId } = req.actor
+    // The claim also purges this credential's expired keys, in the same statement (no extra
+    // round trip, no job to run). Why here rather than a periodic job: the request already
+    // runs as herald_app inside the tenant, so RLS needs no bypassing role; nothing has to be
+    // scheduled, nor coordinated between instances; and the work is spread over the writes
+    // that create it, on the primary key's (organization, principal) prefix. SKIP LOCKED keeps
+    // two concurrent POSTs of one credential from queueing on each other's purge (the locks
+    // last until the request commits), and LIMIT keeps the first POST after a long pause from
+    // paying for the whole backlog at once. The key being claimed is left alone: its own
+    // expired row is reused by ON CONFLICT below (one statement may not touch a row twice).
+    // Left behind: keys of credentials that never POST again; they go with the organization.
     const claimed = await req.tx.query(
-      `INSERT INTO idempotency_keys (organization_id, principal_id, key, method, path, request_hash, expires_at)
+      `WITH purged AS (
+         DELETE FROM idempotency_keys
+          WHERE (organization_id, principal_id, key) IN (
+            SELECT organization_id, principal_id, key FROM idempotency_keys
+             WHERE organization_id = $1 AND principal_id = $2 AND expires_at < now() AND key <> $3
+             LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED))
+       INSERT INTO idempotency_keys (organization_id, principal_id, key, method, path, request_hash, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, now() + interval '${TTL}')
        ON CONFLICT (organization_id, principal_id, key) DO UPDATE
          SET method = excluded.method, path = excluded.path, request_hash = excluded.request_hash,

@@ -28,6 +28,45 @@ t.test('events and audit', async (t) => {
     t.equal((await h.inject({ method: 'GET', url: '/v1/audit-events', headers: bearer(manager.token) })).statusCode, 403)
   })
 
+  t.test('events carry their brand; brand-limited credentials see only their brands\' events', async (t) => {
+    const org = await signup(h, 'events-brands')
+    const mine = await createBrand(h, org, 'Mine')
+    const theirs = await createBrand(h, org, 'Theirs')
+    await h.inject({ method: 'PATCH', url: `/v1/brands/${theirs.id}`, headers: bearer(org.token), payload: { name: 'Theirs 2' } })
+    await h.inject({ method: 'PATCH', url: `/v1/brands/${mine.id}`, headers: bearer(org.token), payload: { name: 'Mine 2' } })
+    const limitedKey = await createApiKey(h, org, ['events:read'], [mine.id])
+    const limitedAdmin = await addMember(h, org, 'admin', [mine.id])
+    const wideKey = await createApiKey(h, org, ['events:read'])
+
+    const wide = json(await h.inject({ method: 'GET', url: '/v1/events', headers: bearer(wideKey.secret) })).data
+    t.same(new Set(wide.map((e: any) => e.brandId)), new Set([null, mine.id, theirs.id]), 'the organization sees every event, organization-level ones with brandId null')
+    t.match(wide.find((e: any) => e.type === 'organization.created'), { brandId: null })
+    t.match(wide.find((e: any) => e.type === 'brand.updated' && e.subjectId === theirs.id), { brandId: theirs.id })
+
+    const limited = json(await h.inject({ method: 'GET', url: '/v1/events', headers: bearer(limitedKey.secret) })).data
+    t.same(limited.map((e: any) => [e.type, e.brandId]), [['brand.updated', mine.id], ['brand.created', mine.id]], 'only its brand, no member/key/organization events')
+    const audit = json(await h.inject({ method: 'GET', url: '/v1/audit-events', headers: bearer(limitedAdmin.token) })).data
+    t.same(audit.map((e: any) => [e.action, e.brandId]), [['brand.updated', mine.id], ['brand.created', mine.id]], 'the audit log is limited the same way')
+    t.notOk(JSON.stringify(audit).includes(theirs.id))
+
+    // The filter narrows; it never widens a limited credential's view.
+    const filtered = json(await h.inject({ method: 'GET', url: `/v1/events?brandId=${theirs.id}`, headers: bearer(wideKey.secret) })).data
+    t.same(filtered.map((e: any) => e.type), ['brand.updated', 'brand.created'])
+    t.ok(filtered.every((e: any) => e.brandId === theirs.id))
+    t.same(json(await h.inject({ method: 'GET', url: `/v1/events?brandId=${theirs.id}`, headers: bearer(limitedKey.secret) })).data, [], 'an ungranted brand filters to nothing')
+    t.same(json(await h.inject({ method: 'GET', url: `/v1/audit-events?brandId=${theirs.id}`, headers: bearer(limitedAdmin.token) })).data, [])
+    t.same(json(await h.inject({ method: 'GET', url: `/v1/events?brandId=${mine.id}`, headers: bearer(owner.token) })).data, [], 'another organization\'s brand filters to nothing')
+    const bad = await h.inject({ method: 'GET', url: '/v1/events?brandId=not-a-uuid', headers: bearer(wideKey.secret) })
+    t.equal(bad.statusCode, 400)
+    t.match(json(bad).errors, [{ path: 'brandId' }])
+
+    // Events outlive their brand (no foreign key): a key limited to a deleted brand still reads its history.
+    const gone = await createBrand(h, org, 'Gone')
+    const goneKey = await createApiKey(h, org, ['events:read'], [gone.id])
+    await h.inject({ method: 'DELETE', url: `/v1/brands/${gone.id}`, headers: bearer(org.token) })
+    t.same(json(await h.inject({ method: 'GET', url: '/v1/events', headers: bearer(goneKey.secret) })).data.map((e: any) => e.type), ['brand.deleted', 'brand.created'])
+  })
+
   t.test('a change and its event commit together or not at all', async (t) => {
     const before = (await h.sql('SELECT count(*)::int AS n FROM brands'))[0].n
     const eventsBefore = (await h.sql('SELECT count(*)::int AS n FROM events'))[0].n

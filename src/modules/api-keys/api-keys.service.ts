@@ -3,7 +3,7 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
 import { newApiKey } from '../../lib/tokens.js'
-import type { BrandsRepository } from '../brands/brands.repository.js'
+import type { BrandsService } from '../brands/brands.service.js'
 import type { RecordEvent } from '../events/events.service.js'
 import type { ApiKeyRow, ApiKeysRepository } from './api-keys.repository.js'
 import type { ApiKeyDto, ApiKeyListQuery, CreateApiKeyInput } from './api-keys.schemas.js'
@@ -20,7 +20,7 @@ export const toApiKeyDto = (r: ApiKeyRow): ApiKeyDto => ({
   revokedAt: iso(r.revokedAt)
 })
 
-export function createApiKeysService (deps: { repo: ApiKeysRepository, brands: Pick<BrandsRepository, 'findByIds'>, record: RecordEvent }) {
+export function createApiKeysService (deps: { repo: ApiKeysRepository, brands: Pick<BrandsService, 'assertBrands'>, record: RecordEvent }) {
   const { repo, brands, record } = deps
 
   function manage (ctx: Ctx) {
@@ -53,11 +53,7 @@ export function createApiKeysService (deps: { repo: ApiKeysRepository, brands: P
         const outside = brandIds.filter((b) => !ctx.actor.brandIds!.includes(b))
         if (outside.length) throw new AppError('HERALD_FORBIDDEN', 'You cannot grant brands you do not have.')
       }
-      if (brandIds?.length) {
-        const found = new Set((await brands.findByIds(ctx.actor.orgId, brandIds, ctx.db)).map((b) => b.id))
-        const errors = brandIds.flatMap((id, i) => (found.has(id) ? [] : [{ path: `brandIds/${i}`, message: 'brand not found' }]))
-        if (errors.length) throw new AppError('HERALD_NOT_FOUND', 'Unknown brand in brandIds.', { errors })
-      }
+      if (brandIds) await brands.assertBrands(ctx, brandIds)
       const key = newApiKey()
       const row = await repo.insert(ctx.actor.orgId, {
         name: input.name, prefix: key.prefix, secretHash: key.hash, lastFour: key.lastFour, scopes: input.scopes, brandIds, createdByMemberId: ctx.actor.id

@@ -1,10 +1,9 @@
 import fp from 'fastify-plugin'
-import { createBrandsRepository } from '../brands/brands.repository.js'
 import { createApiKeysRepository } from './api-keys.repository.js'
 import { createApiKeysService } from './api-keys.service.js'
 import { apiKeysRoutes } from './api-keys.routes.js'
 
 export default fp(async (app) => {
-  const service = createApiKeysService({ repo: createApiKeysRepository(app.cursors), brands: createBrandsRepository(app.cursors), record: app.events.record })
+  const service = createApiKeysService({ repo: createApiKeysRepository(app.cursors), brands: app.brands, record: app.events.record })
   await app.register(apiKeysRoutes, { service })
-}, { name: 'api-keys-module', dependencies: ['events-module'] })
+}, { name: 'api-keys-module', dependencies: ['events-module', 'brands-module'] })

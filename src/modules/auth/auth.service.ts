@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../../lib/passwords.js'
 import { base62, opaqueToken, sha256 } from '../../lib/tokens.js'
 import type { RecordEvent } from '../events/events.service.js'
 import type { MembersRepository } from '../members/members.repository.js'
+import { toOrganizationDto } from '../organizations/organizations.service.js'
 import type { AuthRepository, OrganizationRow, UserRow } from './auth.repository.js'
 import type { AcceptInvitationInput, MeResponse, SignupInput, TokenInput, TokenResponse } from './auth.schemas.js'
 
@@ -171,7 +172,9 @@ export function createAuthService (deps: AuthDeps) {
     async me (ctx: Ctx): Promise<MeResponse> {
       const org = await repo.findOrganization(ctx.actor.orgId, ctx.db)
       if (!org) throw new AppError('HERALD_UNAUTHENTICATED', 'The organization no longer exists.')
-      const organization = { id: org.id, name: org.name, slug: org.slug, timeZone: org.timeZone }
+      // The full settings (version included, for GraphQL's updateOrganization); REST's /v1/me
+      // serializes only the fields its schema names.
+      const organization = toOrganizationDto(org)
       const scopes = SCOPES.filter((s) => ctx.actor.permissions.has(s)) as Scope[]
       if (ctx.actor.kind === 'member') {
         const user = (await repo.findUser(ctx.actor.userId!, ctx.db))!

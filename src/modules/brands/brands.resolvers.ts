@@ -1,6 +1,6 @@
 import type { IResolvers } from 'mercurius'
 import { z } from 'zod'
-import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
+import { parseArgs, resolveConnection } from '../../graphql/connection.js'
 import { BrandListQuery, CreateBrandBody, UpdateBrandBody } from './brands.schemas.js'
 import type { BrandsService } from './brands.service.js'
 
@@ -10,7 +10,7 @@ export function brandsResolvers (service: BrandsService): IResolvers {
   return {
     Query: {
       brand: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      brands: async (_root, args, { ctx }) => toConnection(await service.list(ctx, parseArgs(BrandListQuery, pageQuery(args))))
+      brands: async (_root, args, { ctx }) => await resolveConnection(BrandListQuery, args, async (q) => await service.list(ctx, q))
     },
     Mutation: {
       createBrand: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateBrandBody, args.input)),

@@ -31,8 +31,32 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
     return row
   }
 
+  /**
+   * Every id must be a brand of this organization that the caller may see; otherwise one 404
+   * naming each unknown id (`brandIds/1`), since another tenant's brand, an ungranted one and
+   * one that does not exist look alike. For ids inside a body (member grants, API-key grants,
+   * a campaign's brand…); `path` is the body field. Returns the rows in the order given.
+   */
+  async function assertBrands (ctx: Ctx, ids: readonly string[], path = 'brandIds'): Promise<BrandRow[]> {
+    if (ids.length === 0) return []
+    const rows = await repo.findByIds(ctx.actor.orgId, [...new Set(ids)].filter((id) => canSeeBrand(ctx.actor, id)), ctx.db)
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    const errors = ids.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `${path}/${i}`, message: 'brand not found' }]))
+    if (errors.length) throw new AppError('HERALD_NOT_FOUND', `Unknown brand in ${path}: ${errors.map((e) => e.path).join(', ')}.`, { errors })
+    return ids.map((id) => byId.get(id)!)
+  }
+
+  /** One brand id in a body (`brandId`): the brand, or a 404 naming the field. */
+  async function assertBrand (ctx: Ctx, id: string, path = 'brandId'): Promise<BrandRow> {
+    const row = canSeeBrand(ctx.actor, id) ? await repo.findById(ctx.actor.orgId, id, ctx.db) : undefined
+    if (!row) throw new AppError('HERALD_NOT_FOUND', `Unknown brand in ${path}.`, { errors: [{ path, message: 'brand not found' }] })
+    return row
+  }
+
   return {
     visible,
+    assertBrands,
+    assertBrand,
 
     async list (ctx: Ctx, q: BrandListQuery) {
       authorize(ctx.actor, 'brands:read')
@@ -59,7 +83,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
         throw new AppError('HERALD_FORBIDDEN', 'Credentials limited to some brands cannot create brands.')
       }
       const row = await repo.insert(ctx.actor.orgId, input, ctx.db)
-      await record(ctx, { type: 'brand.created', subjectType: 'brand', subjectId: row.id, data: { brand: toBrandDto(row) } })
+      await record(ctx, { type: 'brand.created', subjectType: 'brand', subjectId: row.id, brandId: row.id, data: { brand: toBrandDto(row) } })
       return toBrandDto(row)
     },
 
@@ -71,7 +95,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
       if (changed.length === 0) return toBrandDto(current)
       const row = await repo.update(ctx.actor.orgId, id, current.version, patch, ctx.db)
       if (!row) throw preconditionFailed(current.version + 1)
-      await record(ctx, { type: 'brand.updated', subjectType: 'brand', subjectId: id, data: { changed, brand: toBrandDto(row) } })
+      await record(ctx, { type: 'brand.updated', subjectType: 'brand', subjectId: id, brandId: id, data: { changed, brand: toBrandDto(row) } })
       return toBrandDto(row)
     },
 
@@ -80,7 +104,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
       const current = await visible(ctx, id)
       checkVersion(expected, current.version)
       if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
-      await record(ctx, { type: 'brand.deleted', subjectType: 'brand', subjectId: id, data: { brand: toBrandDto(current) } })
+      await record(ctx, { type: 'brand.deleted', subjectType: 'brand', subjectId: id, brandId: id, data: { brand: toBrandDto(current) } })
     }
   }
 }

@@ -1,4 +1,4 @@
-import { eq, gte, lte } from 'drizzle-orm'
+import { eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import { events } from './events.table.js'
@@ -13,7 +13,11 @@ export function createEventsRepository (codec: CursorCodec) {
       await db.insert(events).values({ ...event, organizationId: orgId })
     },
 
-    async list (orgId: string, q: Partial<AuditListQuery> & { limit: number, sort: string }, db: Database) {
+    /**
+     * onlyBrandIds: a brand-limited caller's brands. Its page holds only events of those brands;
+     * organization-level events (brand_id null) are not theirs to see.
+     */
+    async list (orgId: string, q: Partial<AuditListQuery> & { limit: number, sort: string }, onlyBrandIds: readonly string[] | null, db: Database) {
       // createdAt sorts by the insertion sequence, which is the same order without ties.
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: events.seq }, idColumn: events.id, cursor: q.cursor, limit: q.limit, codec }
       const page = keyset(args)
@@ -21,6 +25,8 @@ export function createEventsRepository (codec: CursorCodec) {
         eq(events.organizationId, orgId),
         q.type ? eq(events.type, q.type) : undefined,
         q.subjectId ? eq(events.subjectId, q.subjectId) : undefined,
+        q.brandId ? eq(events.brandId, q.brandId) : undefined,
+        onlyBrandIds ? (onlyBrandIds.length ? inArray(events.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
         q.actorId ? eq(events.actorId, q.actorId) : undefined,
         q.createdAtFrom ? gte(events.createdAt, new Date(q.createdAtFrom)) : undefined,
         q.createdAtTo ? lte(events.createdAt, new Date(q.createdAtTo)) : undefined,

@@ -6,6 +6,8 @@ export const EventSchema = z.object({
   type: z.string(),
   subjectType: z.string(),
   subjectId: z.uuid(),
+  /** The brand the event concerns; null for organization-level events. */
+  brandId: z.uuid().nullable(),
   data: z.record(z.string(), z.unknown()),
   createdAt: z.string()
 })
@@ -16,6 +18,7 @@ export const AuditEventSchema = z.object({
   action: z.string(),
   subjectType: z.string(),
   subjectId: z.uuid(),
+  brandId: z.uuid().nullable(),
   actor: z.object({ type: z.enum(['member', 'api_key', 'guest', 'system']), id: z.uuid().nullable(), label: z.string().nullable() }),
   requestId: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
@@ -29,6 +32,7 @@ export const EventListQuery = z.strictObject({
   sort: sortSchema(['createdAt'], '-createdAt'),
   type: z.string().max(100).optional(),
   subjectId: z.uuid().optional(),
+  brandId: z.uuid().optional(),
   createdAtFrom: z.iso.datetime({ offset: true }).optional(),
   createdAtTo: z.iso.datetime({ offset: true }).optional()
 })

@@ -18,7 +18,7 @@ export interface EventInput {
 export type RecordEvent = (ctx: Ctx, event: EventInput) => Promise<void>
 
 export const toEventDto = (r: EventRow): EventDto => ({
-  id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, data: r.data as Record<string, unknown>, createdAt: iso(r.createdAt)!
+  id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, brandId: r.brandId, data: r.data as Record<string, unknown>, createdAt: iso(r.createdAt)!
 })
 
 export const toAuditDto = (r: EventRow): AuditEventDto => ({
@@ -26,6 +26,7 @@ export const toAuditDto = (r: EventRow): AuditEventDto => ({
   action: r.type,
   subjectType: r.subjectType,
   subjectId: r.subjectId,
+  brandId: r.brandId,
   actor: { type: r.actorType, id: r.actorId, label: r.actorLabel },
   requestId: r.requestId,
   data: r.data as Record<string, unknown>,
@@ -56,14 +57,14 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
     async list (ctx: Ctx, q: EventListQuery) {
       authorize(ctx.actor, 'events:read')
       checkRange(q)
-      const page = await repo.list(ctx.actor.orgId, q, ctx.db)
+      const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
       return { ...page, data: page.data.map(toEventDto) }
     },
 
     async listAudit (ctx: Ctx, q: AuditListQuery) {
       authorize(ctx.actor, 'audit:read')
       checkRange(q)
-      const page = await repo.list(ctx.actor.orgId, q, ctx.db)
+      const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
       return { ...page, data: page.data.map(toAuditDto) }
     }
   }

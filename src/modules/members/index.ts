@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import { createBrandsRepository } from '../brands/brands.repository.js'
 import { createMembersRepository, type MembersRepository } from './members.repository.js'
 import { createMembersService, type MembersService } from './members.service.js'
 import { membersRoutes } from './members.routes.js'
@@ -14,7 +13,7 @@ declare module 'fastify' {
 
 export default fp(async (app) => {
   const repo = createMembersRepository(app.cursors)
-  const service = createMembersService({ repo, brands: createBrandsRepository(app.cursors), record: app.events.record })
+  const service = createMembersService({ repo, brands: app.brands, record: app.events.record })
   app.decorate('members', service)
   app.decorate('membersRepo', repo)
   await app.register(membersRoutes, { service })

@@ -1,6 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
-import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
+import { parseArgs, resolveConnection } from '../../graphql/connection.js'
 import type { BrandsService } from '../brands/brands.service.js'
 import { MemberListQuery, type MemberDto } from './members.schemas.js'
 import type { MembersService } from './members.service.js'
@@ -9,7 +9,7 @@ export function membersResolvers (service: MembersService): IResolvers {
   return {
     Query: {
       member: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(z.uuid(), args.id)),
-      members: async (_root, args, { ctx }) => toConnection(await service.list(ctx, parseArgs(MemberListQuery, pageQuery(args))))
+      members: async (_root, args, { ctx }) => await resolveConnection(MemberListQuery, args, async (q) => await service.list(ctx, q))
     }
   }
 }

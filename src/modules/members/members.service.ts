@@ -4,7 +4,7 @@ import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
 import { opaqueToken, sha256 } from '../../lib/tokens.js'
-import type { BrandsRepository } from '../brands/brands.repository.js'
+import type { BrandsService } from '../brands/brands.service.js'
 import type { RecordEvent } from '../events/events.service.js'
 import type { MemberRow, MembersRepository } from './members.repository.js'
 import type { CreateMemberInput, MemberDto, MemberListQuery, UpdateMemberInput } from './members.schemas.js'
@@ -24,21 +24,13 @@ export const toMemberDto = (r: MemberRow): MemberDto => ({
   updatedAt: iso(r.updatedAt)!
 })
 
-export function createMembersService (deps: { repo: MembersRepository, brands: Pick<BrandsRepository, 'findByIds'>, record: RecordEvent }) {
+export function createMembersService (deps: { repo: MembersRepository, brands: Pick<BrandsService, 'assertBrands'>, record: RecordEvent }) {
   const { repo, brands, record } = deps
 
   async function find (ctx: Ctx, id: string): Promise<MemberRow> {
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
     if (!row) throw notFound('Member')
     return row
-  }
-
-  /** Brand ids in a body must be this organization's; another tenant's id reads as unknown. */
-  async function checkBrands (ctx: Ctx, ids: string[] | null | undefined): Promise<void> {
-    if (!ids?.length) return
-    const found = new Set((await brands.findByIds(ctx.actor.orgId, ids, ctx.db)).map((b) => b.id))
-    const errors = ids.flatMap((id, i) => (found.has(id) ? [] : [{ path: `brandIds/${i}`, message: 'brand not found' }]))
-    if (errors.length) throw new AppError('HERALD_NOT_FOUND', `Unknown brand in brandIds: ${errors.map((e) => e.path).join(', ')}.`, { errors })
   }
 
   /** Only an owner may make or unmake an owner; a brand-limited member cannot manage others. */
@@ -64,7 +56,7 @@ export function createMembersService (deps: { repo: MembersRepository, brands: P
 
     async invite (ctx: Ctx, input: CreateMemberInput): Promise<MemberDto & { invitationToken: string, invitationExpiresAt: string }> {
       checkRoleChange(ctx, undefined, input.role)
-      await checkBrands(ctx, input.brandIds)
+      await brands.assertBrands(ctx, input.brandIds ?? [])
       const token = opaqueToken()
       const expiresAt = new Date(Date.now() + INVITATION_TTL_MS)
       let id: string
@@ -83,7 +75,7 @@ export function createMembersService (deps: { repo: MembersRepository, brands: P
       const current = await find(ctx, id)
       checkRoleChange(ctx, current.role, patch.role)
       checkVersion(expected, current.version)
-      await checkBrands(ctx, patch.brandIds)
+      await brands.assertBrands(ctx, patch.brandIds ?? [])
       if (current.role === 'owner' && patch.role && patch.role !== 'owner') {
         const owners = await repo.lockOwners(ctx.actor.orgId, ctx.db)
         if (owners.length <= 1 && owners.includes(id)) throw new AppError('HERALD_LAST_OWNER', 'This is the last owner; make someone else owner first.')

@@ -6,6 +6,7 @@ import brands from './brands/index.js'
 import members from './members/index.js'
 import apiKeys from './api-keys/index.js'
 import auth from './auth/index.js'
+import approvals from './approvals/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -14,6 +15,7 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(brands)
   await app.register(members)
   await app.register(apiKeys)
+  await app.register(approvals)
   await app.register(auth, {
     allowSignup: config.allowSignup,
     accessTtlSeconds: config.accessTtlSeconds,

@@ -18,5 +18,7 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   expiresAt: instant().notNull()
 }, (t) => [
   primaryKey({ columns: [t.organizationId, t.principalId, t.key] }),
-  index('idempotency_keys_expires_idx').on(t.expiresAt)
+  index('idempotency_keys_expires_idx').on(t.expiresAt),
+  // The purge in the claim statement deletes one credential's expired keys.
+  index('idempotency_keys_principal_expires_idx').on(t.organizationId, t.principalId, t.expiresAt)
 ])

@@ -44,14 +44,14 @@ t.test('events and audit', async (t) => {
     t.match(wide.find((e: any) => e.type === 'brand.updated' && e.subjectId === theirs.id), { brandId: theirs.id })
 
     const limited = json(await h.inject({ method: 'GET', url: '/v1/events', headers: bearer(limitedKey.secret) })).data
-    t.same(limited.map((e: any) => [e.type, e.brandId]), [['brand.updated', mine.id], ['brand.created', mine.id]], 'only its brand, no member/key/organization events')
+    t.same(limited.map((e: any) => [e.type, e.brandId]), [['brand.updated', mine.id], ['brand.created', mine.id], ['approval_policy.created', mine.id]], 'only its brand, no member/key/organization events')
     const audit = json(await h.inject({ method: 'GET', url: '/v1/audit-events', headers: bearer(limitedAdmin.token) })).data
-    t.same(audit.map((e: any) => [e.action, e.brandId]), [['brand.updated', mine.id], ['brand.created', mine.id]], 'the audit log is limited the same way')
+    t.same(audit.map((e: any) => [e.action, e.brandId]), [['brand.updated', mine.id], ['brand.created', mine.id], ['approval_policy.created', mine.id]], 'the audit log is limited the same way')
     t.notOk(JSON.stringify(audit).includes(theirs.id))
 
     // The filter narrows; it never widens a limited credential's view.
     const filtered = json(await h.inject({ method: 'GET', url: `/v1/events?brandId=${theirs.id}`, headers: bearer(wideKey.secret) })).data
-    t.same(filtered.map((e: any) => e.type), ['brand.updated', 'brand.created'])
+    t.same(filtered.map((e: any) => e.type), ['brand.updated', 'brand.created', 'approval_policy.created'], 'a new brand comes with its default approval policy')
     t.ok(filtered.every((e: any) => e.brandId === theirs.id))
     t.same(json(await h.inject({ method: 'GET', url: `/v1/events?brandId=${theirs.id}`, headers: bearer(limitedKey.secret) })).data, [], 'an ungranted brand filters to nothing')
     t.same(json(await h.inject({ method: 'GET', url: `/v1/audit-events?brandId=${theirs.id}`, headers: bearer(limitedAdmin.token) })).data, [])

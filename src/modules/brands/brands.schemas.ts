@@ -10,6 +10,8 @@ export const BrandSchema = z.object({
   name: z.string(),
   timeZone: z.string(),
   status: BrandStatus,
+  /** The brand's default approval policy; null only for brands created before policies. */
+  approvalPolicyId: z.uuid().nullable(),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string()
@@ -25,7 +27,9 @@ export type CreateBrandInput = z.infer<typeof CreateBrandBody>
 export const UpdateBrandBody = z.strictObject({
   name: text(200).optional(),
   timeZone: timeZoneSchema.optional(),
-  status: BrandStatus.optional()
+  status: BrandStatus.optional(),
+  /** Must be one of this brand's approval policies (checked by the approvals module's hook). */
+  approvalPolicyId: z.uuid().optional()
 })
 export type UpdateBrandInput = z.infer<typeof UpdateBrandBody>
 

@@ -12,6 +12,7 @@ export const toBrandDto = (r: BrandRow): BrandDto => ({
   name: r.name,
   timeZone: r.timeZone,
   status: r.status,
+  approvalPolicyId: r.approvalPolicyId,
   version: r.version,
   createdAt: iso(r.createdAt)!,
   updatedAt: iso(r.updatedAt)!
@@ -21,8 +22,20 @@ function changedFields<T extends Record<string, unknown>> (before: T, patch: Par
   return Object.keys(patch).filter((k) => patch[k] !== undefined && patch[k] !== before[k])
 }
 
+/**
+ * Extension points for modules that attach things to brands (approval policies, ...) without
+ * the brands module knowing their rules. Hooks run in the caller's transaction, in order.
+ */
+export interface BrandHooks {
+  /** After the brand row is inserted and before brand.created is recorded. */
+  created: Array<(ctx: Ctx, brand: BrandRow) => Promise<void>>
+  /** Before a patch is written; a hook refuses it by throwing. */
+  beforeUpdate: Array<(ctx: Ctx, current: BrandRow, patch: UpdateBrandInput) => Promise<void>>
+}
+
 export function createBrandsService (deps: { repo: BrandsRepository, record: RecordEvent }) {
   const { repo, record } = deps
+  const hooks: BrandHooks = { created: [], beforeUpdate: [] }
 
   /** A brand the caller may see, or 404 (another tenant's and an ungranted brand look alike). */
   async function visible (ctx: Ctx, id: string): Promise<BrandRow> {
@@ -57,6 +70,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
     visible,
     assertBrands,
     assertBrand,
+    hooks,
 
     async list (ctx: Ctx, q: BrandListQuery) {
       authorize(ctx.actor, 'brands:read')
@@ -82,7 +96,12 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
       if (isBrandLimited(ctx.actor)) {
         throw new AppError('HERALD_FORBIDDEN', 'Credentials limited to some brands cannot create brands.')
       }
-      const row = await repo.insert(ctx.actor.orgId, input, ctx.db)
+      let row = await repo.insert(ctx.actor.orgId, input, ctx.db)
+      if (hooks.created.length) {
+        for (const hook of hooks.created) await hook(ctx, row)
+        // Hooks may have filled in references (the default approval policy): send what is stored.
+        row = (await repo.findById(ctx.actor.orgId, row.id, ctx.db))!
+      }
       await record(ctx, { type: 'brand.created', subjectType: 'brand', subjectId: row.id, brandId: row.id, data: { brand: toBrandDto(row) } })
       return toBrandDto(row)
     },
@@ -93,6 +112,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
       checkVersion(expected, current.version)
       const changed = changedFields(current, patch)
       if (changed.length === 0) return toBrandDto(current)
+      for (const hook of hooks.beforeUpdate) await hook(ctx, current, patch)
       const row = await repo.update(ctx.actor.orgId, id, current.version, patch, ctx.db)
       if (!row) throw preconditionFailed(current.version + 1)
       await record(ctx, { type: 'brand.updated', subjectType: 'brand', subjectId: id, brandId: id, data: { changed, brand: toBrandDto(row) } })

@@ -1,0 +1,1 @@
+CREATE INDEX "idempotency_keys_principal_expires_idx" ON "idempotency_keys" USING btree ("organization_id","principal_id","expires_at");

@@ -1,0 +1,34 @@
+import fp from 'fastify-plugin'
+import { createBrandsRepository } from '../brands/brands.repository.js'
+import { createApprovalPoliciesRepository } from './approval-policies.repository.js'
+import { createApprovalPoliciesService, type ApprovalPoliciesService } from './approval-policies.service.js'
+import { approvalPoliciesRoutes } from './approval-policies.routes.js'
+import { approvalPoliciesLoaders, approvalPoliciesResolvers } from './approval-policies.resolvers.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    approvalPolicies: ApprovalPoliciesService
+  }
+}
+
+export default fp(async (app) => {
+  const service = createApprovalPoliciesService({
+    repo: createApprovalPoliciesRepository(app.cursors),
+    brands: createBrandsRepository(app.cursors),
+    members: app.membersRepo,
+    record: app.events.record
+  })
+  app.decorate('approvalPolicies', service)
+  // Approval rules stay here: the brands module only offers hooks and runs them in its
+  // transaction. A new brand gets its default policy; a brand's approvalPolicyId must be
+  // one of its own policies.
+  app.brands.hooks.created.push((ctx, brand) => service.createDefaultForBrand(ctx, brand))
+  app.brands.hooks.beforeUpdate.push(async (ctx, current, patch) => {
+    if (patch.approvalPolicyId !== undefined && patch.approvalPolicyId !== current.approvalPolicyId) {
+      await service.assertPolicyForBrand(ctx, patch.approvalPolicyId, current.id, 'approvalPolicyId')
+    }
+  })
+  await app.register(approvalPoliciesRoutes, { service })
+  app.graphql.defineResolvers(approvalPoliciesResolvers(service))
+  app.graphql.defineLoaders(approvalPoliciesLoaders(service, app.brands))
+}, { name: 'approvals-module', dependencies: ['events-module', 'brands-module', 'members-module'] })

@@ -64,7 +64,7 @@ t.test('events and audit', async (t) => {
     const gone = await createBrand(h, org, 'Gone')
     const goneKey = await createApiKey(h, org, ['events:read'], [gone.id])
     await h.inject({ method: 'DELETE', url: `/v1/brands/${gone.id}`, headers: bearer(org.token) })
-    t.same(json(await h.inject({ method: 'GET', url: '/v1/events', headers: bearer(goneKey.secret) })).data.map((e: any) => e.type), ['brand.deleted', 'brand.created'])
+    t.same(json(await h.inject({ method: 'GET', url: '/v1/events', headers: bearer(goneKey.secret) })).data.map((e: any) => e.type), ['brand.deleted', 'brand.created', 'approval_policy.created'])
   })
 
   t.test('a change and its event commit together or not at all', async (t) => {

@@ -6,6 +6,7 @@ import members from './members/index.js'
 import apiKeys from './api-keys/index.js'
 import auth from './auth/index.js'
 import socialAccounts from './social-accounts/index.js'
+import campaigns from './campaigns/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -20,4 +21,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
     login: config.login
   })
   await app.register(socialAccounts)
+  await app.register(campaigns)
 }

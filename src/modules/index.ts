@@ -7,6 +7,8 @@ import members from './members/index.js'
 import apiKeys from './api-keys/index.js'
 import auth from './auth/index.js'
 import approvals from './approvals/index.js'
+import socialAccounts from './social-accounts/index.js'
+import campaigns from './campaigns/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -22,4 +24,6 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
     refreshTtlDays: config.refreshTtlDays,
     login: config.login
   })
+  await app.register(socialAccounts)
+  await app.register(campaigns)
 }

@@ -14,10 +14,9 @@ t.test('GraphQL limits', async (t) => {
     return { status: res.statusCode, body: json(res) }
   }
 
-  const unit = 'members { edges { node { brands { id name timeZone status version createdAt updatedAt } } } } '
   const over: Record<string, [string, RegExp]> = {
     depth: [`{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(9)}name${' }'.repeat(9)} } } } }`, /depth limit of 12 exceeded, found 13/],
-    cost: [`{ ${unit.repeat(100)} }`, /Cost limit of 5000 exceeded/],
+    cost: ['{ brands(first: 200) { edges { node { campaigns(first: 200) { edges { node { id name channels { id handle } } } } } } } }', new RegExp(`Cost limit of ${LIMITS.cost} exceeded`)],
     aliases: [`{ ${Array.from({ length: LIMITS.aliases + 1 }, (_, i) => `a${i}: viewer { kind }`).join(' ')} }`, /Aliases limit of 15 exceeded, found 16/],
     directives: [`{ ${'viewer { kind @skip(if: false) } '.repeat(LIMITS.directives + 1)} }`, /Directives limit of 20 exceeded, found 21/],
     tokens: [`{ ${'viewer { kind } '.repeat(2000)} }`, /more than 5000 tokens/]

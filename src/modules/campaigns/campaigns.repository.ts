@@ -1,0 +1,161 @@
+import { and, arrayContains, asc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
+import type { Database } from '../../db/client.js'
+import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Sort } from '../../lib/pagination.js'
+import { campaignChannels, campaigns, type KpiTarget } from './campaigns.table.js'
+import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas.js'
+import type { CampaignStatus } from './campaign-status.js'
+
+export type CampaignRow = typeof campaigns.$inferSelect
+
+/** The stored fields of a campaign, as the service decided them. */
+export interface CampaignValues {
+  name: string
+  brief: string | null
+  objective: CampaignRow['objective']
+  status: CampaignStatus
+  startsOn: string | null
+  endsOn: string | null
+  budgetAmountMinor: number | null
+  budgetCurrency: string | null
+  kpiTargets: KpiTarget[]
+  tags: string[]
+  ownerId: string | null
+}
+
+/**
+ * startsOn is optional, and a NULL never compares in a keyset predicate; campaigns without a
+ * start date sort last in both directions ('infinity' ascending, '-infinity' descending).
+ */
+function sortColumns (sort: Sort): Record<string, PgColumn> {
+  const undated = sort.desc ? sql.raw("'-infinity'::date") : sql.raw("'infinity'::date")
+  const startsOn = sql`coalesce(${campaigns.startsOn}, ${undated})`
+  // keyset() only needs something it can compare and order by; an SQL expression works as a column.
+  return { createdAt: campaigns.createdAt, name: campaigns.name, startsOn: startsOn as unknown as PgColumn }
+}
+
+const sortValue = (sort: Sort) => (r: CampaignRow) => {
+  if (sort.field === 'name') return r.name
+  if (sort.field === 'startsOn') return r.startsOn ?? (sort.desc ? '-infinity' : 'infinity')
+  return r.createdAt
+}
+
+function filters (q: Partial<CampaignListQuery>): Array<SQL | undefined> {
+  return [
+    q.brandId ? eq(campaigns.brandId, q.brandId) : undefined,
+    q.status ? eq(campaigns.status, q.status) : undefined,
+    q.objective ? eq(campaigns.objective, q.objective) : undefined,
+    q.ownerId ? eq(campaigns.ownerId, q.ownerId) : undefined,
+    q.tag ? arrayContains(campaigns.tags, [q.tag]) : undefined,
+    q.startsOnFrom ? gte(campaigns.startsOn, q.startsOnFrom) : undefined,
+    q.startsOnTo ? lte(campaigns.startsOn, q.startsOnTo) : undefined
+  ]
+}
+
+export function createCampaignsRepository (codec: CursorCodec) {
+  return {
+    async findById (orgId: string, id: string, db: Database): Promise<CampaignRow | undefined> {
+      const [row] = await db.select().from(campaigns).where(and(eq(campaigns.organizationId, orgId), eq(campaigns.id, id)))
+      return row
+    },
+
+    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<CampaignRow[]> {
+      if (ids.length === 0) return []
+      return await db.select().from(campaigns).where(and(eq(campaigns.organizationId, orgId), inArray(campaigns.id, [...new Set(ids)])))
+    },
+
+    /** The channel ids of many campaigns in one statement, oldest channel first. */
+    async channelsOf (orgId: string, campaignIds: readonly string[], db: Database): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>(campaignIds.map((id) => [id, []]))
+      if (campaignIds.length === 0) return out
+      const rows = await db.select({ campaignId: campaignChannels.campaignId, socialAccountId: campaignChannels.socialAccountId })
+        .from(campaignChannels)
+        .where(and(eq(campaignChannels.organizationId, orgId), inArray(campaignChannels.campaignId, [...new Set(campaignIds)])))
+        .orderBy(asc(campaignChannels.createdAt), asc(campaignChannels.socialAccountId))
+      for (const r of rows) out.get(r.campaignId)?.push(r.socialAccountId)
+      return out
+    },
+
+    async list (orgId: string, q: CampaignListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
+      const sort = parseSort(q.sort)
+      const args = { orgId, sort, columns: sortColumns(sort), idColumn: campaigns.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select().from(campaigns).where(andAll(
+        eq(campaigns.organizationId, orgId),
+        ...filters(q),
+        onlyBrandIds ? (onlyBrandIds.length ? inArray(campaigns.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args, sortValue(sort))
+    },
+
+    /** One page of campaigns for each brand, in one statement (GraphQL Brand.campaigns). */
+    async listPerBrand (orgId: string, brandIds: readonly string[], q: BrandCampaignsQuery, db: Database) {
+      const sort = parseSort(q.sort)
+      const args = {
+        orgId,
+        sort,
+        columns: sortColumns(sort),
+        idColumn: campaigns.id,
+        cursor: q.cursor,
+        limit: q.limit,
+        codec,
+        parentColumn: campaigns.brandId,
+        parentIds: brandIds,
+        orgColumn: campaigns.organizationId,
+        where: andAll(...filters(q))
+      }
+      return await keysetPerParent<typeof campaigns, CampaignRow>(db, campaigns, args, sortValue(sort))
+    },
+
+    async insert (orgId: string, brandId: string, values: CampaignValues, db: Database): Promise<CampaignRow> {
+      const [row] = await db.insert(campaigns).values({ ...values, brandId, organizationId: orgId }).returning()
+      return row
+    },
+
+    /** Compare-and-set on the version. */
+    async update (orgId: string, id: string, version: number, values: Partial<CampaignValues>, db: Database): Promise<CampaignRow | undefined> {
+      const [row] = await db.update(campaigns)
+        .set({ ...values, version: sql`${campaigns.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(campaigns.organizationId, orgId), eq(campaigns.id, id), eq(campaigns.version, version)))
+        .returning()
+      return row
+    },
+
+    /** Makes the campaign's channels exactly `accountIds`: channels kept keep their place. */
+    async setChannels (orgId: string, campaignId: string, accountIds: readonly string[], db: Database): Promise<void> {
+      await db.delete(campaignChannels).where(and(
+        eq(campaignChannels.organizationId, orgId),
+        eq(campaignChannels.campaignId, campaignId),
+        accountIds.length ? notInArray(campaignChannels.socialAccountId, [...accountIds]) : undefined
+      ))
+      if (accountIds.length === 0) return
+      await db.insert(campaignChannels)
+        .values(accountIds.map((socialAccountId) => ({ organizationId: orgId, campaignId, socialAccountId })))
+        .onConflictDoNothing()
+    },
+
+    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
+      const rows = await db.delete(campaigns)
+        .where(and(eq(campaigns.organizationId, orgId), eq(campaigns.id, id), eq(campaigns.version, version)))
+        .returning({ id: campaigns.id })
+      return rows.length > 0
+    },
+
+    /**
+     * Takes a social account out of every campaign that runs on it (before the account is
+     * deleted) and bumps those campaigns' versions, so cached ETags go stale. Returns them.
+     */
+    async dropChannel (orgId: string, accountId: string, db: Database): Promise<CampaignRow[]> {
+      const removed = await db.delete(campaignChannels)
+        .where(and(eq(campaignChannels.organizationId, orgId), eq(campaignChannels.socialAccountId, accountId)))
+        .returning({ campaignId: campaignChannels.campaignId })
+      if (removed.length === 0) return []
+      return await db.update(campaigns)
+        .set({ version: sql`${campaigns.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(campaigns.organizationId, orgId), inArray(campaigns.id, removed.map((r) => r.campaignId))))
+        .returning()
+    }
+  }
+}
+export type CampaignsRepository = ReturnType<typeof createCampaignsRepository>

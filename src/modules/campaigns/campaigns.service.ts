@@ -1,0 +1,177 @@
+import { authorize, can, canSeeBrand } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError, notFound } from '../../lib/errors.js'
+import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import type { Page } from '../../lib/pagination.js'
+import type { BrandsService } from '../brands/brands.service.js'
+import type { RecordEvent } from '../events/events.service.js'
+import type { MembersRepository } from '../members/members.repository.js'
+import { toMemberDto } from '../members/members.service.js'
+import type { MemberDto } from '../members/members.schemas.js'
+import type { SocialAccountDto } from '../social-accounts/social-accounts.schemas.js'
+import type { SocialAccountsService } from '../social-accounts/social-accounts.service.js'
+import { assertTransition, isDeletable } from './campaign-status.js'
+import { checkDates, diffPatch, toCampaignDto, valuesForCreate } from './campaign-values.js'
+import type { CampaignRow, CampaignsRepository } from './campaigns.repository.js'
+import type { BrandCampaignsQuery, CampaignDto, CampaignListQuery, CreateCampaignInput, UpdateCampaignInput } from './campaigns.schemas.js'
+
+export interface CampaignsDeps {
+  repo: CampaignsRepository
+  brands: Pick<BrandsService, 'visible'>
+  socialAccounts: Pick<SocialAccountsService, 'findManyForBrand'>
+  members: Pick<MembersRepository, 'findById' | 'findByIds'>
+  record: RecordEvent
+}
+
+const emptyPage = <T>(): Page<T> => ({ data: [], nextCursor: null, cursors: [] })
+
+// Campaigns need campaigns:read / campaigns:write (owners, admins and managers write; creators,
+// analysts and clients read; clients only their granted brands). A campaign of a brand the
+// caller may not see is a 404, like another organization's.
+export function createCampaignsService (deps: CampaignsDeps) {
+  const { repo, brands, socialAccounts, members, record } = deps
+
+  async function visible (ctx: Ctx, id: string): Promise<CampaignRow> {
+    const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
+    if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Campaign')
+    return row
+  }
+
+  /** Wire shapes for many rows, with their channels read in one statement. */
+  async function toDtos (ctx: Ctx, rows: CampaignRow[]): Promise<CampaignDto[]> {
+    const channels = await repo.channelsOf(ctx.actor.orgId, rows.map((r) => r.id), ctx.db)
+    return rows.map((r) => toCampaignDto(r, channels.get(r.id) ?? []))
+  }
+  const toDto = async (ctx: Ctx, row: CampaignRow) => (await toDtos(ctx, [row]))[0]
+
+  async function bodyBrand (ctx: Ctx, brandId: string): Promise<void> {
+    try {
+      await brands.visible(ctx, brandId)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'HERALD_NOT_FOUND') {
+        throw new AppError('HERALD_NOT_FOUND', 'Brand was not found.', { errors: [{ path: 'brandId', message: 'brand not found' }] })
+      }
+      throw err
+    }
+  }
+
+  /** The owner is an active member of this organization who may work on the brand. */
+  async function checkOwner (ctx: Ctx, ownerId: string, brandId: string): Promise<void> {
+    const m = await members.findById(ctx.actor.orgId, ownerId, ctx.db)
+    if (!m) throw new AppError('HERALD_NOT_FOUND', 'Owner was not found among the members.', { errors: [{ path: 'ownerId', message: 'member not found' }] })
+    const refuse = (message: string) => new AppError('HERALD_UNPROCESSABLE', `ownerId: ${message}.`, { errors: [{ path: 'ownerId', message }] })
+    if (m.status !== 'active') throw refuse('the member has not accepted the invitation yet')
+    if (m.brandIds && !m.brandIds.includes(brandId)) throw refuse('the member has no access to this brand')
+  }
+
+  return {
+    visible,
+
+    async list (ctx: Ctx, q: CampaignListQuery) {
+      authorize(ctx.actor, 'campaigns:read')
+      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return emptyPage<CampaignDto>()
+      const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
+      return { ...page, data: await toDtos(ctx, page.data) }
+    },
+
+    /** A page of campaigns for each brand: two statements for any number of brands. */
+    async listForBrands (ctx: Ctx, brandIds: readonly string[], q: BrandCampaignsQuery): Promise<Map<string, Page<CampaignDto>>> {
+      authorize(ctx.actor, 'campaigns:read')
+      const pages = await repo.listPerBrand(ctx.actor.orgId, brandIds.filter((id) => canSeeBrand(ctx.actor, id)), q, ctx.db)
+      const dtos = new Map((await toDtos(ctx, [...pages.values()].flatMap((p) => p.data))).map((d) => [d.id, d]))
+      const out = new Map<string, Page<CampaignDto>>()
+      for (const id of brandIds) {
+        const page = pages.get(id)
+        out.set(id, page ? { ...page, data: page.data.map((r) => dtos.get(r.id)!) } : emptyPage())
+      }
+      return out
+    },
+
+    async get (ctx: Ctx, id: string): Promise<CampaignDto> {
+      authorize(ctx.actor, 'campaigns:read')
+      return await toDto(ctx, await visible(ctx, id))
+    },
+
+    /** Batched read for GraphQL edges (e.g. ContentItem.campaign); unseen ones are null. */
+    async getMany (ctx: Ctx, ids: readonly string[]): Promise<Array<CampaignDto | null>> {
+      authorize(ctx.actor, 'campaigns:read')
+      const rows = (await repo.findByIds(ctx.actor.orgId, ids, ctx.db)).filter((r) => canSeeBrand(ctx.actor, r.brandId))
+      const byId = new Map((await toDtos(ctx, rows)).map((d) => [d.id, d]))
+      return ids.map((id) => byId.get(id) ?? null)
+    },
+
+    /** Campaign.owner: null when there is no owner, or the caller may not read members. */
+    async owners (ctx: Ctx, ownerIds: ReadonlyArray<string | null>): Promise<Array<MemberDto | null>> {
+      if (!can(ctx.actor, 'members:read')) return ownerIds.map(() => null)
+      const ids = [...new Set(ownerIds.filter((id): id is string => id !== null))]
+      const byId = new Map((await members.findByIds(ctx.actor.orgId, ids, ctx.db)).map((m) => [m.id, toMemberDto(m)]))
+      return ownerIds.map((id) => (id ? byId.get(id) ?? null : null))
+    },
+
+    async create (ctx: Ctx, input: CreateCampaignInput): Promise<CampaignDto> {
+      authorize(ctx.actor, 'campaigns:write')
+      await bodyBrand(ctx, input.brandId)
+      const channels = await socialAccounts.findManyForBrand(ctx, input.brandId, input.channelIds ?? [], 'channelIds')
+      // A person who creates a campaign owns it unless they name someone else (or null).
+      const ownerId = input.ownerId !== undefined ? input.ownerId : (ctx.actor.kind === 'member' ? ctx.actor.id : null)
+      if (input.ownerId) await checkOwner(ctx, input.ownerId, input.brandId)
+      checkDates(input.startsOn ?? null, input.endsOn ?? null)
+      const row = await repo.insert(ctx.actor.orgId, input.brandId, valuesForCreate(input, ownerId), ctx.db)
+      await repo.setChannels(ctx.actor.orgId, row.id, channels.map((c) => c.id), ctx.db)
+      const campaign = await toDto(ctx, row)
+      await record(ctx, { type: 'campaign.created', subjectType: 'campaign', subjectId: row.id, brandId: row.brandId, data: { campaign } })
+      return campaign
+    },
+
+    /**
+     * Changes fields and/or the status in one step. The status follows CAMPAIGN_TRANSITIONS
+     * (409 HERALD_ILLEGAL_TRANSITION with `allowed`); a status change writes
+     * campaign.status_changed, other fields campaign.updated.
+     */
+    async update (ctx: Ctx, id: string, patch: UpdateCampaignInput, expected?: number | '*'): Promise<CampaignDto> {
+      authorize(ctx.actor, 'campaigns:write')
+      const row = await visible(ctx, id)
+      checkVersion(expected, row.version)
+      const current = await toDto(ctx, row)
+      const { values, changed } = diffPatch(current, patch)
+      if (changed.length === 0) return current
+      if (values.status) assertTransition(current.status, values.status)
+      if (patch.channelIds && changed.includes('channelIds')) await socialAccounts.findManyForBrand(ctx, current.brandId, patch.channelIds, 'channelIds')
+      if (values.ownerId) await checkOwner(ctx, values.ownerId, current.brandId)
+      checkDates(values.startsOn !== undefined ? values.startsOn : current.startsOn, values.endsOn !== undefined ? values.endsOn : current.endsOn)
+
+      const updated = await repo.update(ctx.actor.orgId, id, row.version, values, ctx.db)
+      if (!updated) throw preconditionFailed(row.version + 1)
+      if (patch.channelIds && changed.includes('channelIds')) await repo.setChannels(ctx.actor.orgId, id, patch.channelIds, ctx.db)
+      const campaign = await toDto(ctx, updated)
+      const fields = changed.filter((f) => f !== 'status')
+      const event = { subjectType: 'campaign', subjectId: id, brandId: campaign.brandId }
+      if (fields.length) await record(ctx, { ...event, type: 'campaign.updated', data: { changed: fields, campaign } })
+      if (values.status) await record(ctx, { ...event, type: 'campaign.status_changed', data: { from: current.status, to: values.status, campaign } })
+      return campaign
+    },
+
+    /** Only drafts are deleted; a campaign that was planned or ran is archived instead. */
+    async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
+      authorize(ctx.actor, 'campaigns:write')
+      const row = await visible(ctx, id)
+      checkVersion(expected, row.version)
+      if (!isDeletable(row.status)) {
+        throw new AppError('HERALD_CONFLICT', `Only draft campaigns can be deleted; this one is ${row.status}. Archive it instead (PATCH {"status": "archived"}).`)
+      }
+      const campaign = await toDto(ctx, row)
+      if (!await repo.delete(ctx.actor.orgId, id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
+      await record(ctx, { type: 'campaign.deleted', subjectType: 'campaign', subjectId: id, brandId: row.brandId, data: { campaign } })
+    },
+
+    /** Runs before a social account is deleted: it leaves every campaign that ran on it. */
+    async dropChannel (ctx: Ctx, account: SocialAccountDto): Promise<void> {
+      const rows = await repo.dropChannel(ctx.actor.orgId, account.id, ctx.db)
+      for (const campaign of await toDtos(ctx, rows)) {
+        const data = { changed: ['channelIds'], reason: 'social_account.deleted', socialAccountId: account.id, campaign }
+        await record(ctx, { type: 'campaign.updated', subjectType: 'campaign', subjectId: campaign.id, brandId: campaign.brandId, data })
+      }
+    }
+  }
+}
+export type CampaignsService = ReturnType<typeof createCampaignsService>

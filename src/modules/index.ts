@@ -5,6 +5,7 @@ import brands from './brands/index.js'
 import members from './members/index.js'
 import apiKeys from './api-keys/index.js'
 import auth from './auth/index.js'
+import platforms from './platforms/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -18,4 +19,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
     refreshTtlDays: config.refreshTtlDays,
     login: config.login
   })
+  await app.register(platforms)
 }

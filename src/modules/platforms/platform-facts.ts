@@ -88,7 +88,7 @@ export interface PlatformFacts {
   sources: Source[]
 }
 
-/** The table: one entry per platform, in the order clients list them. */
+/** The table: one entry per platform (GET /v1/platforms lists them in PLATFORMS order). */
 export const PLATFORM_FACTS: Readonly<Record<Platform, PlatformFacts>> = {
   instagram,
   facebook,

@@ -2,7 +2,7 @@ import t from 'tap'
 import { PLATFORMS, type Platform } from '../../src/modules/social-accounts/social-accounts.table.js'
 import type { ContentKind, MediaItem } from '../../src/modules/content-items/content-items.table.js'
 import { checkTarget, composePosts, inspectTarget, PLATFORM_FACTS, textRuleFor, type MediaType, type TargetContent } from '../../src/modules/platforms/platform-rules.js'
-import { countText, graphemes, X_LIBRARY_CONFIG } from '../../src/modules/platforms/text-counting.js'
+import { certainBoundary, countText, EXACT_LIMIT, graphemes, graphemeSegments, X_LIBRARY_CONFIG } from '../../src/modules/platforms/text-counting.js'
 
 // Pure checks of the facts table and the checker: no database, no app.
 
@@ -211,4 +211,46 @@ t.test('links, alt text and empty posts', async (t) => {
 
   t.same(checkTarget('x', target({ body: '  ' })), [{ field: 'body', message: 'X needs text or media; this target has neither' }])
   t.same(checkTarget('x', target({ media: media('image') })), [], 'media alone is a post')
+})
+
+t.test('long texts are segmented in chunks with exactly the graphemes of one pass', async (t) => {
+  // Every kind of character that joins its neighbours, and plain ones between them.
+  const pool = ['a', 'Z', '1', ' ', '.', '#', 'é', 'e\u0301', '\u0301', '\r', '\n', '\r\n', '👩‍👩‍👧‍👦', '👍🏽', '🏽', '\u200D', '\u200C', '🇫🇷', '🇫',
+    '가', '\u1100', '\u1161', '\u11A8', 'ก', 'ำ', 'ี', 'क', '्', 'ष', 'ि', '\u0600', '\u0D4E', 'ｶ', 'ﾞ', '日', 'あ', '❤', '\uFE0F', '\u{E0067}', '\u{E007F}', 'Ω', 'ж']
+  let seed = 42
+  const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 }
+  const oneSegmenter = new Intl.Segmenter('und', { granularity: 'grapheme' })
+  let cuts = 0
+  for (let run = 0; run < 2000; run++) {
+    let text = ''
+    const length = 20 + Math.floor(random() * 200)
+    while (text.length < length) text += pool[Math.floor(random() * pool.length)]
+    const expected = [...oneSegmenter.segment(text)].map((s) => s.segment)
+    for (const chunk of [3, 8, 32]) {
+      const actual = [...graphemeSegments(text, chunk)]
+      if (actual.length !== expected.length || actual.some((s, i) => s !== expected[i])) {
+        t.fail('chunked segmentation differs', { text: [...text].map((c) => c.codePointAt(0)!.toString(16)), chunk })
+        return
+      }
+    }
+    for (let i = 1; i < text.length; i++) if (certainBoundary(text, i)) cuts++
+  }
+  t.ok(cuts > 10000, `the cut rule finds boundaries (${cuts}) and never a wrong one`)
+})
+
+t.test('counting stays fast on long and hostile texts', async (t) => {
+  const hostile = ['日.'.repeat(50_000), 'a.'.repeat(50_000), '가'.repeat(100_000), 'กำ'.repeat(50_000), 'a'.repeat(100_000)]
+  for (const body of hostile) {
+    for (const platform of ['x', 'threads', 'bluesky'] as const) {
+      const started = Date.now()
+      inspectTarget(platform, target({ kind: 'thread', body, firstComment: body }))
+      // Generous for a loaded CI machine; quadratic behaviour took tens of seconds.
+      t.ok(Date.now() - started < 5000, `${platform} ${body.slice(0, 2)}… in ${Date.now() - started} ms`)
+    }
+  }
+  // Past the exact limit X's count is estimated with the library's weights, URLs as 23.
+  const long = 'a'.repeat(2500) + ' ' + `https://example.com/${'p'.repeat(600)}` + ' 日本'
+  t.ok(long.length > EXACT_LIMIT)
+  t.equal(countText(long, 'weighted'), 2500 + 1 + 23 + 1 + 4)
+  t.equal(countText(long.slice(0, EXACT_LIMIT), 'weighted'), EXACT_LIMIT, 'below it the library counts')
 })

@@ -254,3 +254,13 @@ t.test('counting stays fast on long and hostile texts', async (t) => {
   t.equal(countText(long, 'weighted'), 2500 + 1 + 23 + 1 + 4)
   t.equal(countText(long.slice(0, EXACT_LIMIT), 'weighted'), EXACT_LIMIT, 'below it the library counts')
 })
+
+t.test('a thread of many bad posts gets a bounded answer', async (t) => {
+  const empties = checkTarget('x', target({ kind: 'thread', body: 'first' + '\n---\n'.repeat(30) }))
+  t.same(empties, [{ field: 'body', message: 'thread posts 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 20 more of 31 are empty; remove the extra "---" lines' }])
+  const long = Array.from({ length: 50 }, () => 'a'.repeat(281)).join('\n---\n')
+  const over = checkTarget('x', target({ kind: 'thread', body: long }))
+  t.equal(over.length, 21)
+  t.equal(over[0].message, 'thread post 1 of 50 is 281 characters as X counts them; X allows at most 280')
+  t.equal(over[20].message, "and 30 more thread posts are over X's limits")
+})

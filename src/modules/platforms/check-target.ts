@@ -39,6 +39,7 @@ export interface TargetInspection {
 }
 
 const n = (value: number) => value.toLocaleString('en-US')
+const MAX_POST_VIOLATIONS = 20
 const KIND_LABEL: Record<ContentKind, string> = {
   post: 'post', story: 'story', reel: 'reel', short_video: 'short video', video: 'video', carousel: 'carousel', article: 'article', thread: 'thread'
 }
@@ -127,18 +128,30 @@ export function inspectTarget (platform: Platform, content: TargetContent): Targ
   const lengths = posts.map((post) => countText(post, rule.counting))
   const appendedParts = [linkAppended ? 'the link' : '', tagsAppended ? `${n(tagsAppended)} hashtag${tagsAppended === 1 ? '' : 's'}` : ''].filter(Boolean)
   const appended = appendedParts.length ? ` with ${listAnd(appendedParts)} appended` : ''
+  // A thread may have many posts: empty ones are reported together and over-long ones up to
+  // MAX_POST_VIOLATIONS, so the answer stays small whatever the body.
+  const empty: number[] = []
+  const over: string[] = []
   posts.forEach((post, i) => {
     const subject = posts.length > 1 ? `thread post ${i + 1} of ${posts.length}` : 'body'
     const extra = i === 0 ? appended : ''
-    if (posts.length > 1 && post.trim() === '') violations.push({ field: 'body', message: `${subject} is empty; remove the extra "---" line` })
-    if (lengths[i] > rule.maxLength) {
-      violations.push({ field: 'body', message: `${subject} is ${n(lengths[i])} ${unit}${extra}; ${name} allows at most ${n(rule.maxLength)}` })
-    }
+    if (posts.length > 1 && post.trim() === '') empty.push(i + 1)
+    if (lengths[i] > rule.maxLength) over.push(`${subject} is ${n(lengths[i])} ${unit}${extra}; ${name} allows at most ${n(rule.maxLength)}`)
     const bytes = utf8Bytes(post)
     if (rule.maxBytes !== undefined && bytes > rule.maxBytes) {
-      violations.push({ field: 'body', message: `${subject} is ${n(bytes)} bytes in UTF-8${extra}; ${name} allows at most ${n(rule.maxBytes)} bytes` })
+      over.push(`${subject} is ${n(bytes)} bytes in UTF-8${extra}; ${name} allows at most ${n(rule.maxBytes)} bytes`)
     }
   })
+  if (empty.length === 1) violations.push({ field: 'body', message: `thread post ${empty[0]} of ${posts.length} is empty; remove the extra "---" line` })
+  if (empty.length > 1) {
+    const shown = empty.slice(0, 10).map(String)
+    if (empty.length > 10) shown.push(`${n(empty.length - 10)} more`)
+    violations.push({ field: 'body', message: `thread posts ${listAnd(shown)} of ${posts.length} are empty; remove the extra "---" lines` })
+  }
+  for (const message of over.slice(0, MAX_POST_VIOLATIONS)) violations.push({ field: 'body', message })
+  if (over.length > MAX_POST_VIOLATIONS) {
+    violations.push({ field: 'body', message: `and ${n(over.length - MAX_POST_VIOLATIONS)} more thread posts are over ${name}'s limits` })
+  }
   const forbidden = (rule.forbiddenCharacters ?? []).filter((c) => posts.some((post) => post.includes(c)))
   if (forbidden.length) {
     violations.push({ field: 'body', message: `body contains ${listAnd(forbidden.map((c) => `"${c}"`))}; ${name} does not allow ${listOr(rule.forbiddenCharacters!.map((c) => `"${c}"`))} in this text` })

@@ -9,6 +9,7 @@ import auth from './auth/index.js'
 import approvals from './approvals/index.js'
 import socialAccounts from './social-accounts/index.js'
 import campaigns from './campaigns/index.js'
+import platforms from './platforms/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -26,4 +27,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   })
   await app.register(socialAccounts)
   await app.register(campaigns)
+  await app.register(platforms)
 }

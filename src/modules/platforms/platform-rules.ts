@@ -1,9 +1,7 @@
-import type { Platform } from '../social-accounts/social-accounts.table.js'
 import type { ContentKind, MediaItem } from '../content-items/content-items.table.js'
 
-// PLACEHOLDER until the platforms module lands: the interface the content module calls.
-// The platforms module replaces this file with the real table of facts (with sources) and the
-// real checks; until then nothing is refused.
+// The interface the content module calls for every target of a content item. The rules
+// themselves are data (platform-facts.ts and facts/*.ts); check-target.ts walks them.
 
 /** What one target would publish, after its overrides are applied to the base fields. */
 export interface TargetContent {
@@ -21,6 +19,7 @@ export interface RuleViolation {
   message: string
 }
 
-export function checkTarget (_platform: Platform, _content: TargetContent): RuleViolation[] {
-  return []
-}
+export { checkTarget, inspectTarget, composePosts, textRuleFor } from './check-target.js'
+export type { TargetCounts, TargetInspection } from './check-target.js'
+export { PLATFORM_FACTS } from './platform-facts.js'
+export type { PlatformFacts, TextRule, MediaOption, MediaType, KindRule } from './platform-facts.js'

@@ -5,6 +5,8 @@ import brands from './brands/index.js'
 import members from './members/index.js'
 import apiKeys from './api-keys/index.js'
 import auth from './auth/index.js'
+import blackouts from './blackouts/index.js'
+import contentItems from './content-items/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -18,4 +20,6 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
     refreshTtlDays: config.refreshTtlDays,
     login: config.login
   })
+  await app.register(blackouts)
+  await app.register(contentItems)
 }

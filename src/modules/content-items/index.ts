@@ -1,0 +1,29 @@
+import fp from 'fastify-plugin'
+import { createBlackoutsRepository } from '../blackouts/blackouts.repository.js'
+import { checkTarget } from '../platforms/platform-rules.js'
+import { createContentItemsRepository } from './content-items.repository.js'
+import { createContentRevisionsRepository } from './content-revisions.repository.js'
+import { createContentLookups } from './content-lookups.repository.js'
+import { createContentCore } from './content-core.js'
+import { createContentValidator } from './content-validation.js'
+import { createContentItemsService, type ContentItemsService } from './content-items.service.js'
+import { createContentActions, type ContentActions } from './content-actions.js'
+import { contentItemsRoutes } from './content-items.routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Content items: CRUD, actions, `hooks` and `transition` for other modules. */
+    contentItems: ContentItemsService & ContentActions
+  }
+}
+
+export default fp(async (app) => {
+  const items = createContentItemsRepository(app.cursors)
+  const revisions = createContentRevisionsRepository(app.cursors)
+  const core = createContentCore({ items, revisions, record: app.events.record })
+  const validator = createContentValidator({ lookups: createContentLookups(), blackouts: createBlackoutsRepository(app.cursors), check: checkTarget })
+  const service = createContentItemsService({ core, items, validator })
+  const actions = createContentActions({ core, items, validator })
+  app.decorate('contentItems', { ...service, ...actions })
+  await app.register(contentItemsRoutes, { service, actions })
+}, { name: 'content-items-module', dependencies: ['events-module', 'brands-module', 'blackouts-module', 'graphql'] })

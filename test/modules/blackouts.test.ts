@@ -36,7 +36,7 @@ t.test('brand blackouts', async (t) => {
     t.equal(res.headers.location, url(brand.id, `/${created.id}`))
     t.same(created.conflictingContentItemIds, [atStart.id, inside.id, scheduled.id], 'planned and scheduled items inside [start, end), in time order; not published, archived, at the end or of another brand')
     t.notOk(created.conflictingContentItemIds.includes(atEnd.id))
-    const ev = await h.sql("SELECT type, brand_id, data FROM events WHERE subject_id = $1 ORDER BY seq", [created.id])
+    const ev = await h.sql('SELECT type, brand_id, data FROM events WHERE subject_id = $1 ORDER BY seq', [created.id])
     t.match(ev, [{ type: 'brand.blackout_created', brand_id: brand.id, data: { conflictingContentItemIds: created.conflictingContentItemIds } }])
 
     const later = json(await create(a, brand.id, { startsAt: '2031-01-01T00:00:00Z', endsAt: '2031-01-02T00:00:00Z', reason: 'Earlier window' }))

@@ -13,7 +13,7 @@ t.test('wall time → instant around the Paris changes', async (t) => {
   t.equal(at('2030-03-31T03:00'), '2030-03-31T01:00:00.000Z', 'the first time after the gap')
   t.equal(at('2030-04-01T09:00'), '2030-04-01T07:00:00.000Z', 'summer: UTC+2')
   t.throws(() => at('2030-03-31T02:00'), { path: 'scheduledLocal', code: 'HERALD_UNPROCESSABLE', message: /does not exist in Europe\/Paris/ })
-  t.throws(() => at('2030-03-31T02:59:59'), { path: 'scheduledLocal' })
+  t.throws(() => at('2030-03-31T02:59:59'), { path: 'scheduledLocal', message: /does not exist/ })
   t.equal(at('2030-10-27T02:30'), '2030-10-27T00:30:00.000Z', 'an hour that happens twice: the earlier one (still UTC+2)')
   t.equal(at('2030-10-27T03:00'), '2030-10-27T02:00:00.000Z', 'after the overlap: UTC+1')
   t.equal(at('2030-10-27T01:59'), '2030-10-26T23:59:00.000Z')

@@ -101,7 +101,7 @@ export function snapshotOf (s: ItemState) {
   }
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
 
 /** Names of the top-level fields that differ between two states. */
 export function changedFields (before: ItemState, after: ItemState): string[] {
@@ -119,6 +119,23 @@ export interface Change { path: string, before: unknown, after: unknown }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+// jsonb keeps keys in its own order (by length); replies and diffs use the order of the
+// fields in the item, so a snapshot reads like the item it was taken from.
+const FIELD_ORDER = [
+  'campaignId', 'title', 'kind', 'body', 'media', 'link', 'hashtags', 'firstComment', 'labels', 'assigneeId', 'targets',
+  'scheduledAt', 'scheduledLocal', 'timeZone', 'scheduleBasis',
+  'socialAccountId', 'platform', 'url', 'type', 'altText', 'width', 'height', 'durationSeconds'
+]
+const rank = (k: string) => { const i = FIELD_ORDER.indexOf(k); return i < 0 ? FIELD_ORDER.length : i }
+const orderedKeys = (keys: Iterable<string>) => [...keys].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y))
+
+/** The same value with object keys in the item's field order. */
+export function canonical<T> (value: T): T {
+  if (Array.isArray(value)) return value.map(canonical) as T
+  if (!isObject(value)) return value
+  return Object.fromEntries(orderedKeys(Object.keys(value)).map((k) => [k, canonical(value[k])])) as T
+}
+
 /**
  * Field-level differences between two snapshots, with paths like `body`, `targets/0/body` or
  * `hashtags`: objects and lists of objects are walked, lists of words (hashtags, labels) are
@@ -133,10 +150,10 @@ export function diffSnapshots (from: Record<string, unknown>, to: Record<string,
       return
     }
     if (isObject(a) && isObject(b)) {
-      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk(path ? `${path}/${k}` : k, a[k] ?? null, b[k] ?? null)
+      for (const k of orderedKeys(new Set([...Object.keys(a), ...Object.keys(b)]))) walk(path ? `${path}/${k}` : k, a[k] ?? null, b[k] ?? null)
       return
     }
-    out.push({ path, before: a ?? null, after: b ?? null })
+    out.push({ path, before: canonical(a ?? null), after: canonical(b ?? null) })
   }
   walk('', from, to)
   return out

@@ -9,11 +9,14 @@ import { createContentValidator } from './content-validation.js'
 import { createContentItemsService, type ContentItemsService } from './content-items.service.js'
 import { createContentActions, type ContentActions } from './content-actions.js'
 import { contentItemsRoutes } from './content-items.routes.js'
+import { createContentRevisionsService, type ContentRevisionsService } from './content-revisions.service.js'
+import { contentRevisionsRoutes } from './content-revisions.routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Content items: CRUD, actions, `hooks` and `transition` for other modules. */
     contentItems: ContentItemsService & ContentActions
+    contentRevisions: ContentRevisionsService
   }
 }
 
@@ -24,6 +27,9 @@ export default fp(async (app) => {
   const validator = createContentValidator({ lookups: createContentLookups(), blackouts: createBlackoutsRepository(app.cursors), check: checkTarget })
   const service = createContentItemsService({ core, items, validator })
   const actions = createContentActions({ core, items, validator })
+  const revisionsService = createContentRevisionsService({ core, revisions })
   app.decorate('contentItems', { ...service, ...actions })
+  app.decorate('contentRevisions', revisionsService)
   await app.register(contentItemsRoutes, { service, actions })
+  await app.register(contentRevisionsRoutes, { service: revisionsService })
 }, { name: 'content-items-module', dependencies: ['events-module', 'brands-module', 'blackouts-module', 'graphql'] })

@@ -11,12 +11,15 @@ import { createContentActions, type ContentActions } from './content-actions.js'
 import { contentItemsRoutes } from './content-items.routes.js'
 import { createContentRevisionsService, type ContentRevisionsService } from './content-revisions.service.js'
 import { contentRevisionsRoutes } from './content-revisions.routes.js'
+import { createContentCalendar, type ContentCalendar } from './content-calendar.js'
+import { contentCalendarRoutes } from './content-calendar.routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Content items: CRUD, actions, `hooks` and `transition` for other modules. */
     contentItems: ContentItemsService & ContentActions
     contentRevisions: ContentRevisionsService
+    contentCalendar: ContentCalendar
   }
 }
 
@@ -30,6 +33,9 @@ export default fp(async (app) => {
   const revisionsService = createContentRevisionsService({ core, revisions })
   app.decorate('contentItems', { ...service, ...actions })
   app.decorate('contentRevisions', revisionsService)
+  const calendar = createContentCalendar({ core, items, brands: app.brands })
+  app.decorate('contentCalendar', calendar)
   await app.register(contentItemsRoutes, { service, actions })
   await app.register(contentRevisionsRoutes, { service: revisionsService })
+  await app.register(contentCalendarRoutes, { calendar })
 }, { name: 'content-items-module', dependencies: ['events-module', 'brands-module', 'blackouts-module', 'graphql'] })

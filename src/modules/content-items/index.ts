@@ -13,6 +13,7 @@ import { createContentRevisionsService, type ContentRevisionsService } from './c
 import { contentRevisionsRoutes } from './content-revisions.routes.js'
 import { createContentCalendar, type ContentCalendar } from './content-calendar.js'
 import { contentCalendarRoutes } from './content-calendar.routes.js'
+import { contentBulkRoutes } from './content-bulk.routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +36,7 @@ export default fp(async (app) => {
   app.decorate('contentRevisions', revisionsService)
   const calendar = createContentCalendar({ core, items, brands: app.brands })
   app.decorate('contentCalendar', calendar)
+  await app.register(contentBulkRoutes, { service })
   await app.register(contentItemsRoutes, { service, actions })
   await app.register(contentRevisionsRoutes, { service: revisionsService })
   await app.register(contentCalendarRoutes, { calendar })

@@ -61,10 +61,16 @@ t.test('content status: actions, edit rules, events, hooks', async (t) => {
     }
     await act(a, item.id, 'submit')
     const twice = await act(a, item.id, 'submit')
-    t.match(json(twice), { code: 'HERALD_ILLEGAL_TRANSITION', currentStatus: 'in_review', allowed: ['approved', 'changes_requested', 'draft', 'archived'] })
+    t.match(json(twice), { code: 'HERALD_ILLEGAL_TRANSITION', currentStatus: 'in_review', allowed: ['approved', 'changes_requested', 'draft', 'archived'], allowedActions: ['archive'] })
+    const selfApproval = await act(a, item.id, 'unschedule')
+    t.equal(selfApproval.statusCode, 409, 'unschedule leads to approved, but never from in_review')
+    t.equal(json(selfApproval).code, 'HERALD_ILLEGAL_TRANSITION')
+    t.equal((await act(a, item.id, 'restore')).statusCode, 409, 'restore is for archived items only')
+    t.equal(json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}`, headers: bearer(a.token) })).status, 'in_review')
     await act(a, item.id, 'archive')
     t.match(json(await act(a, item.id, 'archive')), { code: 'HERALD_ILLEGAL_TRANSITION', currentStatus: 'archived', allowed: ['draft'] })
     t.equal((await h.sql('SELECT version FROM content_items WHERE id = $1', [item.id]))[0].version, 3, 'refused actions changed nothing')
+    t.match(json(await act(a, item.id, 'submit')), { allowedActions: ['restore'] })
   })
 
   t.test('changes requested → fixed → resubmitted', async (t) => {

@@ -3,6 +3,7 @@ import { createContentItemsRepository } from '../content-items/content-items.rep
 import { createBlackoutsRepository } from './blackouts.repository.js'
 import { createBlackoutsService, type BlackoutsService } from './blackouts.service.js'
 import { blackoutsRoutes } from './blackouts.routes.js'
+import { blackoutsLoaders, blackoutsResolvers } from './blackouts.resolvers.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,4 +21,6 @@ export default fp(async (app) => {
   })
   app.decorate('blackouts', service)
   await app.register(blackoutsRoutes, { service })
+  app.graphql.defineResolvers(blackoutsResolvers(service))
+  app.graphql.defineLoaders(blackoutsLoaders(service))
 }, { name: 'blackouts-module', dependencies: ['events-module', 'brands-module', 'graphql'] })

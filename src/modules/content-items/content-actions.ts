@@ -7,7 +7,7 @@ import type { ContentItemDto, ScheduleInput, SubmitInput } from './content-items
 import { runHooks, type ContentCore } from './content-core.js'
 import { resolveSchedule, ScheduleError, type Schedule } from './content-scheduling.js'
 import { changedFields, columnsOf, stateOf, type ItemState } from './content-state.js'
-import { assertTransition } from './content-status.js'
+import { assertAction, type ContentAction } from './content-status.js'
 import { issuesError, schedulePath, type ContentValidator, type Issue } from './content-validation.js'
 
 // The status actions a client calls (submit, schedule, unschedule, archive, restore) and
@@ -17,10 +17,11 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
   const { core, items, validator } = deps
 
   /** The locked row and its current state, after the permission and If-Match checks. */
-  async function load (ctx: Ctx, id: string, expected: number | '*' | undefined) {
+  async function load (ctx: Ctx, id: string, expected: number | '*' | undefined, action: ContentAction) {
     authorize(ctx.actor, 'content:write')
     const row = await core.find(ctx, id, { lock: true })
     checkVersion(expected, row.version)
+    assertAction(row.status, action)
     return { row, state: stateOf(row, await items.targetsFor(ctx.actor.orgId, [id], ctx.db)) }
   }
 
@@ -32,8 +33,7 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
 
   return {
     async submit (ctx: Ctx, id: string, input: SubmitInput = {}, expected?: number | '*'): Promise<ContentItemDto> {
-      const { row, state } = await load(ctx, id, expected)
-      assertTransition(row.status, 'in_review', 'submit')
+      const { row, state } = await load(ctx, id, expected, 'submit')
       const issues = readiness(state)
       if (issues.length) throw issuesError(issues)
       const moved = await core.move(ctx, row, 'in_review', 'submitted', 'submit')
@@ -47,8 +47,7 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
      * new time is an edit of the item (a revision); moving only the time keeps the approval.
      */
     async schedule (ctx: Ctx, id: string, input: ScheduleInput = {}, expected?: number | '*'): Promise<ContentItemDto> {
-      const { row, state } = await load(ctx, id, expected)
-      assertTransition(row.status, 'scheduled', 'schedule')
+      const { row, state } = await load(ctx, id, expected, 'schedule')
       const issues: Issue[] = []
       let schedule: Schedule | null = state.schedule
       try {
@@ -80,14 +79,14 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
 
     /** scheduled → approved; the planned time stays, so scheduling again needs no new time. */
     async unschedule (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
-      const { row } = await load(ctx, id, expected)
+      const { row } = await load(ctx, id, expected, 'unschedule')
       const moved = await core.move(ctx, row, 'approved', 'unscheduled', 'unschedule')
       await core.event(ctx, 'unscheduled', moved.row, { scheduledAt: moved.item.scheduledAt })
       return moved.item
     },
 
     async archive (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
-      const { row } = await load(ctx, id, expected)
+      const { row } = await load(ctx, id, expected, 'archive')
       const moved = await core.move(ctx, row, 'archived', 'archived', 'archive')
       await core.event(ctx, 'archived', moved.row, { from: row.status })
       return moved.item
@@ -95,7 +94,7 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
 
     /** archived → draft: whatever it was before, restored content is reviewed again. */
     async restore (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
-      const { row } = await load(ctx, id, expected)
+      const { row } = await load(ctx, id, expected, 'restore')
       const moved = await core.move(ctx, row, 'draft', 'restored', 'restore')
       await core.event(ctx, 'restored', moved.row, { archivedFrom: row.archivedFrom })
       return moved.item

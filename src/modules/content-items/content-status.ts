@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js'
-import type { ContentStatus } from './content-items.table.js'
+import { CONTENT_STATUSES, type ContentStatus } from './content-items.table.js'
 
 // The content status machine as data: which status may follow which. No database, no I/O, so
 // it is tested on its own (test/unit/content-status.test.ts). Who may trigger a move is the
@@ -26,26 +26,41 @@ export const TRANSITIONS: Readonly<Record<ContentStatus, readonly ContentStatus[
 
 export const canTransition = (from: ContentStatus, to: ContentStatus): boolean => TRANSITIONS[from].includes(to)
 
-/** The client-facing actions and the status each one moves to. */
+/**
+ * The client-facing actions: where each may start and where it goes. Narrower than the table:
+ * unschedule leads to approved, but only from scheduled (in_review → approved is the
+ * reviewers' move, never a client action), and restore leads to draft only from archived.
+ */
 export const ACTIONS = {
-  submit: 'in_review',
-  schedule: 'scheduled',
-  unschedule: 'approved',
-  archive: 'archived',
-  restore: 'draft'
-} as const satisfies Record<string, ContentStatus>
+  submit: { from: ['draft', 'changes_requested'], to: 'in_review' },
+  schedule: { from: ['approved', 'failed'], to: 'scheduled' },
+  unschedule: { from: ['scheduled'], to: 'approved' },
+  archive: { from: CONTENT_STATUSES.filter((s) => s !== 'archived'), to: 'archived' },
+  restore: { from: ['archived'], to: 'draft' }
+} as const satisfies Record<string, { from: readonly ContentStatus[], to: ContentStatus }>
 export type ContentAction = keyof typeof ACTIONS
+
+/** The actions a client may take on an item in this status. */
+export const actionsFrom = (status: ContentStatus): ContentAction[] =>
+  (Object.keys(ACTIONS) as ContentAction[]).filter((a) => (ACTIONS[a].from as readonly ContentStatus[]).includes(status))
 
 export function illegalTransition (from: ContentStatus, to: ContentStatus, what = `move from ${from} to ${to}`): AppError {
   const allowed = TRANSITIONS[from]
-  return new AppError('HERALD_ILLEGAL_TRANSITION', `Cannot ${what}: the item is ${from}; from ${from} it may move to ${allowed.join(', ') || 'nothing'}.`, {
-    extra: { currentStatus: from, allowed: [...allowed] }
+  const actions = actionsFrom(from)
+  return new AppError('HERALD_ILLEGAL_TRANSITION', `Cannot ${what}: the item is ${from}; from ${from} it may move to ${allowed.join(', ') || 'nothing'}` +
+    ` (actions: ${actions.join(', ') || 'none'}).`, {
+    extra: { currentStatus: from, allowed: [...allowed], allowedActions: actions }
   })
 }
 
 /** Throws 409 HERALD_ILLEGAL_TRANSITION (with the allowed next statuses) when the move does not exist. */
 export function assertTransition (from: ContentStatus, to: ContentStatus, what?: string): void {
   if (!canTransition(from, to)) throw illegalTransition(from, to, what)
+}
+
+/** Throws 409 HERALD_ILLEGAL_TRANSITION when a client action cannot start from this status. */
+export function assertAction (from: ContentStatus, action: ContentAction): void {
+  if (!(ACTIONS[action].from as readonly ContentStatus[]).includes(from)) throw illegalTransition(from, ACTIONS[action].to, action)
 }
 
 /** Fields whose change alters what would be published; changing them needs a new review. */
@@ -64,7 +79,7 @@ const REVIEWED: readonly ContentStatus[] = ['in_review', 'approved', 'scheduled'
 export function assertEditable (status: ContentStatus): void {
   if (FROZEN.includes(status)) {
     throw new AppError('HERALD_CONFLICT', `A ${status} item cannot be edited${status === 'archived' ? '; restore it first' : ''}.`, {
-      extra: { currentStatus: status, allowed: [...TRANSITIONS[status]] }
+      extra: { currentStatus: status, allowed: [...TRANSITIONS[status]], allowedActions: actionsFrom(status) }
     })
   }
 }
@@ -78,7 +93,7 @@ export function statusAfterEdit (status: ContentStatus, changed: readonly string
 export function assertDeletable (status: ContentStatus): void {
   if (status !== 'draft') {
     throw new AppError('HERALD_CONFLICT', `Only drafts can be deleted; this item is ${status}. Archive it instead (POST /v1/content-items/{id}/archive).`, {
-      extra: { currentStatus: status, allowed: [...TRANSITIONS[status]] }
+      extra: { currentStatus: status, allowed: [...TRANSITIONS[status]], allowedActions: actionsFrom(status) }
     })
   }
 }

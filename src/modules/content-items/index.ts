@@ -14,6 +14,7 @@ import { contentRevisionsRoutes } from './content-revisions.routes.js'
 import { createContentCalendar, type ContentCalendar } from './content-calendar.js'
 import { contentCalendarRoutes } from './content-calendar.routes.js'
 import { contentBulkRoutes } from './content-bulk.routes.js'
+import { contentItemsLoaders, contentItemsResolvers } from './content-items.resolvers.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,4 +41,6 @@ export default fp(async (app) => {
   await app.register(contentItemsRoutes, { service, actions })
   await app.register(contentRevisionsRoutes, { service: revisionsService })
   await app.register(contentCalendarRoutes, { calendar })
+  app.graphql.defineResolvers(contentItemsResolvers({ service, actions, revisions: revisionsService, calendar }))
+  app.graphql.defineLoaders(contentItemsLoaders({ service, revisions: revisionsService, brands: app.brands }))
 }, { name: 'content-items-module', dependencies: ['events-module', 'brands-module', 'blackouts-module', 'graphql'] })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createBrand, signup, type Session } from '../factories.js'
-import { createItem, moveTo, socialAccount } from '../factories-content.js'
+import { asOwner, campaign, createItem, moveTo, socialAccount } from '../factories-content.js'
 
 t.test('content items over GraphQL', async (t) => {
   const h = await createTestApp(t)
@@ -104,6 +104,30 @@ t.test('content items over GraphQL', async (t) => {
     const creator = await addMember(h, a, 'creator')
     const noWindow = await gql(creator, 'mutation($b: ID!) { createBrandBlackout(brandId: $b, input: { startsAt: "2031-02-01T00:00:00Z", endsAt: "2031-02-02T00:00:00Z", reason: "x" }) { conflictingContentItemIds } }', { b: brand.id })
     t.equal(noWindow.errors[0].extensions.code, 'HERALD_FORBIDDEN')
+  })
+
+  t.test('listForCampaigns: a page per campaign in one statement (Campaign.contentItems)', async (t) => {
+    const s = await signup(h, 'gql-camp')
+    const br = await createBrand(h, s, 'Camp', 'UTC')
+    const other = await createBrand(h, s, 'Other', 'UTC')
+    const c1 = await campaign(h, s.orgId, br.id)
+    const c2 = await campaign(h, s.orgId, br.id)
+    const c3 = await campaign(h, s.orgId, other.id)
+    for (const [c, brandId, n] of [[c1, br.id, 3], [c2, br.id, 1], [c3, other.id, 2]] as const) {
+      for (let i = 0; i < n; i++) await createItem(h, s, { brandId, campaignId: c, title: `${n}-${i}` })
+    }
+    await createItem(h, s, { brandId: br.id, title: 'no campaign' })
+    const before = h.queries.length
+    const pages = await asOwner(h, s, async (ctx) => await h.app.contentItems.listForCampaigns(ctx, [c1, c2, c3], { limit: 2, sort: 'title' }))
+    t.equal(h.queries.length - before, 1, 'one statement for three campaigns')
+    t.same(pages.get(c1)!.data.map((i) => i.title), ['3-0', '3-1'])
+    t.ok(pages.get(c1)!.nextCursor)
+    t.same(pages.get(c2)!.data.map((i) => i.title), ['1-0'])
+    t.same(pages.get(c3)!.data.map((i) => i.title), ['2-0', '2-1'])
+    const next = await asOwner(h, s, async (ctx) => await h.app.contentItems.listForCampaigns(ctx, [c1], { limit: 2, sort: 'title', cursor: pages.get(c1)!.nextCursor! }))
+    t.same(next.get(c1)!.data.map((i) => i.title), ['3-2'])
+    const drafts = await asOwner(h, s, async (ctx) => await h.app.contentItems.listForCampaigns(ctx, [c1], { limit: 50, sort: '-createdAt', status: 'approved' }))
+    t.same(drafts.get(c1)!.data, [], 'filters apply')
   })
 
   t.test('a nested page costs the same number of SQL statements for 2 items as for 20', async (t) => {

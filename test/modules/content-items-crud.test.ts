@@ -165,8 +165,22 @@ t.test('content items: create, read, list, edit, delete', async (t) => {
     for (const q of ['status=posted', 'sort=secret', 'limit=201', 'platform=myspace', 'scheduledAtFrom=yesterday', 'brand=x']) {
       t.equal((await h.inject({ method: 'GET', url: `/v1/content-items?${q}`, headers: bearer(a.token) })).statusCode, 400, q)
     }
-    const patchBad = await h.inject({ method: 'PATCH', url: `/v1/content-items/${(await createItem(h, a, { brandId: brand.id })).id}`, headers: bearer(a.token), payload: { status: 'published' } })
+    const target = await createItem(h, a, { brandId: brand.id })
+    const patchBad = await h.inject({ method: 'PATCH', url: `/v1/content-items/${target.id}`, headers: bearer(a.token), payload: { status: 'published' } })
     t.equal(patchBad.statusCode, 400)
+    const big = JSON.stringify({ body: 'x'.repeat(1024 * 1024) })
+    for (const [method, path] of [['PATCH', ''], ['POST', '/submit'], ['POST', '/schedule'], ['POST', '/unschedule'], ['POST', '/archive'], ['POST', '/restore']] as const) {
+      const huge = await h.inject({ method, url: `/v1/content-items/${target.id}${path}`, headers: { ...bearer(a.token), 'content-type': 'application/json' }, payload: big })
+      t.equal(huge.statusCode, 413, `${method} ${path} over 1 MiB`)
+      for (const [id, status] of [['not-a-uuid', 400], ['00000000-0000-4000-8000-000000000000', 404]] as const) {
+        const res = await h.inject({ method, url: `/v1/content-items/${id}${path}`, headers: bearer(a.token), ...(method === 'PATCH' ? { payload: { title: 'x' } } : {}) })
+        t.equal(res.statusCode, status, `${method} ${path} ${id}`)
+      }
+    }
+    for (const [id, status] of [['not-a-uuid', 400], ['00000000-0000-4000-8000-000000000000', 404]] as const) {
+      t.equal((await h.inject({ method: 'DELETE', url: `/v1/content-items/${id}`, headers: bearer(a.token) })).statusCode, status, `DELETE ${id}`)
+    }
+    t.match(json(await get(target.id)), { version: 1, status: 'draft' }, 'nothing happened to it')
     t.equal(await count(), before + 1, 'only the item made for the PATCH exists')
   })
 

@@ -10,6 +10,8 @@ import approvals from './approvals/index.js'
 import socialAccounts from './social-accounts/index.js'
 import campaigns from './campaigns/index.js'
 import platforms from './platforms/index.js'
+import blackouts from './blackouts/index.js'
+import contentItems from './content-items/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -28,4 +30,6 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(socialAccounts)
   await app.register(campaigns)
   await app.register(platforms)
+  await app.register(blackouts)
+  await app.register(contentItems)
 }

@@ -15,7 +15,13 @@ import { signup } from '../factories.js'
  * fill in (a refinement such as an IANA time zone). Needed only for the unknown-id check,
  * which must get past body validation to reach the 404.
  */
-const SAMPLE_BODIES: Record<string, unknown> = {}
+const SAMPLE_BODIES: Record<string, unknown> = {
+  'POST /v1/brands/:id/blackouts': { startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z', reason: 'sample' }
+}
+/** Required query parameters, for routes that need some to reach the unknown-id check. */
+const SAMPLE_QUERIES: Record<string, string> = {
+  'GET /v1/content-items/:id/revisions/compare': '?from=1&to=2'
+}
 
 const UNKNOWN = '7d3f5c1e-2b4a-4e6f-9a8b-0c1d2e3f4a5b'
 const MiB = 1024 * 1024
@@ -152,7 +158,8 @@ t.test('bad input on every route', async (t) => {
         t.fail(`${name}: cannot build a valid body to reach the unknown-id check; add one to SAMPLE_BODIES in test/foundation/bad-input.test.ts`)
         continue
       }
-      const res = await h.inject({ method: c.method as any, url: fill(c, Object.fromEntries(uuidParams(c).map((p) => [p, randomUUID()]))), headers: bearer(owner.token), ...payload })
+      const query = SAMPLE_QUERIES[name] ?? ''
+      const res = await h.inject({ method: c.method as any, url: fill(c, Object.fromEntries(uuidParams(c).map((p) => [p, randomUUID()]))) + query, headers: bearer(owner.token), ...payload })
       problem(t, res, 404, 'HERALD_NOT_FOUND', `${name} unknown id`)
     }
   })

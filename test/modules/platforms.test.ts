@@ -107,9 +107,9 @@ t.test('platforms', async (t) => {
     t.equal(result.valid, false)
     // 2,201 + a blank line + "#a #b #c #d #e #f" (17) = 2,220.
     t.same(result.violations, [
-      { field: 'kind', message: 'Instagram does not accept a thread; it accepts post, carousel, reel and story' },
-      { field: 'body', message: 'body is 2,220 characters with 6 hashtags appended; Instagram allows at most 2,200' },
-      { field: 'hashtags', message: "this target has 6 hashtags (the hashtags list and the body's #tags, each counted once); Instagram allows at most 5" }
+      { field: 'kind', kind: 'limit', message: 'Instagram does not accept a thread; it accepts post, carousel, reel and story' },
+      { field: 'body', kind: 'limit', message: 'body is 2,220 characters with 6 hashtags appended; Instagram allows at most 2,200' },
+      { field: 'hashtags', kind: 'limit', message: "this target has 6 hashtags (the hashtags list and the body's #tags, each counted once); Instagram allows at most 5" }
     ])
     t.match(result.counts, { counting: 'characters', bodyLength: 2201, textLength: 2220, firstCommentLength: 2, hashtagCount: 6, hashtagLimit: 5 })
 
@@ -188,13 +188,13 @@ t.test('platforms', async (t) => {
     t.equal(json(unknown).errors[0].extensions.code, 'HERALD_VALIDATION')
 
     const check = await gql(client.token, `query($c: PlatformCheckContentInput!) {
-      checkPlatformContent(platform: x, content: $c) { platform valid violations { field message } counts { textLength textLimit mediaCount hashtagCount } } }`,
+      checkPlatformContent(platform: x, content: $c) { platform valid violations { field message kind } counts { textLength textLimit mediaCount hashtagCount } } }`,
     { c: { kind: 'post', body: 'a'.repeat(281), media: [{ url: 'https://cdn.example.com/a.png', type: 'image', altText: null }], firstComment: null } })
     t.equal(check.statusCode, 200)
     t.same(json(check).data.checkPlatformContent, {
       platform: 'x',
       valid: false,
-      violations: [{ field: 'body', message: 'body is 281 characters as X counts them; X allows at most 280' }],
+      violations: [{ field: 'body', kind: 'limit', message: 'body is 281 characters as X counts them; X allows at most 280' }],
       counts: { textLength: 281, textLimit: 280, mediaCount: 1, hashtagCount: 0 }
     })
     const invalid = await gql(owner.token, '{ checkPlatformContent(platform: x, content: { kind: post, link: "nope" }) { valid } }')

@@ -119,23 +119,23 @@ t.test('YouTube counts bytes and refuses < and >', async (t) => {
   t.same(checkTarget('youtube', target({ kind: 'video', media: video, body: 'é'.repeat(2500) })), [], '2,500 é are 5,000 bytes')
   t.match(checkTarget('youtube', target({ kind: 'video', media: video, body: 'é'.repeat(2501) }))[0].message, 'body is 5,002 bytes in UTF-8')
   const tags = checkTarget('youtube', target({ kind: 'video', media: video, body: 'Use <b>bold</b>' }))
-  t.same(tags, [{ field: 'body', message: 'body contains "<" and ">"; YouTube does not allow "<" or ">" in this text' }])
+  t.same(tags, [{ field: 'body', kind: 'limit', message: 'body contains "<" and ">"; YouTube does not allow "<" or ">" in this text' }])
 })
 
 t.test('media: counts and types per kind', async (t) => {
   const ig = checkTarget('instagram', target({ body: 'hello' }))
-  t.same(ig, [{ field: 'media', message: 'Instagram accepts for a post: 1 image, or 1 video; this target has no media' }], 'Instagram needs an image or a video')
+  t.same(ig, [{ field: 'media', kind: 'incomplete', message: 'Instagram accepts for a post: 1 image, or 1 video; this target has no media' }], 'Instagram needs an image or a video')
   t.same(checkTarget('instagram', target({ media: media('image') })), [])
   t.same(checkTarget('instagram', target({ kind: 'carousel', media: [...media('image', 3), ...media('video', 2)] })), [])
   t.match(checkTarget('instagram', target({ kind: 'carousel', media: media('image', 11) }))[0].message, 'this target has 11 images')
 
   t.same(checkTarget('x', target({ media: media('image', 4) })), [])
   const five = checkTarget('x', target({ media: media('image', 5) }))
-  t.same(five, [{ field: 'media', message: 'X accepts for a post: up to 4 images, or 1 GIF, or 1 video; this target has 5 images' }])
+  t.same(five, [{ field: 'media', kind: 'limit', message: 'X accepts for a post: up to 4 images, or 1 GIF, or 1 video; this target has 5 images' }])
   t.match(checkTarget('x', target({ media: [...media('image'), ...media('video')] }))[0].message, 'this target has 1 image and 1 video')
 
   const yt = checkTarget('youtube', target({ kind: 'video', body: 'Trailer' }))
-  t.same(yt, [{ field: 'media', message: 'YouTube accepts for a video: 1 video; this target has no media' }], 'YouTube needs a video')
+  t.same(yt, [{ field: 'media', kind: 'incomplete', message: 'YouTube accepts for a video: 1 video; this target has no media' }], 'YouTube needs a video')
   t.equal(checkTarget('youtube', target({ kind: 'video', media: media('image') })).length, 1, 'an image is not a video')
   t.equal(checkTarget('youtube', target({ kind: 'video', media: media('video', 2) })).length, 1, 'exactly one video')
 
@@ -148,7 +148,7 @@ t.test('media: counts and types per kind', async (t) => {
 
 t.test('a kind the platform does not accept is refused, naming the kinds it accepts', async (t) => {
   const v = checkTarget('instagram', target({ kind: 'thread', body: 'one' }))
-  t.same(v, [{ field: 'kind', message: 'Instagram does not accept a thread; it accepts post, carousel, reel and story' }])
+  t.same(v, [{ field: 'kind', kind: 'limit', message: 'Instagram does not accept a thread; it accepts post, carousel, reel and story' }])
   t.equal(checkTarget('youtube', target({ kind: 'post', body: 'x' }))[0].field, 'kind')
   t.equal(checkTarget('pinterest', target({ kind: 'story', media: media('image') }))[0].field, 'kind')
 })
@@ -159,7 +159,7 @@ t.test('hashtags: the list and the body together, each counted once, case-insens
   t.same(five.violations, [], '#Coffee/#coffee and Latte/latte count once: 5 tags')
   t.equal(five.counts.hashtagCount, 5)
   const six = checkTarget('instagram', target({ media: media('image'), body, hashtags: ['latte', 'beans', 'roastery'] }))
-  t.same(six, [{ field: 'hashtags', message: "this target has 6 hashtags (the hashtags list and the body's #tags, each counted once); Instagram allows at most 5" }])
+  t.same(six, [{ field: 'hashtags', kind: 'limit', message: "this target has 6 hashtags (the hashtags list and the body's #tags, each counted once); Instagram allows at most 5" }])
   t.equal(checkTarget('threads', target({ body: 'One #topic', hashtags: ['another'] }))[0].field, 'hashtags', 'Threads: one topic tag')
   const tags = Array.from({ length: 61 }, (_, i) => `tag${i}`)
   t.equal(checkTarget('youtube', target({ kind: 'video', media: media('video'), hashtags: tags }))[0].field, 'hashtags')
@@ -174,7 +174,7 @@ t.test('the published text: link and missing hashtags are appended and counted',
   t.same(composePosts('x', target({ body: 'See https://lumencoffee.com/spring', link: 'https://lumencoffee.com/spring' })),
     ['See https://lumencoffee.com/spring'], 'a link already in the body is not repeated')
   const over = checkTarget('x', target({ body: 'a'.repeat(250), link: 'https://lumencoffee.com/spring', hashtags: ['coffee'] }))
-  t.same(over, [{ field: 'body', message: 'body is 284 characters as X counts them with the link and 1 hashtag appended; X allows at most 280' }],
+  t.same(over, [{ field: 'body', kind: 'limit', message: 'body is 284 characters as X counts them with the link and 1 hashtag appended; X allows at most 280' }],
     '250 + 2 + 23 (the link) + 2 + 7 (#coffee)')
 })
 
@@ -182,34 +182,34 @@ t.test('threads split at "---" lines and each post is measured', async (t) => {
   const body = `${'a'.repeat(280)}\n---\n${'b'.repeat(281)}\n---\nthree`
   const r = inspectTarget('x', target({ kind: 'thread', body }))
   t.same(r.counts.postLengths, [280, 281, 5])
-  t.same(r.violations, [{ field: 'body', message: 'thread post 2 of 3 is 281 characters as X counts them; X allows at most 280' }])
+  t.same(r.violations, [{ field: 'body', kind: 'limit', message: 'thread post 2 of 3 is 281 characters as X counts them; X allows at most 280' }])
   t.same(checkTarget('bluesky', target({ kind: 'thread', body: 'one\n---\n\n---\nthree' })),
-    [{ field: 'body', message: 'thread post 2 of 3 is empty; remove the extra "---" line' }])
+    [{ field: 'body', kind: 'limit', message: 'thread post 2 of 3 is empty; remove the extra "---" line' }])
   t.same(inspectTarget('x', target({ kind: 'post', body })).counts.postLengths, [countText(body, 'weighted')], 'a post is not split')
 })
 
 t.test('first comments', async (t) => {
   t.same(checkTarget('x', target({ body: 'hi', firstComment: 'a'.repeat(280) })), [])
   t.same(checkTarget('x', target({ body: 'hi', firstComment: 'a'.repeat(281) })),
-    [{ field: 'firstComment', message: 'firstComment is 281 characters as X counts them; X allows at most 280' }])
+    [{ field: 'firstComment', kind: 'limit', message: 'firstComment is 281 characters as X counts them; X allows at most 280' }])
   t.same(checkTarget('tiktok', target({ kind: 'video', media: media('video'), firstComment: 'Link in bio' })),
-    [{ field: 'firstComment', message: 'TikTok cannot publish a first comment through its API; leave firstComment empty for this target' }])
+    [{ field: 'firstComment', kind: 'limit', message: 'TikTok cannot publish a first comment through its API; leave firstComment empty for this target' }])
   t.same(checkTarget('tiktok', target({ kind: 'video', media: media('video'), firstComment: '  ' })), [], 'a blank comment is no comment')
 })
 
 t.test('links, alt text and empty posts', async (t) => {
   const longLink = `https://lumencoffee.com/${'p'.repeat(2030)}`
   t.same(checkTarget('pinterest', target({ media: media('image'), link: longLink })),
-    [{ field: 'link', message: 'link is 2,054 characters; Pinterest allows at most 2,048' }])
+    [{ field: 'link', kind: 'limit', message: 'link is 2,054 characters; Pinterest allows at most 2,048' }])
   const links = Array.from({ length: 6 }, (_, i) => `https://site${i}.com`).join(' ')
-  t.same(checkTarget('threads', target({ body: links })), [{ field: 'body', message: 'this target has 6 distinct links; Threads allows at most 5 in a post' }])
+  t.same(checkTarget('threads', target({ body: links })), [{ field: 'body', kind: 'limit', message: 'this target has 6 distinct links; Threads allows at most 5 in a post' }])
   t.same(checkTarget('threads', target({ body: links.split(' ').slice(1).join(' ') })), [])
 
   const alt = (altText: string): MediaItem[] => [{ url: 'https://cdn.example.com/a.png', type: 'image', altText }]
   t.same(checkTarget('x', target({ media: alt('a'.repeat(1000)) })), [])
-  t.same(checkTarget('x', target({ media: alt('a'.repeat(1001)) })), [{ field: 'media', message: 'media 1 alt text is 1,001 characters; X allows at most 1,000' }])
+  t.same(checkTarget('x', target({ media: alt('a'.repeat(1001)) })), [{ field: 'media', kind: 'limit', message: 'media 1 alt text is 1,001 characters; X allows at most 1,000' }])
 
-  t.same(checkTarget('x', target({ body: '  ' })), [{ field: 'body', message: 'X needs text or media; this target has neither' }])
+  t.same(checkTarget('x', target({ body: '  ' })), [{ field: 'body', kind: 'incomplete', message: 'X needs text or media; this target has neither' }])
   t.same(checkTarget('x', target({ media: media('image') })), [], 'media alone is a post')
 })
 
@@ -257,7 +257,7 @@ t.test('counting stays fast on long and hostile texts', async (t) => {
 
 t.test('a thread of many bad posts gets a bounded answer', async (t) => {
   const empties = checkTarget('x', target({ kind: 'thread', body: 'first' + '\n---\n'.repeat(30) }))
-  t.same(empties, [{ field: 'body', message: 'thread posts 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 20 more of 31 are empty; remove the extra "---" lines' }])
+  t.same(empties, [{ field: 'body', kind: 'limit', message: 'thread posts 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 20 more of 31 are empty; remove the extra "---" lines' }])
   const long = Array.from({ length: 50 }, () => 'a'.repeat(281)).join('\n---\n')
   const over = checkTarget('x', target({ kind: 'thread', body: long }))
   t.equal(over.length, 21)

@@ -1,6 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
-import { groupByArgs, type LoaderQuery } from '../../graphql/batch.js'
+import { perParams, type LoaderQuery } from '../../graphql/batch.js'
 import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
 import type { BrandsService } from '../brands/brands.service.js'
 import type { SocialAccountsService } from '../social-accounts/social-accounts.service.js'
@@ -32,11 +32,9 @@ export function campaignsResolvers (service: CampaignsService): IResolvers {
 export function campaignsLoaders (service: CampaignsService, socialAccounts: SocialAccountsService, brands: BrandsService): MercuriusLoaders {
   return {
     Brand: {
-      campaigns: async (queries: LoaderQuery[], { ctx }) =>
-        await groupByArgs(queries, async (brandIds, params) => {
-          const pages = await service.listForBrands(ctx, brandIds, parseArgs(BrandCampaignsQuery, pageQuery(params)))
-          return brandIds.map((id) => toConnection(pages.get(id)!))
-        })
+      campaigns: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
+        (await perParams(queries, (o) => o.id, async (params, brandIds) =>
+          await service.listForBrands(ctx, brandIds, parseArgs(BrandCampaignsQuery, pageQuery(params))))).map((page) => toConnection(page!))
     },
     Campaign: {
       channels: async (queries: Array<{ obj: CampaignDto }>, { ctx }) => {

@@ -114,7 +114,7 @@ const matches = (option: MediaOption, media: MediaItem[]) =>
 export function inspectTarget (platform: Platform, content: TargetContent): TargetInspection {
   const facts = PLATFORM_FACTS[platform]
   const name = facts.displayName
-  const violations: RuleViolation[] = []
+  const violations: Array<Omit<RuleViolation, 'kind'> & { kind?: RuleViolation['kind'] }> = []
   const kindRule = facts.kinds[content.kind]
   if (!kindRule) {
     const accepted = (Object.keys(facts.kinds) as ContentKind[]).map((k) => KIND_LABEL[k])
@@ -157,13 +157,15 @@ export function inspectTarget (platform: Platform, content: TargetContent): Targ
     violations.push({ field: 'body', message: `body contains ${listAnd(forbidden.map((c) => `"${c}"`))}; ${name} does not allow ${listOr(rule.forbiddenCharacters!.map((c) => `"${c}"`))} in this text` })
   }
   if (rule.required === 'without_media' && content.media.length === 0 && posts.every((post) => post.trim() === '')) {
-    violations.push({ field: 'body', message: `${name} needs text or media; this target has neither` })
+    violations.push({ field: 'body', kind: 'incomplete', message: `${name} needs text or media; this target has neither` })
   }
 
   // Media: one of the kind's alternatives must fit, then alt text.
   if (kindRule && !kindRule.media.some((option) => matches(option, content.media))) {
     violations.push({
       field: 'media',
+      // Nothing attached yet is a draft still being written; the wrong media is a mistake.
+      kind: content.media.length === 0 ? 'incomplete' : 'limit',
       message: `${name} accepts for a ${KIND_LABEL[content.kind]}: ${kindRule.media.map(describeOption).join(', or ')}; this target has ${describeMedia(content.media)}`
     })
   }
@@ -215,7 +217,7 @@ export function inspectTarget (platform: Platform, content: TargetContent): Targ
   }
 
   return {
-    violations,
+    violations: violations.map((v) => ({ ...v, kind: v.kind ?? 'limit' })),
     counts: {
       counting: rule.counting,
       textLength: Math.max(...lengths),

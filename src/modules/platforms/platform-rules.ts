@@ -13,10 +13,16 @@ export interface TargetContent {
   link: string | null
 }
 
-/** A broken rule: which field of the target, and a message that names the limit. */
+/**
+ * A broken rule: which field of the target, and a message that names the limit. `limit`: the
+ * content is wrong as it is (too long, too many, not accepted) and is refused on every write;
+ * `incomplete`: something is still missing (no text or media, no video yet), which a draft may
+ * be and which is refused only when the content goes to review or out.
+ */
 export interface RuleViolation {
   field: 'kind' | 'body' | 'media' | 'firstComment' | 'hashtags' | 'link'
   message: string
+  kind: 'limit' | 'incomplete'
 }
 
 export { checkTarget, inspectTarget, composePosts, textRuleFor } from './check-target.js'

@@ -73,7 +73,7 @@ export type CheckInput = z.infer<typeof CheckBody>
 export const CheckResultSchema = z.object({
   platform: PlatformName,
   valid: z.boolean(),
-  violations: z.array(z.object({ field: z.enum(['kind', 'body', 'media', 'firstComment', 'hashtags', 'link']), message: z.string() })),
+  violations: z.array(z.object({ field: z.enum(['kind', 'body', 'media', 'firstComment', 'hashtags', 'link']), message: z.string(), kind: z.enum(['limit', 'incomplete']) })),
   counts: z.object({
     counting: CountingSchema,
     textLength: count,

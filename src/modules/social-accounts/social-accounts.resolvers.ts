@@ -4,7 +4,7 @@ import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
 import type { BrandsService } from '../brands/brands.service.js'
 import { BrandSocialAccountsQuery, CreateSocialAccountBody, SocialAccountListQuery, UpdateSocialAccountBody, type SocialAccountDto } from './social-accounts.schemas.js'
 import type { SocialAccountsService } from './social-accounts.service.js'
-import { groupByArgs } from '../../graphql/batch.js'
+import { perParams, type LoaderQuery } from '../../graphql/batch.js'
 
 const Id = z.uuid()
 
@@ -31,11 +31,9 @@ export function socialAccountsResolvers (service: SocialAccountsService): IResol
 export function socialAccountsLoaders (service: SocialAccountsService, brands: BrandsService): MercuriusLoaders {
   return {
     Brand: {
-      socialAccounts: async (queries: Array<{ obj: { id: string }, params: Record<string, unknown> }>, { ctx }) =>
-        await groupByArgs(queries, async (brandIds, params) => {
-          const pages = await service.listForBrands(ctx, brandIds, parseArgs(BrandSocialAccountsQuery, pageQuery(params)))
-          return brandIds.map((id) => toConnection(pages.get(id)!))
-        })
+      socialAccounts: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
+        (await perParams(queries, (o) => o.id, async (params, brandIds) =>
+          await service.listForBrands(ctx, brandIds, parseArgs(BrandSocialAccountsQuery, pageQuery(params))))).map((page) => toConnection(page!))
     },
     SocialAccount: {
       brand: async (queries: Array<{ obj: SocialAccountDto }>, { ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))

@@ -1,0 +1,62 @@
+import { and, eq, gt, inArray, lte } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { brandBlackouts } from './blackouts.table.js'
+import type { BlackoutListQuery } from './blackouts.schemas.js'
+
+export type BlackoutRow = typeof brandBlackouts.$inferSelect
+
+const SORT_COLUMNS = { createdAt: brandBlackouts.createdAt, startsAt: brandBlackouts.startsAt }
+
+export function createBlackoutsRepository (codec: CursorCodec) {
+  const pageArgs = (orgId: string, q: BlackoutListQuery) =>
+    ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: brandBlackouts.id, cursor: q.cursor, limit: q.limit, codec })
+  const valueOf = (sortField: string) => (r: BlackoutRow) => (sortField === 'startsAt' ? r.startsAt : r.createdAt)
+
+  return {
+    async findById (orgId: string, brandId: string, id: string, db: Database): Promise<BlackoutRow | undefined> {
+      const [row] = await db.select().from(brandBlackouts)
+        .where(and(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId), eq(brandBlackouts.id, id)))
+      return row
+    },
+
+    async list (orgId: string, brandId: string, q: BlackoutListQuery, db: Database): Promise<Page<BlackoutRow>> {
+      const args = pageArgs(orgId, q)
+      const page = keyset(args)
+      const rows = await db.select().from(brandBlackouts)
+        .where(andAll(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId), page.where))
+        .orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args, valueOf(args.sort.field))
+    },
+
+    /** Brand.blackouts for a page of brands in one statement. */
+    async perBrand (orgId: string, brandIds: readonly string[], q: BlackoutListQuery, db: Database): Promise<Map<string, Page<BlackoutRow>>> {
+      const args = { ...pageArgs(orgId, q), parentColumn: brandBlackouts.brandId, parentIds: brandIds, orgColumn: brandBlackouts.organizationId }
+      return await keysetPerParent<typeof brandBlackouts, BlackoutRow>(db, brandBlackouts, args, valueOf(args.sort.field))
+    },
+
+    /** Windows of these brands that overlap [from, to]: the candidates for a set of times. */
+    async overlapping (orgId: string, brandIds: readonly string[], from: Date, to: Date, db: Database): Promise<BlackoutRow[]> {
+      if (brandIds.length === 0) return []
+      return await db.select().from(brandBlackouts).where(and(
+        eq(brandBlackouts.organizationId, orgId),
+        inArray(brandBlackouts.brandId, [...brandIds]),
+        lte(brandBlackouts.startsAt, to),
+        gt(brandBlackouts.endsAt, from)
+      )).orderBy(brandBlackouts.startsAt, brandBlackouts.id)
+    },
+
+    async insert (orgId: string, brandId: string, input: { startsAt: Date, endsAt: Date, reason: string }, db: Database): Promise<BlackoutRow> {
+      const [row] = await db.insert(brandBlackouts).values({ ...input, brandId, organizationId: orgId }).returning()
+      return row
+    },
+
+    async delete (orgId: string, brandId: string, id: string, version: number, db: Database): Promise<boolean> {
+      const rows = await db.delete(brandBlackouts)
+        .where(and(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId), eq(brandBlackouts.id, id), eq(brandBlackouts.version, version)))
+        .returning({ id: brandBlackouts.id })
+      return rows.length > 0
+    }
+  }
+}
+export type BlackoutsRepository = ReturnType<typeof createBlackoutsRepository>

@@ -1,0 +1,108 @@
+import { canSeeBrand } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { notFound } from '../../lib/errors.js'
+import { preconditionFailed } from '../../lib/etag.js'
+import type { RecordEvent } from '../events/events.service.js'
+import type { ContentStatus } from './content-items.table.js'
+import type { ContentItemRow, ContentItemsRepository, TargetRow } from './content-items.repository.js'
+import type { ContentRevisionsRepository } from './content-revisions.repository.js'
+import type { ContentItemDto } from './content-items.schemas.js'
+import { snapshotOf, toContentItemDto, type ItemState } from './content-state.js'
+import { assertTransition } from './content-status.js'
+
+// What every content operation shares: finding a visible item, turning rows into replies,
+// writing revisions and events, moving the status, and the hooks other modules plug in.
+
+/**
+ * Called inside the request's transaction, after the change is written; a hook that throws
+ * rolls the whole change back. `before` hooks may veto a status move by throwing.
+ */
+export type ContentHook<I> = (ctx: Ctx, item: ContentItemDto, info: I) => Promise<void>
+
+export interface TransitionInfo { from: ContentStatus, to: ContentStatus, reason: string }
+
+export interface ContentHooks {
+  /** The item was submitted for review (moved to in_review). */
+  submitted: Array<ContentHook<{ from: ContentStatus, revision: number, dueAt: string | null }>>
+  /** What would be published changed (kind, body, media, link, hashtags, firstComment, targets). */
+  publishableChanged: Array<ContentHook<{ changed: string[], from: ContentStatus, to: ContentStatus, revision: number }>>
+  /** A status move is about to happen (actions and transition(); not edits): throw to refuse it. */
+  beforeTransition: Array<ContentHook<TransitionInfo>>
+  /** The status moved (every move, edits that return to draft included). */
+  transitioned: Array<ContentHook<TransitionInfo>>
+}
+
+export const newHooks = (): ContentHooks => ({ submitted: [], publishableChanged: [], beforeTransition: [], transitioned: [] })
+
+export async function runHooks<I> (list: Array<ContentHook<I>>, ctx: Ctx, item: ContentItemDto, info: I): Promise<void> {
+  for (const hook of list) await hook(ctx, item, info)
+}
+
+export interface CoreDeps {
+  items: ContentItemsRepository
+  revisions: ContentRevisionsRepository
+  record: RecordEvent
+}
+
+export function createContentCore (deps: CoreDeps) {
+  const { items, revisions, record } = deps
+  const hooks = newHooks()
+
+  /** An item of a brand the caller may see, or 404; `lock` for writers (SELECT … FOR UPDATE). */
+  async function find (ctx: Ctx, id: string, opts: { lock?: boolean } = {}): Promise<ContentItemRow> {
+    const row = await items.findById(ctx.actor.orgId, id, ctx.db, opts)
+    if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Content item')
+    return row
+  }
+
+  /** Replies for many rows; their targets come in one statement. */
+  async function dtos (ctx: Ctx, rows: readonly ContentItemRow[]): Promise<ContentItemDto[]> {
+    const targets = await items.targetsFor(ctx.actor.orgId, rows.map((r) => r.id), ctx.db)
+    const byItem = new Map<string, TargetRow[]>()
+    for (const t of targets) byItem.set(t.contentItemId, [...(byItem.get(t.contentItemId) ?? []), t])
+    return rows.map((r) => toContentItemDto(r, byItem.get(r.id) ?? []))
+  }
+
+  const dto = async (ctx: Ctx, row: ContentItemRow) => (await dtos(ctx, [row]))[0]
+
+  const event = async (ctx: Ctx, type: string, row: ContentItemRow, data: Record<string, unknown>) =>
+    await record(ctx, { type: `content_item.${type}`, subjectType: 'content_item', subjectId: row.id, brandId: row.brandId, data })
+
+  async function saveRevisions (ctx: Ctx, list: Array<{ row: ContentItemRow, state: ItemState, changed: string[] }>): Promise<void> {
+    await revisions.insertMany(ctx.actor.orgId, list.map(({ row, state, changed }) => ({
+      contentItemId: row.id,
+      revision: row.revision,
+      actorType: ctx.actor.kind,
+      actorId: ctx.actor.id,
+      actorLabel: ctx.actor.label,
+      changed,
+      snapshot: snapshotOf(state)
+    })), ctx.db)
+  }
+
+  /** Writes a status change (+1 version, never +1 revision) and its events; no hooks. */
+  async function writeStatus (ctx: Ctx, row: ContentItemRow, to: ContentStatus, reason: string, extra: Record<string, unknown> = {}): Promise<ContentItemRow> {
+    const updated = await items.update(ctx.actor.orgId, row.id, row.version, { status: to, ...(to === 'archived' ? { archivedFrom: row.status } : {}), ...extra }, ctx.db)
+    if (!updated) throw preconditionFailed(row.version + 1)
+    await event(ctx, 'status_changed', updated, { from: row.status, to, reason, revision: updated.revision })
+    return updated
+  }
+
+  /**
+   * A requested status move (an action, or another module through transition()): checked
+   * against the machine, offered to the beforeTransition hooks, written, then announced.
+   */
+  async function move (ctx: Ctx, row: ContentItemRow, to: ContentStatus, reason: string, what?: string, extra: Record<string, unknown> = {}): Promise<{ row: ContentItemRow, item: ContentItemDto }> {
+    assertTransition(row.status, to, what)
+    const info: TransitionInfo = { from: row.status, to, reason }
+    if (hooks.beforeTransition.length) await runHooks(hooks.beforeTransition, ctx, await dto(ctx, row), info)
+    const updated = await writeStatus(ctx, row, to, reason, extra)
+    if (to === 'draft' && row.status !== 'archived') await event(ctx, 'returned_to_draft', updated, { from: row.status, reason })
+    const item = await dto(ctx, updated)
+    await runHooks(hooks.transitioned, ctx, item, info)
+    return { row: updated, item }
+  }
+
+  return { hooks, find, dtos, dto, event, saveRevisions, writeStatus, move }
+}
+export type ContentCore = ReturnType<typeof createContentCore>

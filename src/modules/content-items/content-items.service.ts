@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto'
+import { authorize } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError } from '../../lib/errors.js'
+import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import type { Page } from '../../lib/pagination.js'
+import type { ContentItemRow, ContentItemsRepository, TargetRow, TargetValues } from './content-items.repository.js'
+import type { ContentItemDto, ContentItemListQuery, CreateContentItemInput, NestedContentQuery, TargetDto, UpdateContentItemInput } from './content-items.schemas.js'
+import { runHooks, type ContentCore } from './content-core.js'
+import { columnsOf, fieldsSet, stateOf, toContentItemDto, toTargetDto, type ItemState } from './content-state.js'
+import { assertDeletable, assertEditable, isPublishableChange, statusAfterEdit } from './content-status.js'
+import { issuesError, type ContentValidator } from './content-validation.js'
+
+// Content items: create (one or a bulk), read, list, edit, delete. Status actions live in
+// content-actions.ts, revisions in content-revisions.service.ts, the calendar in
+// content-calendar.service.ts; all of them share content-core.ts.
+
+/** A GraphQL node: targets are left to the batched ContentItem.targets loader. */
+export type ContentItemNode = Omit<ContentItemDto, 'targets'> & { targets?: TargetDto[] }
+
+const node = (row: ContentItemRow): ContentItemNode => ({ ...toContentItemDto(row, []), targets: undefined })
+const targetValues = (s: ItemState): TargetValues[] =>
+  s.targets.map((t) => ({ socialAccountId: t.socialAccountId, body: t.body, media: t.media, firstComment: t.firstComment }))
+
+export function createContentItemsService (deps: { core: ContentCore, items: ContentItemsRepository, validator: ContentValidator }) {
+  const { core, items, validator } = deps
+
+  /** All-or-nothing: every item is checked before any is written; one problem stops them all. */
+  async function createMany (ctx: Ctx, inputs: readonly CreateContentItemInput[], prefix: (i: number) => string): Promise<ContentItemDto[]> {
+    const { states, issues } = await validator.prepareNew(ctx, inputs, prefix)
+    if (issues.length) throw issuesError(issues)
+    const ready = states as ItemState[]
+    // Ids are chosen here so targets and revisions can be matched to rows without relying on
+    // the order RETURNING gives.
+    const ids = inputs.map(() => randomUUID())
+    const rows = await items.insertMany(ctx.actor.orgId, inputs.map((input, i) => ({
+      id: ids[i], brandId: input.brandId, ...columnsOf(ready[i]), createdByType: ctx.actor.kind, createdById: ctx.actor.id
+    })), ctx.db)
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    const ordered = ids.map((id) => byId.get(id)!)
+    await items.insertTargets(ctx.actor.orgId, ordered.map((r, i) => ({ itemId: r.id, targets: targetValues(ready[i]) })), ctx.db)
+    await core.saveRevisions(ctx, ordered.map((row, i) => ({ row, state: ready[i], changed: fieldsSet(ready[i]) })))
+    const created = await core.dtos(ctx, ordered)
+    for (const [i, item] of created.entries()) await core.event(ctx, 'created', ordered[i], { contentItem: item })
+    return created
+  }
+
+  return {
+    hooks: core.hooks,
+
+    async create (ctx: Ctx, input: CreateContentItemInput): Promise<ContentItemDto> {
+      authorize(ctx.actor, 'content:write')
+      return (await createMany(ctx, [input], () => ''))[0]
+    },
+
+    /** 1–100 items in the request's transaction; problems are named `items/<i>/<field>`. */
+    async bulkCreate (ctx: Ctx, inputs: readonly CreateContentItemInput[]): Promise<ContentItemDto[]> {
+      authorize(ctx.actor, 'content:write')
+      return await createMany(ctx, inputs, (i) => `items/${i}/`)
+    },
+
+    async get (ctx: Ctx, id: string): Promise<ContentItemDto> {
+      authorize(ctx.actor, 'content:read')
+      return await core.dto(ctx, await core.find(ctx, id))
+    },
+
+    /** GraphQL's contentItem(id): the same checks, targets left to the loader. */
+    async getNode (ctx: Ctx, id: string): Promise<ContentItemNode> {
+      authorize(ctx.actor, 'content:read')
+      return node(await core.find(ctx, id))
+    },
+
+    async list (ctx: Ctx, q: ContentItemListQuery): Promise<Page<ContentItemDto>> {
+      authorize(ctx.actor, 'content:read')
+      const page = await items.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
+      return { ...page, data: await core.dtos(ctx, page.data) }
+    },
+
+    async listNodes (ctx: Ctx, q: ContentItemListQuery): Promise<Page<ContentItemNode>> {
+      authorize(ctx.actor, 'content:read')
+      const page = await items.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
+      return { ...page, data: page.data.map(node) }
+    },
+
+    /** Brand.contentItems for a page of brands: one statement, a page per brand. */
+    async listForBrands (ctx: Ctx, brandIds: readonly string[], q: NestedContentQuery): Promise<Map<string, Page<ContentItemNode>>> {
+      return await perParent(ctx, 'brand', brandIds, q)
+    },
+
+    /** Campaign.contentItems for a page of campaigns: one statement, a page per campaign. */
+    async listForCampaigns (ctx: Ctx, campaignIds: readonly string[], q: NestedContentQuery): Promise<Map<string, Page<ContentItemNode>>> {
+      return await perParent(ctx, 'campaign', campaignIds, q)
+    },
+
+    /** ContentItem.targets for many items in one statement. */
+    async targetsOf (ctx: Ctx, itemIds: readonly string[]): Promise<Map<string, TargetDto[]>> {
+      authorize(ctx.actor, 'content:read')
+      const out = new Map<string, TargetDto[]>(itemIds.map((id) => [id, []]))
+      for (const t of await items.targetsFor(ctx.actor.orgId, itemIds, ctx.db)) out.get(t.contentItemId)?.push(toTargetDto(t))
+      return out
+    },
+
+    async update (ctx: Ctx, id: string, patch: UpdateContentItemInput, expected?: number | '*'): Promise<ContentItemDto> {
+      authorize(ctx.actor, 'content:write')
+      const row = await core.find(ctx, id, { lock: true })
+      checkVersion(expected, row.version)
+      const targets: TargetRow[] = await items.targetsFor(ctx.actor.orgId, [id], ctx.db)
+      if (Object.values(patch).some((v) => v !== undefined)) assertEditable(row.status)
+      const { next, changed, issues } = await validator.prepareEdit(ctx, row.brandId, stateOf(row, targets), patch)
+      if (issues.length) throw issuesError(issues)
+      if (changed.length === 0) return toContentItemDto(row, targets)
+      const to = statusAfterEdit(row.status, changed)
+      if (row.status === 'scheduled' && !to) {
+        if (!next.schedule) {
+          throw new AppError('HERALD_CONFLICT', 'A scheduled item keeps its time; unschedule it first (POST /v1/content-items/{id}/unschedule).', { errors: [{ path: 'scheduledAt', message: 'cannot clear the time of a scheduled item' }], extra: { currentStatus: row.status } })
+        }
+        if (changed.includes('scheduledAt') && next.schedule.scheduledAt.getTime() <= Date.now()) {
+          throw new AppError('HERALD_UNPROCESSABLE', 'A scheduled item needs a time in the future.', { errors: [{ path: 'scheduledAt', message: 'is in the past' }] })
+        }
+      }
+      const updated = await items.update(ctx.actor.orgId, id, row.version, { ...columnsOf(next), revision: row.revision + 1, ...(to ? { status: to } : {}) }, ctx.db)
+      if (!updated) throw preconditionFailed(row.version + 1)
+      if (changed.includes('targets')) await items.replaceTargets(ctx.actor.orgId, id, targetValues(next), ctx.db)
+      await core.saveRevisions(ctx, [{ row: updated, state: next, changed }])
+      const item = await core.dto(ctx, updated)
+      await core.event(ctx, 'updated', updated, { changed, revision: updated.revision, contentItem: item })
+      if (to) {
+        await core.event(ctx, 'returned_to_draft', updated, { from: row.status, reason: 'edited', changed })
+        await core.event(ctx, 'status_changed', updated, { from: row.status, to, reason: 'edited', revision: updated.revision })
+      }
+      if (isPublishableChange(changed)) {
+        await runHooks(core.hooks.publishableChanged, ctx, item, { changed, from: row.status, to: updated.status, revision: updated.revision })
+      }
+      if (to) await runHooks(core.hooks.transitioned, ctx, item, { from: row.status, to, reason: 'edited' })
+      return item
+    },
+
+    /** Only drafts; anything else is archived instead, so its history stays. */
+    async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
+      authorize(ctx.actor, 'content:write')
+      const row = await core.find(ctx, id, { lock: true })
+      checkVersion(expected, row.version)
+      assertDeletable(row.status)
+      const item = await core.dto(ctx, row)
+      if (!await items.delete(ctx.actor.orgId, id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
+      await core.event(ctx, 'deleted', row, { contentItem: item })
+    }
+  }
+
+  async function perParent (ctx: Ctx, parent: 'brand' | 'campaign', ids: readonly string[], q: NestedContentQuery) {
+    authorize(ctx.actor, 'content:read')
+    const pages = await items.perParent(ctx.actor.orgId, parent, ids, q, ctx.actor.brandIds, ctx.db)
+    return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(node) }]))
+  }
+}
+export type ContentItemsService = ReturnType<typeof createContentItemsService>

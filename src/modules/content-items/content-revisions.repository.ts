@@ -1,0 +1,49 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { contentRevisions } from './content-items.table.js'
+
+export type RevisionRow = typeof contentRevisions.$inferSelect
+export type NewRevisionRow = Omit<typeof contentRevisions.$inferInsert, 'organizationId' | 'id' | 'createdAt'>
+
+export interface RevisionPageQuery { limit: number, cursor?: string, sort: string }
+
+// Revision numbers grow with time within an item, so both sorts run on the number: two edits
+// in one transaction share now() but never a number.
+const SORT_COLUMNS = { createdAt: contentRevisions.revision, revision: contentRevisions.revision }
+
+export function createContentRevisionsRepository (codec: CursorCodec) {
+  const pageArgs = (orgId: string, q: RevisionPageQuery) =>
+    ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: contentRevisions.id, cursor: q.cursor, limit: q.limit, codec })
+
+  return {
+    async insertMany (orgId: string, rows: NewRevisionRow[], db: Database): Promise<void> {
+      if (rows.length) await db.insert(contentRevisions).values(rows.map((r) => ({ ...r, organizationId: orgId })))
+    },
+
+    async list (orgId: string, itemId: string, q: RevisionPageQuery, db: Database): Promise<Page<RevisionRow>> {
+      const args = pageArgs(orgId, q)
+      const page = keyset(args)
+      const rows = await db.select().from(contentRevisions)
+        .where(andAll(eq(contentRevisions.organizationId, orgId), eq(contentRevisions.contentItemId, itemId), page.where))
+        .orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args, (r) => r.revision)
+    },
+
+    async get (orgId: string, itemId: string, revisions: readonly number[], db: Database): Promise<RevisionRow[]> {
+      if (revisions.length === 0) return []
+      return await db.select().from(contentRevisions).where(and(
+        eq(contentRevisions.organizationId, orgId),
+        eq(contentRevisions.contentItemId, itemId),
+        inArray(contentRevisions.revision, [...revisions])
+      ))
+    },
+
+    /** ContentItem.revisions for a page of items in one statement. */
+    async perItem (orgId: string, itemIds: readonly string[], q: RevisionPageQuery, db: Database): Promise<Map<string, Page<RevisionRow>>> {
+      const args = { ...pageArgs(orgId, q), parentColumn: contentRevisions.contentItemId, parentIds: itemIds, orgColumn: contentRevisions.organizationId }
+      return await keysetPerParent<typeof contentRevisions, RevisionRow>(db, contentRevisions, args, (r) => r.revision)
+    }
+  }
+}
+export type ContentRevisionsRepository = ReturnType<typeof createContentRevisionsRepository>

@@ -1,0 +1,63 @@
+import { authorize } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError } from '../../lib/errors.js'
+import { iso } from '../../lib/http.js'
+import type { Page } from '../../lib/pagination.js'
+import type { ContentCore } from './content-core.js'
+import type { ContentRevisionsRepository, RevisionRow } from './content-revisions.repository.js'
+import type { RevisionDiffDto, RevisionDto, RevisionListQuery } from './content-revisions.schemas.js'
+import { canonical, diffSnapshots } from './content-state.js'
+
+// Reading an item's history: every edit stored a revision (content-core saveRevisions); here
+// they are listed, read one by one, and compared field by field.
+
+export const toRevisionDto = (r: RevisionRow): RevisionDto => ({
+  revision: r.revision,
+  contentItemId: r.contentItemId,
+  actor: { type: r.actorType, id: r.actorId },
+  changed: r.changed,
+  snapshot: canonical(r.snapshot),
+  createdAt: iso(r.createdAt)!
+})
+
+export function createContentRevisionsService (deps: { core: Pick<ContentCore, 'find'>, revisions: ContentRevisionsRepository }) {
+  const { core, revisions } = deps
+
+  async function rows (ctx: Ctx, itemId: string, numbers: number[]): Promise<Map<number, RevisionRow>> {
+    authorize(ctx.actor, 'content:read')
+    await core.find(ctx, itemId)
+    return new Map((await revisions.get(ctx.actor.orgId, itemId, numbers, ctx.db)).map((r) => [r.revision, r]))
+  }
+
+  return {
+    async list (ctx: Ctx, itemId: string, q: RevisionListQuery): Promise<Page<RevisionDto>> {
+      authorize(ctx.actor, 'content:read')
+      await core.find(ctx, itemId)
+      const page = await revisions.list(ctx.actor.orgId, itemId, q, ctx.db)
+      return { ...page, data: page.data.map(toRevisionDto) }
+    },
+
+    async get (ctx: Ctx, itemId: string, revision: number): Promise<RevisionDto> {
+      const row = (await rows(ctx, itemId, [revision])).get(revision)
+      if (!row) throw new AppError('HERALD_NOT_FOUND', `Revision ${revision} was not found.`, { errors: [{ path: 'revision', message: 'no such revision' }] })
+      return toRevisionDto(row)
+    },
+
+    async compare (ctx: Ctx, itemId: string, from: number, to: number): Promise<RevisionDiffDto> {
+      const found = await rows(ctx, itemId, [from, to])
+      const missing = ([['from', from], ['to', to]] as const).filter(([, n]) => !found.has(n))
+      if (missing.length) {
+        throw new AppError('HERALD_NOT_FOUND', `Revision ${missing.map(([, n]) => n).join(' and ')} was not found.`, { errors: missing.map(([path, n]) => ({ path, message: `revision ${n} does not exist` })) })
+      }
+      return { from, to, changes: diffSnapshots(found.get(from)!.snapshot, found.get(to)!.snapshot) }
+    },
+
+    /** ContentItem.revisions for a page of (already visible) items, in one statement. */
+    async listForItems (ctx: Ctx, itemIds: readonly string[], q: RevisionListQuery): Promise<Map<string, Page<RevisionDto>>> {
+      authorize(ctx.actor, 'content:read')
+      const pages = await revisions.perItem(ctx.actor.orgId, itemIds, q, ctx.db)
+      return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(toRevisionDto) }]))
+    }
+  }
+}
+export type ContentRevisionsService = ReturnType<typeof createContentRevisionsService>

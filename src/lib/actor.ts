@@ -37,9 +37,17 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   client: new Set<Permission>(['organization:read', 'brands:read', 'campaigns:read', 'content:read', 'approvals:read'])
 }
 
+/** What a guest review link is bound to: one approval request of one content item. */
+export interface GuestGrant {
+  linkId: string
+  requestId: string
+  contentItemId: string
+  email: string | null
+}
+
 export interface Actor {
-  kind: 'member' | 'api_key'
-  /** The principal: a membership id or an API key id. */
+  kind: 'member' | 'api_key' | 'guest'
+  /** The principal: a membership id, an API key id, or a guest review link id. */
   id: string
   orgId: string
   userId?: string
@@ -47,8 +55,10 @@ export interface Actor {
   permissions: ReadonlySet<Permission>
   /** null: every brand of the organization. */
   brandIds: readonly string[] | null
-  /** For the audit log: the member's email or the key's name. */
+  /** For the audit log: the member's email, the key's name, or the guest's email. */
   label: string
+  /** Only for guests: the one request they may view, comment on and decide. */
+  guest?: GuestGrant
 }
 
 export function memberActor (m: { id: string, orgId: string, userId: string, role: Role, brandIds: string[] | null, email: string }): Actor {
@@ -58,6 +68,22 @@ export function memberActor (m: { id: string, orgId: string, userId: string, rol
 export function apiKeyActor (k: { id: string, orgId: string, scopes: string[], brandIds: string[] | null, name: string }): Actor {
   const permissions = new Set<Permission>(k.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)))
   return { kind: 'api_key', id: k.id, orgId: k.orgId, permissions, brandIds: k.brandIds, label: k.name }
+}
+
+/**
+ * A client contact without an account, holding a review link: no permission at all, so every
+ * ordinary route and service refuses it; the guest-review module checks `guest` itself.
+ */
+export function guestActor (g: GuestGrant & { orgId: string, brandId: string }): Actor {
+  return {
+    kind: 'guest',
+    id: g.linkId,
+    orgId: g.orgId,
+    permissions: new Set<Permission>(),
+    brandIds: [g.brandId],
+    label: g.email ?? 'guest reviewer',
+    guest: { linkId: g.linkId, requestId: g.requestId, contentItemId: g.contentItemId, email: g.email }
+  }
 }
 
 export function can (actor: Actor, permission: Permission): boolean {
@@ -72,6 +98,7 @@ export function authorize (actor: Actor, permission: Permission): void {
     }
     throw new AppError('HERALD_FORBIDDEN', `This API key lacks the scope ${permission}.`, { extra: { missingScope: permission } })
   }
+  if (actor.kind === 'guest') throw new AppError('HERALD_FORBIDDEN', 'A guest review link may only view, comment on and decide its own review.')
   throw new AppError('HERALD_FORBIDDEN', `The ${actor.role} role may not do this (needs ${permission}).`)
 }
 

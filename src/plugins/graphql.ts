@@ -22,7 +22,8 @@ declare module 'mercurius' {
 function codeOf (err: GraphQLError): { code: string, message: string, extra?: Record<string, unknown> } {
   const original = err.originalError
   if (original instanceof AppError) {
-    return { code: original.code, message: original.message, extra: original.errors ? { errors: original.errors } : undefined }
+    // The same members as the REST problem (allowed, currentStatus, blackout, missingScope…).
+    return { code: original.code, message: original.message, extra: { ...(original.extra ?? {}), ...(original.errors ? { errors: original.errors } : {}) } }
   }
   // Set by the limit rules themselves (src/graphql/limits.ts).
   if (err.extensions?.code === 'HERALD_QUERY_LIMIT') return { code: 'HERALD_QUERY_LIMIT', message: err.message }

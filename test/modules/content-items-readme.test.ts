@@ -1,7 +1,7 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { createBrand, signup } from '../factories.js'
-import { moveTo, socialAccount } from '../factories-content.js'
+import { moveTo, reviewer, socialAccount } from '../factories-content.js'
 
 // The README's walk-through, step by step, as a new user would run it. Social accounts come
 // from their own module (/v1/social-accounts); here they are made directly.
@@ -12,6 +12,8 @@ t.test('README: a post for X and LinkedIn on the calendar', async (t) => {
   const X = await socialAccount(h, s.orgId, brand.id, 'x')
   const LI = await socialAccount(h, s.orgId, brand.id, 'linkedin')
   const H = bearer(s.token)
+  // Someone other than the author reviews: the approvals workflow never lets authors approve their own posts.
+  await reviewer(h, s)
 
   const created = await h.inject({
     method: 'POST',

@@ -40,7 +40,7 @@ t.test('approval requests over GraphQL', async (t) => {
     t.notOk(decided.errors)
     t.match(decided.data.decideApprovalRequest, { decision: { step: 0, stepName: 'Internal review', decision: 'approve', comment: 'Fine', actor: { type: 'member', id: manager.membershipId } }, request: { status: 'open', currentStep: 1, version: 2, decisions: [{ decision: 'approve' }] } })
 
-    const asClient = await gql(client, `query($id: ID!) { approvalRequest(id: $id) { submittedBy { label } steps { eligibleApprovers { id } } } }`, { id })
+    const asClient = await gql(client, 'query($id: ID!) { approvalRequest(id: $id) { submittedBy { label } steps { eligibleApprovers { id } } } }', { id })
     t.notOk(asClient.errors)
     t.same(asClient.data.approvalRequest, { submittedBy: { label: null }, steps: [{ eligibleApprovers: null }, { eligibleApprovers: null }] }, 'clients do not read members')
 
@@ -61,7 +61,7 @@ t.test('approval requests over GraphQL', async (t) => {
   t.test('lists with filters; other tenants and bad arguments', async (t) => {
     const mine = await submitted(h, tm)
     const theirs = await submitted(h, other)
-    const res = await gql(owner, `query($approver: ID) { approvalRequests(first: 10, status: open, approverId: $approver, sort: "-createdAt") { edges { cursor node { id } } pageInfo { hasNextPage } } }`, { approver: manager.membershipId })
+    const res = await gql(owner, 'query($approver: ID) { approvalRequests(first: 10, status: open, approverId: $approver, sort: "-createdAt") { edges { cursor node { id } } pageInfo { hasNextPage } } }', { approver: manager.membershipId })
     t.notOk(res.errors)
     t.same(res.data.approvalRequests.edges.map((e: any) => e.node.id), [mine.requestId])
     const zero = await gql(owner, '{ approvalRequests(first: 0) { edges { node { id } } pageInfo { hasNextPage } } }')
@@ -112,7 +112,7 @@ t.test('approval requests over GraphQL', async (t) => {
   })
 
   t.test('campaigns carry approvalPolicyId and approvalPolicy', async (t) => {
-    const created = await gql(owner, `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id approvalPolicyId approvalPolicy { id name } } }`, {
+    const created = await gql(owner, 'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id approvalPolicyId approvalPolicy { id name } } }', {
       input: { brandId: tm.brand.id, name: 'GQL campaign', objective: 'awareness', approvalPolicyId: tm.policyId }
     })
     t.notOk(created.errors)

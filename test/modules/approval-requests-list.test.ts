@@ -70,7 +70,7 @@ t.test('listing approval requests', async (t) => {
     t.same(await ids(`brandId=${tm.brand.id}&status=open&sort=dueAt`), [r2.requestId, r1.requestId, r3.requestId], 'filters combine with sorts')
   })
 
-  t.test("approverId: who may decide at the current step now and has not yet (a review queue)", async (t) => {
+  t.test('approverId: who may decide at the current step now and has not yet (a review queue)', async (t) => {
     t.same(await ids(`approverId=${manager.membershipId}`), [r2.requestId, r1.requestId], 'not the client-step one, not the closed one, not the one already approved')
     t.same(await ids(`approverId=${manager2.membershipId}`), [b2.id, r2.requestId, r1.requestId], "the 'all' step still waits for the second manager")
     t.same(await ids(`approverId=${client.membershipId}`), [r3.requestId])

@@ -112,7 +112,7 @@ t.test('approval requests: the whole flow', async (t) => {
       'approval_request.invalidated'
     ])
     const openedEvent = evs.find((e: any) => e.type === 'approval_request.opened')
-    t.match(openedEvent, { subject_type: 'approval_request', subject_id: first, brand_id: tm.brand.id, actor_id: creator.membershipId, data: { contentItemId: item.id, policySource: 'brand', request: { id: first, revision: 1, dueAt: due } } })
+    t.match(openedEvent, { subject_type: 'approval_request', subject_id: first, brand_id: tm.brand.id, actor_id: creator.membershipId, data: { contentItemId: item.id, policySource: 'brand', request: { id: first, revision: 1, dueAt: due, submittedBy: { label: null } } } })
     const decided = evs.filter((e: any) => e.type === 'approval.decided')
     t.match(decided[0], { subject_type: 'approval_request', subject_id: first, brand_id: tm.brand.id, actor_id: manager.membershipId, data: { requestId: first, contentItemId: item.id, step: 0, stepName: 'Internal review', decision: 'approve', status: 'open', currentStep: 1, comment: 'Ready for the client.' } })
     t.match(decided[2], { actor_id: client.membershipId, actor_label: client.email, data: { step: 1, decision: 'approve', status: 'approved', currentStep: 2 } })

@@ -113,6 +113,11 @@ t.test('approval requests: refusals, visibility, bad input', async (t) => {
     const reader = await createApiKey(h, owner, ['approvals:read'])
     t.equal((await getRequest(h, { token: reader.secret }, requestId)).statusCode, 200)
     t.equal(json(await getRequest(h, { token: reader.secret }, requestId)).submittedBy.label, null, 'a key without members:read sees no labels')
+    const [{ content_item_id: itemId }] = await h.sql('SELECT content_item_id FROM approval_requests WHERE id = $1', [requestId])
+    const approvalUrl = `/v1/content-items/${itemId}/approval`
+    t.match(json(await h.inject({ method: 'GET', url: approvalUrl, headers: bearer(none.secret) })), { code: 'HERALD_FORBIDDEN', missingScope: 'approvals:read' })
+    t.equal((await h.inject({ method: 'GET', url: approvalUrl, headers: bearer(limited.secret) })).statusCode, 404)
+    t.match(json(await h.inject({ method: 'GET', url: approvalUrl, headers: bearer(reader.secret) })), { approved: false, request: { id: requestId } })
   })
 
   t.test('other tenants: ids in the path and in filters are not found; nothing changes', async (t) => {

@@ -10,7 +10,7 @@ import { canonical } from '../content-items/content-state.js'
 import { resolveEligible, unreachableSteps } from './approval-engine.js'
 import type { ApprovalPoliciesService } from './approval-policies.service.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
-import { showsLabels, toRequestDto } from './approval-requests.dto.js'
+import { toRequestDto } from './approval-requests.dto.js'
 
 // What approvals do when content moves, plugged into the content module's hooks and run in
 // the request's transaction (a throw rolls the content change back):
@@ -110,7 +110,8 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
         subjectType: 'approval_request',
         subjectId: row.id,
         brandId: row.brandId,
-        data: { contentItemId: item.id, policySource: policy.source, request: toRequestDto(row, [], showsLabels(ctx.actor)) }
+        // No labels: the event is read by whoever may read events, whatever the submitter could see.
+        data: { contentItemId: item.id, policySource: policy.source, request: toRequestDto(row, [], false) }
       })
     },
 

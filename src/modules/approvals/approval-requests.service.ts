@@ -1,9 +1,8 @@
-import { authorize, can, canSeeBrand } from '../../lib/actor.js'
+import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import type { Page } from '../../lib/pagination.js'
-import { parseArgs } from '../../graphql/connection.js'
 import type { RecordEvent } from '../events/events.service.js'
 import type { ContentItemDto } from '../content-items/content-items.schemas.js'
 import type { ContentStatus } from '../content-items/content-items.table.js'
@@ -26,6 +25,14 @@ export interface ApprovalRequestsDeps {
   /** The content module's door for status moves (app.contentItems.transition). */
   transition: (ctx: Ctx, id: string, to: ContentStatus, reason: string) => Promise<ContentItemDto>
   record: RecordEvent
+}
+
+/** Callers other than the routes (guest review) may pass raw input: the same rules apply. */
+function parseDecision (input: DecisionInput) {
+  const parsed = DecisionBody.safeParse(input)
+  if (parsed.success) return parsed.data
+  const errors = parsed.error.issues.map((i) => ({ path: i.path.join('/') || '(body)', message: i.message }))
+  throw new AppError('HERALD_VALIDATION', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors })
 }
 
 const REASONS: Record<string, string> = { approved: 'approved', changes_requested: 'changes_requested', draft: 'rejected' }
@@ -120,7 +127,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
      * decision racing an edit, run one after the other and each sees the other's result.
      */
     async decide (ctx: Ctx, requestId: string, input: DecisionInput, expected?: number | '*'): Promise<DecisionResultDto> {
-      const body = parseArgs(DecisionBody, input)
+      const body = parseDecision(input)
       if (ctx.actor.kind === 'api_key') {
         throw new AppError('HERALD_USER_REQUIRED', 'Approval decisions are made by people; API keys cannot decide.', { extra: { reason: 'api_key' } })
       }
@@ -172,9 +179,6 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
       const show = showsLabels(ctx.actor)
       return { decision: toDecisionDto(decisionRow, row.steps[decisionRow.step].name, show), request: await dto(ctx, updated) }
     },
-
-    /** Whether the caller may read members (GraphQL shows eligible approvers only then). */
-    canReadMembers: (ctx: Ctx) => can(ctx.actor, 'members:read')
   }
 }
 export type ApprovalRequestsService = ReturnType<typeof createApprovalRequestsService>

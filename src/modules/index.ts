@@ -12,6 +12,7 @@ import campaigns from './campaigns/index.js'
 import platforms from './platforms/index.js'
 import blackouts from './blackouts/index.js'
 import contentItems from './content-items/index.js'
+import approvalRequests from './approvals/approval-requests.plugin.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -32,4 +33,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(platforms)
   await app.register(blackouts)
   await app.register(contentItems)
+  await app.register(approvalRequests, { overdueScanMs: config.approvals.overdueScanMs })
 }

@@ -18,7 +18,7 @@ import type { BrandCampaignsQuery, CampaignDto, CampaignListQuery, CreateCampaig
 
 export interface CampaignsDeps {
   repo: CampaignsRepository
-  brands: Pick<BrandsService, 'visible'>
+  brands: Pick<BrandsService, 'visible' | 'assertBrand'>
   socialAccounts: Pick<SocialAccountsService, 'findManyForBrand'>
   members: Pick<MembersRepository, 'findById' | 'findByIds'>
   /** approvalPolicyId must be one of the campaign's brand's policies (404 unknown, 422 another brand's). */
@@ -46,17 +46,6 @@ export function createCampaignsService (deps: CampaignsDeps) {
     return rows.map((r) => toCampaignDto(r, channels.get(r.id) ?? []))
   }
   const toDto = async (ctx: Ctx, row: CampaignRow) => (await toDtos(ctx, [row]))[0]
-
-  async function bodyBrand (ctx: Ctx, brandId: string): Promise<void> {
-    try {
-      await brands.visible(ctx, brandId)
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'HERALD_NOT_FOUND') {
-        throw new AppError('HERALD_NOT_FOUND', 'Brand was not found.', { errors: [{ path: 'brandId', message: 'brand not found' }] })
-      }
-      throw err
-    }
-  }
 
   /** The owner is an active member of this organization who may work on the brand. */
   async function checkOwner (ctx: Ctx, ownerId: string, brandId: string): Promise<void> {
@@ -113,7 +102,7 @@ export function createCampaignsService (deps: CampaignsDeps) {
 
     async create (ctx: Ctx, input: CreateCampaignInput): Promise<CampaignDto> {
       authorize(ctx.actor, 'campaigns:write')
-      await bodyBrand(ctx, input.brandId)
+      await brands.assertBrand(ctx, input.brandId)
       const channels = await socialAccounts.findManyForBrand(ctx, input.brandId, input.channelIds ?? [], 'channelIds')
       // A person who creates a campaign owns it unless they name someone else (or null).
       const ownerId = input.ownerId !== undefined ? input.ownerId : (ctx.actor.kind === 'member' ? ctx.actor.id : null)

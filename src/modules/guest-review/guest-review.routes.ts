@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import { useZod } from '../../lib/http.js'
 import { CommentSchema, GuestCommentBody } from '../comments/comments.schemas.js'
 import { GuestReviewSchema } from './guest-review.schemas.js'
@@ -11,7 +12,7 @@ export const guestReviewRoutes: FastifyPluginAsyncZod<{ service: GuestReviewServ
   useZod(app)
   app.get('/v1/guest/review', {
     config: { auth: 'guest' },
-    schema: { response: { 200: GuestReviewSchema } }
+    schema: { querystring: z.strictObject({}), response: { 200: GuestReviewSchema } }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
     return await service.view(req.ctx())

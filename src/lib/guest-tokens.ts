@@ -28,10 +28,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export function signGuestToken (jwt: JWT, link: { id: string, orgId: string, requestId: string, expiresAt: Date }): string {
   const iat = Math.floor(Date.now() / 1000)
   // The plugin's default expiresIn (the access TTL) cannot be unset per call, so the expiry
-  // is given as an offset from an explicit iat: exp = iat + expiresIn = expiresAt.
+  // is given as an offset from an explicit iat: exp = iat + expiresIn = expiresAt. A number
+  // is seconds to @fastify/jwt; expiresAt is in whole seconds, so this is exact.
   return jwt.sign({ jti: link.id, org: link.orgId, req: link.requestId, typ: GUEST_TYPE, iat }, {
     aud: GUEST_AUDIENCE,
-    expiresIn: link.expiresAt.getTime() - iat * 1000
+    expiresIn: Math.floor(link.expiresAt.getTime() / 1000) - iat
   })
 }
 

@@ -52,7 +52,8 @@ const unauthenticated = (detail = 'Send a valid access token or API key as "Auth
 export default fp<AuthPluginOptions>(async (app, opts) => {
   await app.register(jwt, {
     secret: opts.jwtSecret,
-    sign: { algorithm: 'HS256', iss: JWT_ISSUER, aud: JWT_AUDIENCE, expiresIn: opts.accessTtlSeconds * 1000 },
+    // A number is seconds to @fastify/jwt (it converts to milliseconds for fast-jwt itself).
+    sign: { algorithm: 'HS256', iss: JWT_ISSUER, aud: JWT_AUDIENCE, expiresIn: opts.accessTtlSeconds },
     verify: { algorithms: ['HS256'], allowedIss: JWT_ISSUER, allowedAud: JWT_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub', 'org', 'mid'] }
   })
 

@@ -78,6 +78,9 @@ t.test('comments', async (t) => {
     t.equal((await h.inject({ method: 'PATCH', url: `${url}/${internal.id}`, headers: bearer(client.token), payload: { body: 'x' } })).statusCode, 404)
     t.equal((await h.inject({ method: 'DELETE', url: `${url}/${internal.id}`, headers: bearer(client.token) })).statusCode, 404)
     t.ok(json(await h.inject({ method: 'GET', url: `${url}?limit=200`, headers: bearer(analyst.token) })).data.some((x: any) => x.id === internal.id), 'the team sees it')
+    // Who wrote it: a client (no members:read) sees the author's type and id, not their email.
+    t.match(json(await h.inject({ method: 'GET', url: `${url}/${shared.id}`, headers: bearer(client.token) })).author, { type: 'member', id: manager.membershipId, label: null })
+    t.match(json(await h.inject({ method: 'GET', url: `${url}/${shared.id}`, headers: bearer(creator.token) })).author, { label: manager.email })
 
     const refused = await h.inject({ method: 'POST', url, headers: bearer(client.token), payload: { body: 'psst', visibility: 'internal' } })
     t.equal(refused.statusCode, 403)

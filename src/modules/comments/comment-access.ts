@@ -1,4 +1,4 @@
-import { authorize, type Actor, type Role } from '../../lib/actor.js'
+import { authorize, can, type Actor, type Role } from '../../lib/actor.js'
 import { AppError } from '../../lib/errors.js'
 import type { CommentVisibility } from './comments.schemas.js'
 
@@ -16,6 +16,9 @@ import type { CommentVisibility } from './comments.schemas.js'
 //   its own author could not read back would be a trap, and silently making it shared could
 //   leak what was meant to stay internal — so the caller must say shared).
 // - Editing: only the author. Deleting: the author, or an owner, admin or manager (moderation).
+// - Who wrote it: `author.label` (a member's email, a key's name, a guest's email) only for
+//   readers who may read members (as approval decisions do), and for the author themself;
+//   clients and guests see the author's type and id.
 
 const MODERATORS: readonly Role[] = ['owner', 'admin', 'manager']
 
@@ -43,6 +46,11 @@ export function assertMayWrite (actor: Actor, visibility: CommentVisibility): vo
       errors: [{ path: 'visibility', message: 'must be shared for this author' }]
     })
   }
+}
+
+/** The label of an actor as this reader may see it. */
+export function labelFor (reader: Actor, who: { type: string, id: string | null, label: string | null }): string | null {
+  return can(reader, 'members:read') || (who.type === reader.kind && who.id === reader.id) ? who.label : null
 }
 
 export const isAuthor = (actor: Actor, row: { authorType: string, authorId: string }) =>

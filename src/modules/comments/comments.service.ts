@@ -6,7 +6,8 @@ import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
 import type { RecordEvent } from '../events/events.service.js'
 import type { MembersRepository } from '../members/members.repository.js'
-import { assertMayRead, assertMayWrite, isAuthor, mayModerate, seesInternal } from './comment-access.js'
+import { assertMayRead, assertMayWrite, isAuthor, labelFor, mayModerate, seesInternal } from './comment-access.js'
+import type { Actor } from '../../lib/actor.js'
 import type { CommentRow, CommentsRepository, ItemRef } from './comments.repository.js'
 import type { CommentDto, CommentListQuery, CommentVisibility, CreateCommentInput, GuestCommentInput, UpdateCommentInput } from './comments.schemas.js'
 
@@ -23,6 +24,9 @@ export const toCommentDto = (r: CommentRow): CommentDto => ({
   createdAt: iso(r.createdAt)!,
   updatedAt: iso(r.updatedAt)!
 })
+
+/** The comment as this reader may see it (see labelFor). */
+export const commentFor = (reader: Actor, c: CommentDto): CommentDto => ({ ...c, author: { ...c.author, label: labelFor(reader, c.author) } })
 
 export interface CommentsDeps {
   repo: CommentsRepository
@@ -94,21 +98,21 @@ export function createCommentsService (deps: CommentsDeps) {
       assertMayRead(ctx.actor)
       await item(ctx, itemId)
       const page = await repo.list(ctx.actor.orgId, itemId, q, seesInternal(ctx.actor), ctx.db)
-      return { ...page, data: page.data.map(toCommentDto) }
+      return { ...page, data: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))) }
     },
 
     /** ContentItem.comments for a page of (already visible) items, in one statement. */
     async listForItems (ctx: Ctx, itemIds: readonly string[], q: CommentListQuery): Promise<Map<string, Page<CommentDto>>> {
       assertMayRead(ctx.actor)
       const pages = await repo.perItem(ctx.actor.orgId, itemIds, q, seesInternal(ctx.actor), ctx.db)
-      return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(toCommentDto) }]))
+      return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))) }]))
     },
 
     /** itemId: the item of the path (REST); omitted for GraphQL, which names the comment only. */
     async get (ctx: Ctx, id: string, itemId?: string): Promise<CommentDto> {
       assertMayRead(ctx.actor)
       if (itemId !== undefined) await item(ctx, itemId)
-      return toCommentDto(await visible(ctx, id, itemId))
+      return commentFor(ctx.actor, toCommentDto(await visible(ctx, id, itemId)))
     },
 
     async create (ctx: Ctx, itemId: string, input: CreateCommentInput): Promise<CommentDto> {
@@ -132,7 +136,7 @@ export function createCommentsService (deps: CommentsDeps) {
       const grant = ctx.actor.guest
       if (!grant) throw new AppError('HERALD_FORBIDDEN', 'Only a guest review link may read this.')
       const page = await repo.list(ctx.actor.orgId, grant.contentItemId, { limit, sort: '-createdAt' }, false, ctx.db)
-      return { comments: page.data.map(toCommentDto).reverse(), more: page.nextCursor !== null }
+      return { comments: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))).reverse(), more: page.nextCursor !== null }
     },
 
     async update (ctx: Ctx, id: string, patch: UpdateCommentInput, expected?: number | '*', itemId?: string): Promise<CommentDto> {
@@ -143,7 +147,7 @@ export function createCommentsService (deps: CommentsDeps) {
       if (!isAuthor(ctx.actor, current)) throw new AppError('HERALD_FORBIDDEN', 'Only the author of a comment may edit it.')
       checkVersion(expected, current.version)
       const changed = (['body', 'visibility', 'mentions'] as const).filter((k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(current[k]))
-      if (changed.length === 0) return toCommentDto(current)
+      if (changed.length === 0) return commentFor(ctx.actor, toCommentDto(current))
       const mentions = patch.mentions ?? current.mentions
       // Mentions are checked again when the visibility changes: a client mentioned in a shared
       // comment cannot stay mentioned once it becomes internal.
@@ -152,7 +156,7 @@ export function createCommentsService (deps: CommentsDeps) {
       if (!row) throw preconditionFailed(current.version + 1)
       const comment = toCommentDto(row)
       await record(ctx, { type: 'comment.updated', subjectType: 'comment', subjectId: id, brandId: current.brandId, data: { contentItemId: row.contentItemId, changed, comment } })
-      return comment
+      return commentFor(ctx.actor, comment)
     },
 
     async remove (ctx: Ctx, id: string, expected?: number | '*', itemId?: string): Promise<void> {

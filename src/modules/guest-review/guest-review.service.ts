@@ -95,7 +95,8 @@ export function createGuestReviewService (deps: GuestReviewDeps) {
               stepName: step?.name ?? null,
               decision: d.decision,
               comment: step && isClientStep(step) ? d.comment : null,
-              actor: { type: d.actorType, label: d.actorLabel },
+              // Only the guest's own decisions carry a label: the agency's people stay unnamed.
+              actor: { type: d.actorType, label: d.actorType === 'guest' && d.actorId === grant.linkId ? d.actorLabel : null },
               createdAt: iso(d.createdAt)!
             }
           }),

@@ -3,19 +3,18 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
-import { seesInternal } from '../comments/comment-access.js'
+import type { Actor } from '../../lib/actor.js'
+import { labelFor, seesInternal } from '../comments/comment-access.js'
 import type { TimelineRepository, TimelineRow } from './timeline.repository.js'
 import type { TimelineEntryDto, TimelineQuery } from './timeline.schemas.js'
 
-export const toTimelineEntryDto = (r: TimelineRow): TimelineEntryDto => ({
-  id: r.id,
-  type: r.type,
-  at: iso(r.at)!,
-  actor: { type: r.actorType, id: r.actorId, label: r.actorLabel },
-  data: r.data
-})
+/** An entry as this reader may see it: the actor's label only for those who may read members. */
+export const toTimelineEntryDto = (reader: Actor, r: TimelineRow): TimelineEntryDto => {
+  const actor = { type: r.actorType, id: r.actorId, label: r.actorLabel }
+  return { id: r.id, type: r.type, at: iso(r.at)!, actor: { ...actor, label: labelFor(reader, actor) }, data: r.data }
+}
 
-const dtoPage = (page: Page<TimelineRow>): Page<TimelineEntryDto> => ({ ...page, data: page.data.map(toTimelineEntryDto) })
+const dtoPage = (reader: Actor, page: Page<TimelineRow>): Page<TimelineEntryDto> => ({ ...page, data: page.data.map((r) => toTimelineEntryDto(reader, r)) })
 
 export function createTimelineService (deps: { repo: TimelineRepository }) {
   const { repo } = deps
@@ -27,14 +26,14 @@ export function createTimelineService (deps: { repo: TimelineRepository }) {
       const item = await repo.findItem(ctx.actor.orgId, itemId, ctx.db)
       if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')
       const pages = await repo.perItem(ctx.actor.orgId, [itemId], q, { internal: seesInternal(ctx.actor) }, ctx.db)
-      return dtoPage(pages.get(itemId)!)
+      return dtoPage(ctx.actor, pages.get(itemId)!)
     },
 
     /** ContentItem.timeline for a page of (already visible) items, in one statement. */
     async listForItems (ctx: Ctx, itemIds: readonly string[], q: TimelineQuery): Promise<Map<string, Page<TimelineEntryDto>>> {
       authorize(ctx.actor, 'content:read')
       const pages = await repo.perItem(ctx.actor.orgId, itemIds, q, { internal: seesInternal(ctx.actor) }, ctx.db)
-      return new Map([...pages].map(([id, page]) => [id, dtoPage(page)]))
+      return new Map([...pages].map(([id, page]) => [id, dtoPage(ctx.actor, page)]))
     },
 
     /** The guest's item's newest entries, oldest first, filtered as for a client. */
@@ -42,7 +41,7 @@ export function createTimelineService (deps: { repo: TimelineRepository }) {
       const grant = ctx.actor.guest
       if (!grant) throw new AppError('HERALD_FORBIDDEN', 'Only a guest review link may read this.')
       const page = (await repo.perItem(ctx.actor.orgId, [grant.contentItemId], { limit, sort: '-createdAt' }, { internal: false }, ctx.db)).get(grant.contentItemId)!
-      return { entries: page.data.map(toTimelineEntryDto).reverse(), more: page.nextCursor !== null }
+      return { entries: page.data.map((r) => toTimelineEntryDto(ctx.actor, r)).reverse(), more: page.nextCursor !== null }
     }
   }
 }

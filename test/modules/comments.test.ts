@@ -226,6 +226,16 @@ t.test('comments', async (t) => {
     }
   })
 
+  t.test('two edits with the same If-Match: one wins, one gets 412', async (t) => {
+    const c = await comment(h, manager, item.id, { body: 'race', visibility: 'internal' })
+    const [r1, r2] = await Promise.all(['one', 'two'].map((body) =>
+      h.inject({ method: 'PATCH', url: `${url}/${c.id}`, headers: { ...bearer(manager.token), 'if-match': '"1"' }, payload: { body } })))
+    t.same([r1.statusCode, r2.statusCode].sort(), [200, 412])
+    const [row] = await h.sql('SELECT version, body FROM content_comments WHERE id = $1', [c.id])
+    t.equal(row.version, 2)
+    t.equal(row.body, json(r1.statusCode === 200 ? r1 : r2).body, 'the winner\'s text is stored')
+  })
+
   t.test('Idempotency-Key replays the creation', async (t) => {
     const send = () => h.inject({ method: 'POST', url, headers: { ...bearer(a.token), 'idempotency-key': 'comment-once-1' }, payload: { body: 'only once', visibility: 'shared' } })
     const first = await send()

@@ -34,7 +34,9 @@ const EnvSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
-  TRUST_PROXY: bool.default(false)
+  TRUST_PROXY: bool.default(false),
+  /** Milliseconds between scans for overdue approval requests; 0 turns the scan off. */
+  APPROVAL_OVERDUE_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional()
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -58,6 +60,8 @@ export interface Config {
   graphql: { introspection: boolean, graphiql: boolean }
   metricsToken?: string
   trustProxy: boolean
+  /** Background scan for overdue approval requests (0: off; off by default in tests). */
+  approvals: { overdueScanMs: number }
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +100,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
       graphiql: e.GRAPHIQL ?? dev
     },
     metricsToken: e.METRICS_TOKEN,
-    trustProxy: e.TRUST_PROXY
+    trustProxy: e.TRUST_PROXY,
+    approvals: { overdueScanMs: e.APPROVAL_OVERDUE_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) }
   }
 }

@@ -12,6 +12,7 @@ import campaigns from './campaigns/index.js'
 import platforms from './platforms/index.js'
 import blackouts from './blackouts/index.js'
 import contentItems from './content-items/index.js'
+import approvalRequests from './approvals/approval-requests.plugin.js'
 import comments from './comments/index.js'
 import timeline from './timeline/index.js'
 import guestReview from './guest-review/index.js'
@@ -35,6 +36,7 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(platforms)
   await app.register(blackouts)
   await app.register(contentItems)
+  await app.register(approvalRequests, { overdueScanMs: config.approvals.overdueScanMs })
   await app.register(comments)
   await app.register(timeline)
   await app.register(guestReview)

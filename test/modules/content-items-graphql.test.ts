@@ -1,12 +1,13 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createBrand, signup, type Session } from '../factories.js'
-import { asOwner, campaign, createItem, moveTo, socialAccount } from '../factories-content.js'
+import { asOwner, campaign, createItem, moveTo, reviewer, socialAccount } from '../factories-content.js'
 
 t.test('content items over GraphQL', async (t) => {
   const h = await createTestApp(t)
   const a = await signup(h, 'gql-c')
   const b = await signup(h, 'gql-c-other')
+  await reviewer(h, a) // submitting needs an approver other than the author
   const brand = await createBrand(h, a, 'Lumen', 'Europe/Paris')
   const x = await socialAccount(h, a.orgId, brand.id, 'x')
   const li = await socialAccount(h, a.orgId, brand.id, 'linkedin')

@@ -2,6 +2,7 @@ import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { createBrand, signup } from '../factories.js'
 import { createSocialAccount } from '../factories-campaigns.js'
+import { reviewer } from '../factories-content.js'
 
 // The platform rules seen through content items, end to end: limits are refused on every
 // write (400 naming the target and field, with the limit), while what is merely missing (no
@@ -9,6 +10,7 @@ import { createSocialAccount } from '../factories-campaigns.js'
 t.test('content items obey each target\'s platform rules', async (t) => {
   const h = await createTestApp(t)
   const a = await signup(h, 'rules')
+  await reviewer(h, a) // submitting needs an approver other than the author
   const brand = await createBrand(h, a, 'Rules', 'UTC')
   const x = (await createSocialAccount(h, a, brand.id, { platform: 'x', handle: 'rules_x' })).id
   const li = (await createSocialAccount(h, a, brand.id, { platform: 'linkedin', handle: 'rules-li' })).id

@@ -1,17 +1,34 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { createBrand, signup } from '../factories.js'
-import { moveTo, socialAccount } from '../factories-content.js'
+import { moveTo, reviewer } from '../factories-content.js'
 
-// The README's walk-through, step by step, as a new user would run it. Social accounts come
-// from their own module (/v1/social-accounts); here they are made directly.
+// The README's walk-through, step by step, as a new user would run it: plan a campaign, write a
+// post for X and LinkedIn, put it on the calendar.
 t.test('README: a post for X and LinkedIn on the calendar', async (t) => {
   const h = await createTestApp(t)
   const s = await signup(h, 'readme')
   const brand = await createBrand(h, s, 'Lumen Coffee', 'Europe/Paris')
-  const X = await socialAccount(h, s.orgId, brand.id, 'x')
-  const LI = await socialAccount(h, s.orgId, brand.id, 'linkedin')
   const H = bearer(s.token)
+  const account = async (platform: string, handle: string) => {
+    const res = await h.inject({ method: 'POST', url: '/v1/social-accounts', headers: H, payload: { brandId: brand.id, platform, handle } })
+    t.equal(res.statusCode, 201)
+    return json(res).id as string
+  }
+  const X = await account('x', 'lumencoffee')
+  const LI = await account('linkedin', 'lumen-coffee')
+  const planned = await h.inject({
+    method: 'POST',
+    url: '/v1/campaigns',
+    headers: H,
+    payload: { brandId: brand.id, name: 'Spring blend', objective: 'awareness', startsOn: '2030-03-18', endsOn: '2030-04-15', channelIds: [X, LI], budget: { amountMinor: 250000, currency: 'EUR' }, kpiTargets: [{ metric: 'engagements', target: 5000 }] }
+  })
+  t.equal(planned.statusCode, 201)
+  const CAMPAIGN = json(planned).id
+  t.match(json(planned), { status: 'draft', budget: { amountMinor: 250000, currency: 'EUR' } })
+  t.same([...json(planned).channelIds].sort(), [X, LI].sort(), 'both channels (in the order they were added, ties by id)')
+  // Someone other than the author reviews: the approvals workflow never lets authors approve their own posts.
+  await reviewer(h, s)
 
   const created = await h.inject({
     method: 'POST',
@@ -19,6 +36,7 @@ t.test('README: a post for X and LinkedIn on the calendar', async (t) => {
     headers: H,
     payload: {
       brandId: brand.id,
+      campaignId: CAMPAIGN,
       title: 'Spring blend launch',
       kind: 'post',
       body: 'Spring blend is here 🌸 Roasted this week.',
@@ -32,7 +50,7 @@ t.test('README: a post for X and LinkedIn on the calendar', async (t) => {
   const ITEM = json(created).id
   t.same(json(created).targets.map((x: any) => [x.platform, x.body]), [['x', null], ['linkedin', 'Our spring blend is here: bright, floral, roasted this week.']])
 
-  const week = json(await h.inject({ method: 'GET', url: `/v1/calendar?brandId=${brand.id}&from=2030-03-18&to=2030-03-24`, headers: H }))
+  const week = json(await h.inject({ method: 'GET', url: `/v1/calendar?brandId=${brand.id}&from=2030-03-18&to=2030-03-24&campaignId=${CAMPAIGN}`, headers: H }))
   t.equal(week.days.length, 7)
   t.same(week.days.find((d: any) => d.date === '2030-03-20').items.map((i: any) => [i.title, i.scheduledLocal]), [['Spring blend launch', '2030-03-20T09:00:00']])
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createApiKey, createBrand, signup } from '../factories.js'
-import { createItem, moveTo, socialAccount } from '../factories-content.js'
+import { createItem, moveTo, reviewer, socialAccount } from '../factories-content.js'
 
 t.test('content revisions: list, read, compare', async (t) => {
   const h = await createTestApp(t)
@@ -11,6 +11,7 @@ t.test('content revisions: list, read, compare', async (t) => {
   const brand2 = await createBrand(h, a, 'Other', 'UTC')
   const x = await socialAccount(h, a.orgId, brand.id, 'x')
   const li = await socialAccount(h, a.orgId, brand.id, 'linkedin')
+  await reviewer(h, a) // submitting needs an approver other than the author
   const key = await createApiKey(h, a, ['content:read', 'content:write'])
   const get = (path: string, s: { token: string } = a) => h.inject({ method: 'GET', url: `/v1/content-items/${path}`, headers: bearer(s.token) })
   const patch = (id: string, payload: object, token = a.token) => h.inject({ method: 'PATCH', url: `/v1/content-items/${id}`, headers: bearer(token), payload })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createApiKey, createBrand, signup } from '../factories.js'
-import { approvedItem, asOwner, createItem, future, moveTo, socialAccount } from '../factories-content.js'
+import { approvedItem, asOwner, createItem, future, moveTo, reviewer, socialAccount } from '../factories-content.js'
 
 t.test('content status: actions, edit rules, events, hooks', async (t) => {
   const h = await createTestApp(t)
@@ -10,6 +10,8 @@ t.test('content status: actions, edit rules, events, hooks', async (t) => {
   const brand = await createBrand(h, a, 'Lumen', 'Europe/Paris')
   const x = await socialAccount(h, a.orgId, brand.id, 'x')
   const li = await socialAccount(h, a.orgId, brand.id, 'linkedin')
+  // Submitting needs someone other than the author who can approve.
+  await reviewer(h, a)
   const act = (s: { token: string }, id: string, action: string, payload?: object, headers: Record<string, string> = {}) =>
     h.inject({ method: 'POST', url: `/v1/content-items/${id}/${action}`, headers: { ...bearer(s.token), ...headers }, ...(payload ? { payload } : {}) })
   const patch = (id: string, payload: object, s = a) => h.inject({ method: 'PATCH', url: `/v1/content-items/${id}`, headers: bearer(s.token), payload })
@@ -37,7 +39,7 @@ t.test('content status: actions, edit rules, events, hooks', async (t) => {
     t.same(await eventTypes(item.id), [
       'content_item.created',
       'content_item.status_changed', 'content_item.submitted',
-      'content_item.status_changed',
+      'content_item.status_changed', 'content_item.approved',
       'content_item.status_changed', 'content_item.updated', 'content_item.scheduled',
       'content_item.status_changed', 'content_item.unscheduled',
       'content_item.status_changed', 'content_item.scheduled',
@@ -190,7 +192,7 @@ t.test('content status: actions, edit rules, events, hooks', async (t) => {
     t.same(calls, [
       'moved draft>in_review submitted',
       'submitted in_review r1 2031-01-01T00:00:00Z',
-      'moved in_review>approved test',
+      'moved in_review>approved approved',
       'changed title,body approved>draft r2',
       'moved approved>draft edited'
     ])

@@ -174,3 +174,16 @@ t.test('decisions at earlier steps do not count at later ones', async (t) => {
   const done = run(after.state, [[mgr1, 'approve']])
   t.equal(done.state.status, 'approved')
 })
+
+t.test('an approver of a completed step arriving late gets a conflict, not a refusal of rights', async (t) => {
+  const steps = freeze([{ name: 'Internal review', roles: ['manager'], mode: 'any' }, { name: 'Client approval', roles: ['client'], mode: 'any' }])
+  const after = run(request(steps), [[mgr1, 'approve']])
+  t.match(checkDecider(after.state, mgr2), { status: 409, code: 'HERALD_CONFLICT', reason: 'step_completed', detail: /"Internal review" is already complete/ },
+    'the second manager of an any step, once the first approved')
+  t.match(checkDecider(after.state, mgr1), { status: 409, reason: 'step_completed' }, 'the first one too: their step is done')
+  t.match(checkDecider(after.state, legal), { status: 403, reason: 'not_an_approver' }, 'someone who never decided any step is still refused for rights')
+  const clientFirst = freeze([{ name: 'Client', roles: ['client'], mode: 'any' }, { name: 'Internal', roles: ['manager'], mode: 'any' }])
+  const afterClient = run(request(clientFirst), [[guest, 'approve']])
+  t.match(checkDecider(afterClient.state, { kind: 'guest', id: id(101) }), { status: 409, reason: 'step_completed' }, 'a guest link once the client step is done')
+  t.match(checkDecider(request(clientFirst, { status: 'approved', currentStep: 2 }), mgr1), { reason: 'request_closed' }, 'a closed request says so first')
+})

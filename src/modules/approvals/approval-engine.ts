@@ -21,6 +21,8 @@ import type { ApprovalStep } from './approvals.table.js'
 //   approve (guest approvals count towards a client step but never replace a frozen member;
 //   a client step with no frozen member completes on its first approval).
 // - request_changes and reject close the request at once, whatever the mode.
+// - Arriving at a step that has moved on (an approver of a completed step) is a conflict (409
+//   step_completed), not a refusal of rights: what they came to decide was decided meanwhile.
 
 export type ApprovalMode = 'any' | 'all'
 export type RequestStatus = 'open' | 'approved' | 'changes_requested' | 'rejected' | 'invalidated'
@@ -69,7 +71,7 @@ export interface RequestState {
   authorId: string | null
 }
 
-export type RefusalReason = 'api_key' | 'request_closed' | 'own_content' | 'not_an_approver' | 'already_decided'
+export type RefusalReason = 'api_key' | 'request_closed' | 'own_content' | 'not_an_approver' | 'step_completed' | 'already_decided'
 
 export interface Refusal {
   status: 403 | 409
@@ -165,6 +167,13 @@ export function checkDecider (state: RequestState, actor: DeciderActor): Refusal
     ? isClientStep(step)
     : step.eligibleMemberIds.includes(actor.id) && qualifies(step, actor, state.brandId)
   if (!allowed) {
+    // An approver of an earlier step, arriving after that step completed (typically a second
+    // 'any' approver racing the first): the state moved under them, which is a conflict, not
+    // a lack of rights.
+    const earlier = state.steps.slice(0, state.currentStep).findIndex((s) => (actor.kind === 'guest' ? isClientStep(s) : s.eligibleMemberIds.includes(actor.id)))
+    if (earlier >= 0) {
+      return refuse(409, 'HERALD_CONFLICT', 'step_completed', `Step "${state.steps[earlier].name}" is already complete; the request is now at step "${step.name}" (step ${state.currentStep + 1} of ${state.steps.length}), which you do not decide.`)
+    }
     return refuse(403, 'HERALD_FORBIDDEN', 'not_an_approver', `You are not an approver of the current step "${step.name}" (step ${state.currentStep + 1} of ${state.steps.length}).`)
   }
   const decided = state.decisions.some((d) => d.step === state.currentStep && d.actorType === actor.kind && d.actorId === actor.id)

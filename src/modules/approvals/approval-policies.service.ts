@@ -3,7 +3,7 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound, type FieldError } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
-import type { BrandsRepository } from '../brands/brands.repository.js'
+import type { BrandsService } from '../brands/brands.service.js'
 import type { RecordEvent } from '../events/events.service.js'
 import type { MembersRepository } from '../members/members.repository.js'
 import { builtInDefaultPolicy } from './approval-engine.js'
@@ -36,7 +36,7 @@ const normalise = (steps: ApprovalStepInput[]): ApprovalStep[] =>
 
 export interface ApprovalPoliciesDeps {
   repo: ApprovalPoliciesRepository
-  brands: Pick<BrandsRepository, 'findById'>
+  brands: Pick<BrandsService, 'assertBrand'>
   members: Pick<MembersRepository, 'findByIds'>
   record: RecordEvent
 }
@@ -49,12 +49,6 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
     if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Approval policy')
     return row
-  }
-
-  /** The body's brandId: another tenant's or an ungranted brand reads as unknown. */
-  async function bodyBrand (ctx: Ctx, brandId: string): Promise<void> {
-    const row = canSeeBrand(ctx.actor, brandId) ? await brands.findById(ctx.actor.orgId, brandId, ctx.db) : undefined
-    if (!row) throw new AppError('HERALD_NOT_FOUND', 'Brand was not found.', { errors: [{ path: 'brandId', message: 'brand not found' }] })
   }
 
   /**
@@ -105,7 +99,7 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
 
     async create (ctx: Ctx, input: CreateApprovalPolicyInput): Promise<ApprovalPolicyDto> {
       authorize(ctx.actor, 'approvals:write')
-      await bodyBrand(ctx, input.brandId)
+      await brands.assertBrand(ctx, input.brandId)
       await checkStepMembers(ctx, input.brandId, input.steps)
       const row = await repo.insert(ctx.actor.orgId, { brandId: input.brandId, name: input.name, steps: normalise(input.steps) }, ctx.db)
       await event(ctx, 'approval_policy.created', row)

@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import { createBrandsRepository } from '../brands/brands.repository.js'
 import { createApprovalPoliciesRepository } from './approval-policies.repository.js'
 import { createApprovalPoliciesService, type ApprovalPoliciesService } from './approval-policies.service.js'
 import { approvalPoliciesRoutes } from './approval-policies.routes.js'
@@ -14,7 +13,7 @@ declare module 'fastify' {
 export default fp(async (app) => {
   const service = createApprovalPoliciesService({
     repo: createApprovalPoliciesRepository(app.cursors),
-    brands: createBrandsRepository(app.cursors),
+    brands: app.brands,
     members: app.membersRepo,
     record: app.events.record
   })

@@ -22,6 +22,7 @@ export function toCampaignDto (r: CampaignRow, channelIds: string[]): CampaignDt
     channelIds,
     tags: r.tags,
     ownerId: r.ownerId,
+    approvalPolicyId: r.approvalPolicyId,
     version: r.version,
     createdAt: iso(r.createdAt)!,
     updatedAt: iso(r.updatedAt)!
@@ -44,7 +45,8 @@ export function valuesForCreate (input: CreateCampaignInput, ownerId: string | n
     ...budgetValues(input.budget),
     kpiTargets: kpis(input.kpiTargets ?? []),
     tags: input.tags ?? [],
-    ownerId
+    ownerId,
+    approvalPolicyId: input.approvalPolicyId ?? null
   }
 }
 
@@ -76,6 +78,7 @@ export function diffPatch (current: CampaignDto, patch: UpdateCampaignInput): { 
   if (patch.kpiTargets !== undefined) set('kpiTargets', 'kpiTargets', kpis(patch.kpiTargets), current.kpiTargets)
   if (patch.tags !== undefined) set('tags', 'tags', patch.tags, current.tags)
   if (patch.ownerId !== undefined) set('ownerId', 'ownerId', patch.ownerId, current.ownerId)
+  if (patch.approvalPolicyId !== undefined) set('approvalPolicyId', 'approvalPolicyId', patch.approvalPolicyId, current.approvalPolicyId)
   if (patch.channelIds !== undefined && !same([...patch.channelIds].sort(), [...current.channelIds].sort())) changed.push('channelIds')
   return { values, changed }
 }

@@ -18,6 +18,8 @@ export interface CampaignValues {
   endsOn: string | null
   budgetAmountMinor: number | null
   budgetCurrency: string | null
+  /** Overrides the brand's approval policy for this campaign's content (null: the brand's). */
+  approvalPolicyId: string | null
   kpiTargets: KpiTarget[]
   tags: string[]
   ownerId: string | null

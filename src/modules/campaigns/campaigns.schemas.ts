@@ -64,6 +64,8 @@ export const CampaignSchema = z.object({
   channelIds: z.array(z.uuid()),
   tags: z.array(z.string()),
   ownerId: z.uuid().nullable(),
+  /** Overrides the brand's approval policy for this campaign's content; null: the brand's. */
+  approvalPolicyId: z.uuid().nullable(),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string()
@@ -81,7 +83,9 @@ export const CreateCampaignBody = z.strictObject({
   kpiTargets: kpiTargetsSchema.optional(),
   channelIds: channelIdsSchema.optional(),
   tags: tagsSchema.optional(),
-  ownerId: z.uuid().nullable().optional()
+  ownerId: z.uuid().nullable().optional(),
+  /** One of the brand's approval policies (checked by the approvals module). */
+  approvalPolicyId: z.uuid().nullable().optional()
 })
 export type CreateCampaignInput = z.infer<typeof CreateCampaignBody>
 
@@ -97,6 +101,8 @@ export const UpdateCampaignBody = z.strictObject({
   channelIds: channelIdsSchema.optional(),
   tags: tagsSchema.optional(),
   ownerId: z.uuid().nullable().optional(),
+  /** One of the brand's approval policies; null goes back to the brand's. */
+  approvalPolicyId: z.uuid().nullable().optional(),
   // Named so that the refusal says why rather than "unknown field".
   brandId: z.never({ error: 'brandId cannot be changed after creation; create the campaign in the other brand instead' }).optional()
 })

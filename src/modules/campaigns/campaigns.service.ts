@@ -8,6 +8,7 @@ import type { RecordEvent } from '../events/events.service.js'
 import type { MembersRepository } from '../members/members.repository.js'
 import { toMemberDto } from '../members/members.service.js'
 import type { MemberDto } from '../members/members.schemas.js'
+import type { ApprovalPoliciesService } from '../approvals/approval-policies.service.js'
 import type { SocialAccountDto } from '../social-accounts/social-accounts.schemas.js'
 import type { SocialAccountsService } from '../social-accounts/social-accounts.service.js'
 import { assertTransition, isDeletable } from './campaign-status.js'
@@ -17,9 +18,11 @@ import type { BrandCampaignsQuery, CampaignDto, CampaignListQuery, CreateCampaig
 
 export interface CampaignsDeps {
   repo: CampaignsRepository
-  brands: Pick<BrandsService, 'visible'>
+  brands: Pick<BrandsService, 'visible' | 'assertBrand'>
   socialAccounts: Pick<SocialAccountsService, 'findManyForBrand'>
   members: Pick<MembersRepository, 'findById' | 'findByIds'>
+  /** approvalPolicyId must be one of the campaign's brand's policies (404 unknown, 422 another brand's). */
+  policies: Pick<ApprovalPoliciesService, 'assertPolicyForBrand'>
   record: RecordEvent
 }
 
@@ -29,7 +32,7 @@ const emptyPage = <T>(): Page<T> => ({ data: [], nextCursor: null, cursors: [] }
 // analysts and clients read; clients only their granted brands). A campaign of a brand the
 // caller may not see is a 404, like another organization's.
 export function createCampaignsService (deps: CampaignsDeps) {
-  const { repo, brands, socialAccounts, members, record } = deps
+  const { repo, brands, socialAccounts, members, policies, record } = deps
 
   async function visible (ctx: Ctx, id: string): Promise<CampaignRow> {
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
@@ -43,17 +46,6 @@ export function createCampaignsService (deps: CampaignsDeps) {
     return rows.map((r) => toCampaignDto(r, channels.get(r.id) ?? []))
   }
   const toDto = async (ctx: Ctx, row: CampaignRow) => (await toDtos(ctx, [row]))[0]
-
-  async function bodyBrand (ctx: Ctx, brandId: string): Promise<void> {
-    try {
-      await brands.visible(ctx, brandId)
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'HERALD_NOT_FOUND') {
-        throw new AppError('HERALD_NOT_FOUND', 'Brand was not found.', { errors: [{ path: 'brandId', message: 'brand not found' }] })
-      }
-      throw err
-    }
-  }
 
   /** The owner is an active member of this organization who may work on the brand. */
   async function checkOwner (ctx: Ctx, ownerId: string, brandId: string): Promise<void> {
@@ -110,11 +102,12 @@ export function createCampaignsService (deps: CampaignsDeps) {
 
     async create (ctx: Ctx, input: CreateCampaignInput): Promise<CampaignDto> {
       authorize(ctx.actor, 'campaigns:write')
-      await bodyBrand(ctx, input.brandId)
+      await brands.assertBrand(ctx, input.brandId)
       const channels = await socialAccounts.findManyForBrand(ctx, input.brandId, input.channelIds ?? [], 'channelIds')
       // A person who creates a campaign owns it unless they name someone else (or null).
       const ownerId = input.ownerId !== undefined ? input.ownerId : (ctx.actor.kind === 'member' ? ctx.actor.id : null)
       if (input.ownerId) await checkOwner(ctx, input.ownerId, input.brandId)
+      if (input.approvalPolicyId) await policies.assertPolicyForBrand(ctx, input.approvalPolicyId, input.brandId, 'approvalPolicyId')
       checkDates(input.startsOn ?? null, input.endsOn ?? null)
       const row = await repo.insert(ctx.actor.orgId, input.brandId, valuesForCreate(input, ownerId), ctx.db)
       await repo.setChannels(ctx.actor.orgId, row.id, channels.map((c) => c.id), ctx.db)
@@ -138,6 +131,7 @@ export function createCampaignsService (deps: CampaignsDeps) {
       if (values.status) assertTransition(current.status, values.status)
       if (patch.channelIds && changed.includes('channelIds')) await socialAccounts.findManyForBrand(ctx, current.brandId, patch.channelIds, 'channelIds')
       if (values.ownerId) await checkOwner(ctx, values.ownerId, current.brandId)
+      if (values.approvalPolicyId) await policies.assertPolicyForBrand(ctx, values.approvalPolicyId, current.brandId, 'approvalPolicyId')
       checkDates(values.startsOn !== undefined ? values.startsOn : current.startsOn, values.endsOn !== undefined ? values.endsOn : current.endsOn)
 
       const updated = await repo.update(ctx.actor.orgId, id, row.version, values, ctx.db)

@@ -16,6 +16,7 @@ export default fp(async (app) => {
     brands: app.brands,
     socialAccounts: app.socialAccounts,
     members: app.membersRepo,
+    policies: app.approvalPolicies,
     record: app.events.record
   })
   app.decorate('campaigns', service)
@@ -24,4 +25,4 @@ export default fp(async (app) => {
   await app.register(campaignsRoutes, { service })
   app.graphql.defineResolvers(campaignsResolvers(service))
   app.graphql.defineLoaders(campaignsLoaders(service, app.socialAccounts, app.brands))
-}, { name: 'campaigns-module', dependencies: ['events-module', 'brands-module', 'members-module', 'social-accounts-module', 'graphql'] })
+}, { name: 'campaigns-module', dependencies: ['events-module', 'brands-module', 'members-module', 'social-accounts-module', 'approvals-module', 'graphql'] })

@@ -45,6 +45,12 @@ export function createMembersRepository (codec: CursorCodec) {
       return await base(db).where(and(eq(memberships.organizationId, orgId), inArray(memberships.id, [...ids]))) as MemberRow[]
     },
 
+    /** Every active member with what approval rules need (who may decide at a step). */
+    async listActive (orgId: string, db: Database): Promise<Array<{ id: string, role: Role, brandIds: string[] | null }>> {
+      return await db.select({ id: memberships.id, role: memberships.role, brandIds: memberships.brandIds }).from(memberships)
+        .where(and(eq(memberships.organizationId, orgId), eq(memberships.status, 'active')))
+    },
+
     async list (orgId: string, q: MemberListQuery, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: memberships.createdAt }, idColumn: memberships.id, cursor: q.cursor, limit: q.limit, codec }
       const page = keyset(args)

@@ -33,7 +33,7 @@ const pathAt = (prefix: PathOf, i: number) => (typeof prefix === 'string' ? `${p
 // Social accounts are a brand's channels, so they take the brand permissions: reading needs
 // brands:read, creating, changing and deleting need brands:write. A credential limited to some
 // brands sees and manages only those brands' accounts; any other reads as 404.
-export function createSocialAccountsService (deps: { repo: SocialAccountsRepository, brands: Pick<BrandsService, 'visible'>, record: RecordEvent }) {
+export function createSocialAccountsService (deps: { repo: SocialAccountsRepository, brands: Pick<BrandsService, 'visible' | 'assertBrand'>, record: RecordEvent }) {
   const { repo, brands, record } = deps
   const deleteHooks: SocialAccountDeleteHook[] = []
 
@@ -42,18 +42,6 @@ export function createSocialAccountsService (deps: { repo: SocialAccountsReposit
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
     if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Social account')
     return row
-  }
-
-  /** The brand named in a body, or 404 naming the field. */
-  async function bodyBrand (ctx: Ctx, brandId: string): Promise<void> {
-    try {
-      await brands.visible(ctx, brandId)
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'HERALD_NOT_FOUND') {
-        throw new AppError('HERALD_NOT_FOUND', 'Brand was not found.', { errors: [{ path: 'brandId', message: 'brand not found' }] })
-      }
-      throw err
-    }
   }
 
   function checkHandle (platform: Platform, handle: string): void {
@@ -140,7 +128,7 @@ export function createSocialAccountsService (deps: { repo: SocialAccountsReposit
 
     async create (ctx: Ctx, input: CreateSocialAccountInput): Promise<SocialAccountDto> {
       authorize(ctx.actor, 'brands:write')
-      await bodyBrand(ctx, input.brandId)
+      await brands.assertBrand(ctx, input.brandId)
       checkHandle(input.platform, input.handle)
       await checkFree(ctx, input.platform, input.handle)
       let row: SocialAccountRow

@@ -20,15 +20,6 @@ async function walk (h: TestApp, token: string, itemId: string, query: string, l
   return seen
 }
 
-/** A decision row as the approvals module writes it (with its own `approval.decided` event, which the timeline must not repeat). */
-async function decide (h: TestApp, s: Session, requestId: string, step: number, decision: string, commentText: string | null, actor: { type: string, id: string, label: string }) {
-  const [row] = await h.sql(`INSERT INTO approval_decisions (organization_id, request_id, step, decision, comment, actor_type, actor_id, actor_label)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, [s.orgId, requestId, step, decision, commentText, actor.type, actor.id, actor.label])
-  await h.sql(`INSERT INTO events (organization_id, type, subject_type, subject_id, actor_type, actor_id, actor_label, data)
-               VALUES ($1, 'approval.decided', 'approval_request', $2, $3, $4, $5, '{}')`, [s.orgId, requestId, actor.type, actor.id, actor.label])
-  return row.id as string
-}
-
 t.test('timeline', async (t) => {
   const h = await createTestApp(t)
   const a = await signup(h, 'a')
@@ -40,13 +31,18 @@ t.test('timeline', async (t) => {
   const analyst = await addMember(h, a, 'analyst')
   const client = await addMember(h, a, 'client', [brand.id])
 
-  // One item's whole story: written, edited, submitted, discussed, decided, archived.
+  // One item's whole story: written, submitted, discussed, decided by a manager and by a
+  // guest (who asks for changes), archived.
   const { item, requestId } = await submittedItem(h, a, brand.id, INTERNAL_THEN_CLIENT)
   const internal = await comment(h, manager, item.id, { body: 'Internal: the price is wrong', visibility: 'internal' })
   const shared = await comment(h, manager, item.id, { body: 'Have a look!', visibility: 'shared' })
-  const internalDecision = await decide(h, a, requestId, 0, 'approve', 'Fine by me, internally', { type: 'member', id: manager.membershipId, label: manager.email })
+  const byManager = await h.inject({ method: 'POST', url: `/v1/approval-requests/${requestId}/decisions`, headers: bearer(manager.token), payload: { decision: 'approve', comment: 'Fine by me, internally' } })
+  t.equal(byManager.statusCode, 201)
+  const internalDecision = json(byManager).decision.id
   const link = await createGuestLink(h, manager, requestId, { email: 'ana@client.example' })
-  const guestDecision = await decide(h, a, requestId, 1, 'request_changes', 'Please mention the roastery', { type: 'guest', id: link.id, label: 'ana@client.example' })
+  const byGuest = await h.inject({ method: 'POST', url: '/v1/guest/review/decisions', headers: bearer(link.token), payload: { decision: 'request_changes', comment: 'Please mention the roastery' } })
+  t.equal(byGuest.statusCode, 201)
+  const guestDecision = json(byGuest).decision.id
   const archived = await h.inject({ method: 'POST', url: `/v1/content-items/${item.id}/archive`, headers: bearer(a.token), payload: {} })
   t.equal(archived.statusCode, 200)
 
@@ -54,17 +50,20 @@ t.test('timeline', async (t) => {
     const res = await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/timeline`, headers: bearer(a.token) })
     t.equal(res.statusCode, 200)
     const entries = json(res).data
-    t.same(entries.map((e: any) => e.type), ['status_changed', 'decision', 'decision', 'comment', 'comment', 'submitted', 'revision'], 'newest first by default')
+    t.same(entries.map((e: any) => e.type), ['status_changed', 'status_changed', 'decision', 'decision', 'comment', 'comment', 'submitted', 'revision'], 'newest first by default')
     const times = entries.map((e: any) => Date.parse(e.at))
     t.same(times, [...times].sort((x, y) => y - x))
-    t.match(entries[0], { actor: { type: 'member', id: a.membershipId, label: a.email }, data: { from: 'in_review', to: 'archived', reason: 'archived' } })
-    t.match(entries[1], { id: guestDecision, actor: { type: 'guest', id: link.id, label: 'ana@client.example' }, data: { requestId, step: 1, stepName: 'Client approval', decision: 'request_changes', comment: 'Please mention the roastery', revision: item.revision } })
-    t.match(entries[2], { id: internalDecision, data: { step: 0, stepName: 'Internal review', decision: 'approve', comment: 'Fine by me, internally' } })
-    t.match(entries[3], { id: shared.id, type: 'comment', data: { commentId: shared.id, body: 'Have a look!', visibility: 'shared', mentions: [], revision: item.revision, editedAt: null } })
-    t.match(entries[4], { id: internal.id, data: { visibility: 'internal' } })
-    t.match(entries[5], { type: 'submitted', data: { from: 'draft', revision: item.revision } })
-    t.match(entries[6], { type: 'revision', actor: { type: 'member', id: a.membershipId }, data: { revision: 1 } })
-    t.ok(entries[6].data.changed.includes('body'))
+    t.match(entries[0], { actor: { type: 'member', id: a.membershipId, label: a.email }, data: { from: 'changes_requested', to: 'archived', reason: 'archived' } })
+    t.match(entries[1], { actor: { type: 'guest', id: link.id, label: 'ana@client.example' }, data: { from: 'in_review', to: 'changes_requested' } })
+    t.match(entries[2], { id: guestDecision, actor: { type: 'guest', id: link.id, label: 'ana@client.example' }, data: { requestId, step: 1, stepName: 'Client approval', decision: 'request_changes', comment: 'Please mention the roastery', revision: item.revision } })
+    t.match(entries[3], { id: internalDecision, actor: { type: 'member', id: manager.membershipId }, data: { step: 0, stepName: 'Internal review', decision: 'approve', comment: 'Fine by me, internally' } })
+    t.match(entries[4], { id: shared.id, type: 'comment', data: { commentId: shared.id, body: 'Have a look!', visibility: 'shared', mentions: [], revision: item.revision, editedAt: null } })
+    t.match(entries[5], { id: internal.id, data: { visibility: 'internal' } })
+    t.match(entries[6], { type: 'submitted', data: { from: 'draft', revision: item.revision } })
+    t.match(entries[7], { type: 'revision', actor: { type: 'member', id: a.membershipId }, data: { revision: 1 } })
+    t.ok(entries[7].data.changed.includes('body'))
+    const decided = json(await h.inject({ method: 'GET', url: `/v1/events?subjectId=${requestId}&type=approval.decided`, headers: bearer(a.token) })).data
+    t.equal(decided.length, 2, 'the approvals module wrote its approval.decided events, and the timeline shows each decision once')
     t.notOk(entries.some((e: any) => e.type === 'status_changed' && e.data.reason === 'submitted'), 'a submission is one entry, not two')
 
     const oldest = json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/timeline?sort=createdAt`, headers: bearer(a.token) })).data
@@ -112,8 +111,8 @@ t.test('timeline', async (t) => {
     await h.inject({ method: 'PATCH', url: `/v1/content-items/${fresh.id}`, headers: bearer(a.token), payload: { body: 'Edited in review' } })
     const later = await comment(h, a, fresh.id, { body: 'on the new text', visibility: 'shared' })
     const entries = json(await h.inject({ method: 'GET', url: `/v1/content-items/${fresh.id}/timeline?sort=createdAt`, headers: bearer(a.token) })).data
-    const types = entries.map((e: any) => e.type).filter((x: string) => x !== 'request_invalidated')
-    t.same(types, ['revision', 'submitted', 'revision', 'status_changed', 'comment'])
+    t.same(entries.map((e: any) => e.type), ['revision', 'submitted', 'revision', 'status_changed', 'request_invalidated', 'comment'])
+    t.match(entries.find((e: any) => e.type === 'request_invalidated').data, { revision: fresh.revision, previousStatus: 'open', reason: 'edited' })
     t.match(entries.filter((e: any) => e.type === 'revision').map((e: any) => e.data), [{ revision: 1 }, { revision: 2, changed: ['body'] }])
     t.match(entries.find((e: any) => e.type === 'status_changed').data, { from: 'in_review', to: 'draft', reason: 'edited' })
     t.equal(entries.find((e: any) => e.id === later.id).data.revision, 2)

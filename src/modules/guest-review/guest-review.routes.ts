@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { useZod } from '../../lib/http.js'
+import { ifMatch, useZod } from '../../lib/http.js'
+import { etagOf } from '../../lib/etag.js'
+import { DecisionBody, DecisionResultSchema } from '../approvals/approval-requests.schemas.js'
 import { CommentSchema, GuestCommentBody } from '../comments/comments.schemas.js'
 import { GuestReviewSchema } from './guest-review.schemas.js'
 import type { GuestReviewService } from './guest-review.service.js'
@@ -22,4 +24,13 @@ export const guestReviewRoutes: FastifyPluginAsyncZod<{ service: GuestReviewServ
     config: { auth: 'guest' },
     schema: { body: GuestCommentBody, response: { 201: CommentSchema } }
   }, async (req, reply) => await reply.code(201).send(await service.comment(req.ctx(), req.body)))
+
+  app.post('/v1/guest/review/decisions', {
+    config: { auth: 'guest' },
+    schema: { body: DecisionBody, response: { 201: DecisionResultSchema } }
+  }, async (req, reply) => {
+    const result = await service.decide(req.ctx(), req.body, ifMatch(req))
+    reply.header('etag', etagOf(result.request.version))
+    return await reply.code(201).send(result)
+  })
 }

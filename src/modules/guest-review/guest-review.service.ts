@@ -9,6 +9,8 @@ import { normaliseMedia } from '../content-items/content-state.js'
 import type { MediaItem } from '../content-items/content-items.table.js'
 import type { RecordEvent } from '../events/events.service.js'
 import type { TimelineService } from '../timeline/timeline.service.js'
+import type { ApprovalRequestsService } from '../approvals/approval-requests.service.js'
+import type { DecisionInput, DecisionResultDto } from '../approvals/approval-requests.schemas.js'
 import type { GuestReviewRepository } from './guest-review.repository.js'
 import type { GuestReviewDto } from './guest-review.schemas.js'
 
@@ -47,11 +49,13 @@ export interface GuestReviewDeps {
   repo: GuestReviewRepository
   comments: Pick<CommentsService, 'createAsGuest' | 'sharedForGuest'>
   timeline: Pick<TimelineService, 'forGuest'>
+  /** The approvals module decides (its engine, locks and events); this only names the request. */
+  approvals: Pick<ApprovalRequestsService, 'decide'>
   record: RecordEvent
 }
 
 export function createGuestReviewService (deps: GuestReviewDeps) {
-  const { repo, comments, timeline, record } = deps
+  const { repo, comments, timeline, approvals, record } = deps
 
   return {
     async view (ctx: Ctx): Promise<GuestReviewDto> {
@@ -141,6 +145,16 @@ export function createGuestReviewService (deps: GuestReviewDeps) {
     async comment (ctx: Ctx, input: GuestCommentInput): Promise<CommentDto> {
       guestGrant(ctx)
       return await comments.createAsGuest(ctx, input)
+    },
+
+    /**
+     * The guest's decision on its own request, at a client step only (the engine refuses any
+     * other step: 403 not_an_approver; twice: 409 already_decided; a closed request: 409).
+     * Audited as approval.decided with the guest as actor (its email as label).
+     */
+    async decide (ctx: Ctx, input: DecisionInput, expected?: number | '*'): Promise<DecisionResultDto> {
+      const grant = guestGrant(ctx)
+      return await approvals.decide(ctx, grant.requestId, input, expected)
     }
   }
 

@@ -16,10 +16,10 @@ declare module 'fastify' {
 export default fp(async (app) => {
   const repo = createGuestReviewRepository(app.cursors)
   const links = createGuestLinksService({ repo, record: app.events.record, jwt: app.jwt })
-  const review = createGuestReviewService({ repo, comments: app.comments, timeline: app.timeline, record: app.events.record })
+  const review = createGuestReviewService({ repo, comments: app.comments, timeline: app.timeline, approvals: app.approvalRequests, record: app.events.record })
   app.decorate('guestLinks', links)
   app.decorate('guestReview', review)
   await app.register(guestLinksRoutes, { service: links })
   await app.register(guestReviewRoutes, { service: review })
   app.graphql.defineResolvers(guestLinksResolvers(links))
-}, { name: 'guest-review-module', dependencies: ['auth', 'events-module', 'approvals-module', 'comments-module', 'timeline-module', 'graphql'] })
+}, { name: 'guest-review-module', dependencies: ['auth', 'events-module', 'approvals-module', 'approval-requests-module', 'comments-module', 'timeline-module', 'graphql'] })

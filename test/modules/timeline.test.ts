@@ -1,6 +1,6 @@
 import t from 'tap'
 import { bearer, createTestApp, json, type TestApp } from '../helper.js'
-import { addMember, createApiKey, createBrand, signup, type Session } from '../factories.js'
+import { addMember, createApiKey, createBrand, signup } from '../factories.js'
 import { createItem } from '../factories-content.js'
 import { comment, createGuestLink, INTERNAL_THEN_CLIENT, submittedItem, usePolicy } from '../factories-review.js'
 

@@ -37,6 +37,8 @@ t.test('guest decisions', async (t) => {
     const result = json(res)
     t.match(result, { decision: { requestId, step: 1, stepName: 'Client approval', decision: 'approve', comment: 'Lovely, go ahead.', actor: { type: 'guest', id: link.id } }, request: { id: requestId, status: 'approved' } })
     t.equal(res.headers.etag, `"${result.request.version}"`)
+    t.match(result.request.decisions, [{ step: 0, comment: null, actor: { label: null } }, { step: 1, comment: 'Lovely, go ahead.' }], 'the internal step\'s comment stays internal')
+    t.notOk(res.body.includes('Internal OK'))
     t.equal(json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}`, headers: bearer(a.token) })).status, 'approved', 'the content is approved')
 
     const again = await decide(link.token, { decision: 'approve' })

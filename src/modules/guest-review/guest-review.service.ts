@@ -154,7 +154,10 @@ export function createGuestReviewService (deps: GuestReviewDeps) {
      */
     async decide (ctx: Ctx, input: DecisionInput, expected?: number | '*'): Promise<DecisionResultDto> {
       const grant = guestGrant(ctx)
-      return await approvals.decide(ctx, grant.requestId, input, expected)
+      const result = await approvals.decide(ctx, grant.requestId, input, expected)
+      // As on the review page: comments of decisions at internal steps stay internal.
+      const internal = new Set(result.request.steps.filter((st) => !st.clientStep).map((st) => st.index))
+      return { ...result, request: { ...result.request, decisions: result.request.decisions.map((d) => (internal.has(d.step) ? { ...d, comment: null } : d)) } }
     }
   }
 

@@ -87,6 +87,24 @@ t.test('timeline', async (t) => {
     t.equal((await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/timeline?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`, headers: bearer(b.token) })).statusCode, 404, 'another organization')
   })
 
+  t.test('entries of one millisecond keep the order they were written in', async (t) => {
+    const it = await createItem(h, a, { brandId: brand.id })
+    const at = '2031-01-01T00:00:00.000Z'
+    await h.sql('UPDATE content_revisions SET created_at = $2 WHERE content_item_id = $1', [it.id, at])
+    const tos = ['in_review', 'draft', 'in_review', 'draft', 'in_review']
+    for (const to of tos) {
+      await h.sql(`INSERT INTO events (organization_id, type, subject_type, subject_id, brand_id, actor_type, actor_id, data, created_at)
+                   VALUES ($1, 'content_item.status_changed', 'content_item', $2, $3, 'member', $4, $5, $6)`, [a.orgId, it.id, brand.id, a.membershipId, JSON.stringify({ from: 'x', to, reason: 'test' }), at])
+    }
+    const order = (entries: any[]) => entries.map((e: any) => e.type === 'revision' ? 'revision' : e.data.to)
+    const oldest = json(await h.inject({ method: 'GET', url: `/v1/content-items/${it.id}/timeline?sort=createdAt`, headers: bearer(a.token) })).data
+    t.same(order(oldest), ['revision', ...tos], 'the revision, then the events in the order they were written')
+    const newest = json(await h.inject({ method: 'GET', url: `/v1/content-items/${it.id}/timeline`, headers: bearer(a.token) })).data
+    t.same(order(newest), ['revision', ...tos].reverse())
+    t.same(order(await walk(h, a.token, it.id, '&sort=createdAt', 2)), ['revision', ...tos], 'and pages cut inside the millisecond')
+    t.same(order(await walk(h, a.token, it.id, '', 1)), ['revision', ...tos].reverse())
+  })
+
   t.test('clients and guests never see internal comments or internal decisions\' comments', async (t) => {
     const entries = json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/timeline?limit=200`, headers: bearer(client.token) })).data
     t.notOk(entries.some((e: any) => e.id === internal.id), 'no internal comment')

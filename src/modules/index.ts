@@ -13,6 +13,9 @@ import platforms from './platforms/index.js'
 import blackouts from './blackouts/index.js'
 import contentItems from './content-items/index.js'
 import approvalRequests from './approvals/approval-requests.plugin.js'
+import comments from './comments/index.js'
+import timeline from './timeline/index.js'
+import guestReview from './guest-review/index.js'
 
 /** Domain modules in dependency order. */
 export async function registerModules (app: FastifyInstance, config: Config): Promise<void> {
@@ -34,4 +37,7 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(blackouts)
   await app.register(contentItems)
   await app.register(approvalRequests, { overdueScanMs: config.approvals.overdueScanMs })
+  await app.register(comments)
+  await app.register(timeline)
+  await app.register(guestReview)
 }

@@ -2,17 +2,20 @@ import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Tx } from '../db/tx.js'
-import { apiKeyActor, memberActor, type Actor, type Role } from '../lib/actor.js'
+import { apiKeyActor, guestActor, memberActor, type Actor, type Role } from '../lib/actor.js'
 import type { Ctx } from '../lib/context.js'
 import { AppError } from '../lib/errors.js'
+import { verifyGuestToken } from '../lib/guest-tokens.js'
 import { API_KEY_PATTERN, safeEqualHex, sha256 } from '../lib/tokens.js'
 
 // Who is calling, and the one transaction the request runs in. Deny by default: a route is
 // public only when it says `config: { auth: 'public' }`; everything else needs a credential.
 // The tenant transaction opens here (role and organization set in the same round trip as
 // BEGIN), and closes in onSend: committed for a success, rolled back for anything else.
+// Routes that say `auth: 'guest'` (the guest review routes, /v1/guest/*) take a guest review
+// token and nothing else; every other route refuses one (see src/lib/guest-tokens.ts).
 
-export type AuthMode = 'public' | 'actor'
+export type AuthMode = 'public' | 'actor' | 'guest'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,7 +52,8 @@ const unauthenticated = (detail = 'Send a valid access token or API key as "Auth
 export default fp<AuthPluginOptions>(async (app, opts) => {
   await app.register(jwt, {
     secret: opts.jwtSecret,
-    sign: { algorithm: 'HS256', iss: JWT_ISSUER, aud: JWT_AUDIENCE, expiresIn: opts.accessTtlSeconds * 1000 },
+    // A number is seconds to @fastify/jwt (it converts to milliseconds for fast-jwt itself).
+    sign: { algorithm: 'HS256', iss: JWT_ISSUER, aud: JWT_AUDIENCE, expiresIn: opts.accessTtlSeconds },
     verify: { algorithms: ['HS256'], allowedIss: JWT_ISSUER, allowedAud: JWT_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub', 'org', 'mid'] }
   })
 
@@ -103,15 +107,44 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     return { actor: memberActor({ id: claims.mid, orgId: claims.org, userId: claims.sub, role: row.role as Role, brandIds: row.brand_ids, email: row.email }), tx }
   }
 
+  /**
+   * A guest review token: its link must exist, be unrevoked and unexpired, checked in the
+   * BEGIN round trip like an access token's membership (the token's org sets the tenant, so
+   * RLS confines the look-up to it).
+   */
+  async function fromGuestToken (token: string): Promise<{ actor: Actor, tx: Tx }> {
+    if (token.startsWith('hrld_')) throw unauthenticated('API keys are not accepted here: send the guest review token.')
+    const claims = verifyGuestToken(app.jwt, token)
+    const { tx, extra } = await app.openTx('herald_app', claims.org,
+      `SELECT l.email, l.revoked_at, l.expires_at <= now() AS expired, l.last_used_at, r.content_item_id, r.brand_id
+         FROM approval_guest_links l JOIN approval_requests r ON r.id = l.request_id AND r.organization_id = l.organization_id
+        WHERE l.id = '${claims.jti}' AND l.request_id = '${claims.req}' AND l.organization_id = '${claims.org}'`)
+    try {
+      const row = extra?.rows[0]
+      if (!row || row.revoked_at) throw unauthenticated('This review link has been revoked or no longer exists.')
+      if (row.expired) throw new AppError('HERALD_TOKEN_EXPIRED', 'This review link has expired; ask the agency for a new one.')
+      if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_THROTTLE_MS) {
+        await tx.query('UPDATE approval_guest_links SET last_used_at = now() WHERE id = $1', [claims.jti])
+      }
+      const actor = guestActor({ linkId: claims.jti, requestId: claims.req, contentItemId: row.content_item_id, email: row.email, orgId: claims.org, brandId: row.brand_id })
+      return { actor, tx }
+    } catch (err) {
+      await tx.rollback()
+      throw err
+    }
+  }
+
   app.addHook('onRequest', async (req) => {
     req.beforeCommit = []
     const mode = req.routeOptions.config?.auth ?? 'actor'
     if (mode === 'public' || req.routeOptions.url === undefined) return
     const header = req.headers.authorization
     const m = header ? /^Bearer ([^\s]+)$/i.exec(header) : null
-    if (!m) throw unauthenticated()
+    if (!m) throw unauthenticated(mode === 'guest' ? 'Send the guest review token as "Authorization: Bearer …".' : undefined)
     const token = m[1]
-    const { actor, tx } = token.startsWith('hrld_') ? await fromApiKey(token) : await fromAccessToken(token)
+    const { actor, tx } = mode === 'guest'
+      ? await fromGuestToken(token)
+      : token.startsWith('hrld_') ? await fromApiKey(token) : await fromAccessToken(token)
     req.actor = actor
     req.tx = tx
   })

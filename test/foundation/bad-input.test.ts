@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import type { RouteOptions } from 'fastify'
 import { z } from 'zod'
 import { bearer, createTestApp, json } from '../helper.js'
-import { signup } from '../factories.js'
+import { createBrand, signup } from '../factories.js'
+import { CLIENT_ONLY, createGuestLink, submittedItem, usePolicy } from '../factories-review.js'
 
 // Bad input on EVERY route, table-driven over the routes the app really registers, so a route
 // added later is covered the day it is merged: no credential, oversized, non-JSON and broken
@@ -93,6 +94,14 @@ function validBody (c: Case): { body: unknown } | undefined {
 t.test('bad input on every route', async (t) => {
   const h = await createTestApp(t, { RATE_LIMIT_MAX: '100000' })
   const owner = await signup(h, 'bad-input')
+  // Guest routes (/v1/guest/*) take a guest review token and nothing else.
+  const brand = await createBrand(h, owner)
+  await usePolicy(h, owner, brand.id, CLIENT_ONLY)
+  const guest = await createGuestLink(h, owner, (await submittedItem(h, owner, brand.id)).requestId)
+  const credential = (c: Case) => {
+    const auth = (c.route.config as any)?.auth
+    return auth === 'public' ? {} : bearer(auth === 'guest' ? guest.token : owner.token)
+  }
   const all = cases(h.app.routeTable)
   t.ok(all.length >= 15, `${all.length} route methods`)
   const problem = (t: any, res: any, status: number, code: string, what: string) => {
@@ -117,7 +126,7 @@ t.test('bad input on every route', async (t) => {
     t.ok(withBody.some((c) => c.method === 'PATCH') && withBody.some((c) => c.method === 'POST'))
     for (const c of withBody) {
       const name = `${c.method} ${c.url}`
-      const auth = (c.route.config as any)?.auth === 'public' ? {} : bearer(owner.token)
+      const auth = credential(c)
       const url = fill(c)
       const big = await h.inject({ method: c.method as any, url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(MiB) }) })
       problem(t, big, 413, 'HERALD_PAYLOAD_TOO_LARGE', `${name} >1 MiB`)
@@ -176,7 +185,7 @@ t.test('bad input on every route', async (t) => {
     const withQuery = all.filter((c) => c.route.schema?.querystring && (c.route.config as any)?.auth !== 'public')
     t.ok(withQuery.length >= 4)
     for (const c of withQuery) {
-      const res = await h.inject({ method: c.method as any, url: `${fill(c)}?heraldUnknown=1`, headers: bearer(owner.token) })
+      const res = await h.inject({ method: c.method as any, url: `${fill(c)}?heraldUnknown=1`, headers: credential(c) })
       problem(t, res, 400, 'HERALD_VALIDATION', `${c.method} ${c.url}?heraldUnknown`)
       t.ok(json(res).errors?.some((e: any) => e.path === 'heraldUnknown'), `${c.method} ${c.url}: names the parameter`)
     }

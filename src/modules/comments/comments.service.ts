@@ -1,0 +1,175 @@
+import { canSeeBrand } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError, notFound, type FieldError } from '../../lib/errors.js'
+import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import { iso } from '../../lib/http.js'
+import type { Page } from '../../lib/pagination.js'
+import type { RecordEvent } from '../events/events.service.js'
+import type { MembersRepository } from '../members/members.repository.js'
+import { assertMayRead, assertMayWrite, isAuthor, labelFor, mayModerate, seesInternal } from './comment-access.js'
+import type { Actor } from '../../lib/actor.js'
+import type { CommentRow, CommentsRepository, ItemRef } from './comments.repository.js'
+import type { CommentDto, CommentListQuery, CommentVisibility, CreateCommentInput, GuestCommentInput, UpdateCommentInput } from './comments.schemas.js'
+
+export const toCommentDto = (r: CommentRow): CommentDto => ({
+  id: r.id,
+  contentItemId: r.contentItemId,
+  body: r.body,
+  visibility: r.visibility,
+  mentions: r.mentions,
+  author: { type: r.authorType, id: r.authorId, label: r.authorLabel },
+  revision: r.revision,
+  editedAt: iso(r.editedAt),
+  version: r.version,
+  createdAt: iso(r.createdAt)!,
+  updatedAt: iso(r.updatedAt)!
+})
+
+/** The comment as this reader may see it (see labelFor). */
+export const commentFor = (reader: Actor, c: CommentDto): CommentDto => ({ ...c, author: { ...c.author, label: labelFor(reader, c.author) } })
+
+export interface CommentsDeps {
+  repo: CommentsRepository
+  members: Pick<MembersRepository, 'findByIds'>
+  record: RecordEvent
+}
+
+export function createCommentsService (deps: CommentsDeps) {
+  const { repo, members, record } = deps
+
+  /** An item the caller may see, or 404. */
+  async function item (ctx: Ctx, id: string): Promise<ItemRef> {
+    const row = await repo.findItem(ctx.actor.orgId, id, ctx.db)
+    if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Content item')
+    return row
+  }
+
+  /**
+   * A comment the caller may see, or 404: of a granted brand, of the item named in the path
+   * when there is one, and not internal for a reader who may not see internal comments.
+   */
+  async function visible (ctx: Ctx, id: string, itemId?: string): Promise<CommentRow & { brandId: string }> {
+    const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
+    if (!row || !canSeeBrand(ctx.actor, row.brandId) || (itemId !== undefined && row.contentItemId !== itemId) ||
+      (row.visibility === 'internal' && !seesInternal(ctx.actor))) throw notFound('Comment')
+    return row
+  }
+
+  /**
+   * Mentioned members must be members of this organization (else 404, as any foreign id), have
+   * joined, and be able to read the comment: see the brand, and for an internal comment not be
+   * a client (else 422: they would be notified of something they cannot open).
+   */
+  async function checkMentions (ctx: Ctx, brandId: string, ids: readonly string[], visibility: CommentVisibility): Promise<void> {
+    if (ids.length === 0) return
+    const found = new Map((await members.findByIds(ctx.actor.orgId, ids, ctx.db)).map((m) => [m.id, m]))
+    const missing: FieldError[] = []
+    const unfit: FieldError[] = []
+    ids.forEach((id, i) => {
+      const path = `mentions/${i}`
+      const m = found.get(id)
+      if (!m) missing.push({ path, message: 'member not found' })
+      else if (m.status !== 'active') unfit.push({ path, message: 'this member has not accepted the invitation yet' })
+      else if (m.brandIds !== null && !m.brandIds.includes(brandId)) unfit.push({ path, message: 'this member cannot see the brand' })
+      else if (visibility === 'internal' && m.role === 'client') unfit.push({ path, message: 'a client cannot read internal comments' })
+    })
+    if (missing.length) throw new AppError('HERALD_NOT_FOUND', `Unknown member in mentions: ${missing.map((e) => e.path).join(', ')}.`, { errors: missing })
+    if (unfit.length) throw new AppError('HERALD_UNPROCESSABLE', `These members cannot read this comment: ${unfit.map((e) => e.path).join(', ')}.`, { errors: unfit })
+  }
+
+  async function insert (ctx: Ctx, target: ItemRef, input: { body: string, visibility: CommentVisibility, mentions: string[] }): Promise<CommentDto> {
+    const row = await repo.insert(ctx.actor.orgId, {
+      contentItemId: target.id,
+      body: input.body,
+      visibility: input.visibility,
+      mentions: input.mentions,
+      authorType: ctx.actor.kind,
+      authorId: ctx.actor.id,
+      authorLabel: ctx.actor.label,
+      revision: target.revision
+    }, ctx.db)
+    const comment = toCommentDto(row)
+    await record(ctx, { type: 'comment.created', subjectType: 'comment', subjectId: row.id, brandId: target.brandId, data: { contentItemId: target.id, comment } })
+    return comment
+  }
+
+  return {
+    async list (ctx: Ctx, itemId: string, q: CommentListQuery): Promise<Page<CommentDto>> {
+      assertMayRead(ctx.actor)
+      await item(ctx, itemId)
+      const page = await repo.list(ctx.actor.orgId, itemId, q, seesInternal(ctx.actor), ctx.db)
+      return { ...page, data: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))) }
+    },
+
+    /** ContentItem.comments for a page of (already visible) items, in one statement. */
+    async listForItems (ctx: Ctx, itemIds: readonly string[], q: CommentListQuery): Promise<Map<string, Page<CommentDto>>> {
+      assertMayRead(ctx.actor)
+      const pages = await repo.perItem(ctx.actor.orgId, itemIds, q, seesInternal(ctx.actor), ctx.db)
+      return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))) }]))
+    },
+
+    /** itemId: the item of the path (REST); omitted for GraphQL, which names the comment only. */
+    async get (ctx: Ctx, id: string, itemId?: string): Promise<CommentDto> {
+      assertMayRead(ctx.actor)
+      if (itemId !== undefined) await item(ctx, itemId)
+      return commentFor(ctx.actor, toCommentDto(await visible(ctx, id, itemId)))
+    },
+
+    async create (ctx: Ctx, itemId: string, input: CreateCommentInput): Promise<CommentDto> {
+      assertMayWrite(ctx.actor, input.visibility)
+      const target = await item(ctx, itemId)
+      const mentions = input.mentions ?? []
+      await checkMentions(ctx, target.brandId, mentions, input.visibility)
+      return await insert(ctx, target, { body: input.body, visibility: input.visibility, mentions })
+    },
+
+    /** A guest reviewer's comment on the item of their link: always shared, no mentions. */
+    async createAsGuest (ctx: Ctx, input: GuestCommentInput): Promise<CommentDto> {
+      const grant = ctx.actor.guest
+      if (!grant) throw new AppError('HERALD_FORBIDDEN', 'Only a guest review link may comment here.')
+      assertMayWrite(ctx.actor, 'shared')
+      return await insert(ctx, await item(ctx, grant.contentItemId), { body: input.body, visibility: 'shared', mentions: [] })
+    },
+
+    /** The newest shared comments of the guest's item (for the review page), oldest first. */
+    async sharedForGuest (ctx: Ctx, limit: number): Promise<{ comments: CommentDto[], more: boolean }> {
+      const grant = ctx.actor.guest
+      if (!grant) throw new AppError('HERALD_FORBIDDEN', 'Only a guest review link may read this.')
+      const page = await repo.list(ctx.actor.orgId, grant.contentItemId, { limit, sort: '-createdAt' }, false, ctx.db)
+      return { comments: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))).reverse(), more: page.nextCursor !== null }
+    },
+
+    async update (ctx: Ctx, id: string, patch: UpdateCommentInput, expected?: number | '*', itemId?: string): Promise<CommentDto> {
+      if (itemId !== undefined) await item(ctx, itemId)
+      const current = await visible(ctx, id, itemId)
+      const visibility = patch.visibility ?? current.visibility
+      assertMayWrite(ctx.actor, visibility)
+      if (!isAuthor(ctx.actor, current)) throw new AppError('HERALD_FORBIDDEN', 'Only the author of a comment may edit it.')
+      checkVersion(expected, current.version)
+      const changed = (['body', 'visibility', 'mentions'] as const).filter((k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(current[k]))
+      if (changed.length === 0) return commentFor(ctx.actor, toCommentDto(current))
+      const mentions = patch.mentions ?? current.mentions
+      // Mentions are checked again when the visibility changes: a client mentioned in a shared
+      // comment cannot stay mentioned once it becomes internal.
+      if (changed.includes('mentions') || changed.includes('visibility')) await checkMentions(ctx, current.brandId, mentions, visibility)
+      const row = await repo.update(ctx.actor.orgId, id, current.version, { body: patch.body, visibility: patch.visibility, mentions: patch.mentions }, ctx.db)
+      if (!row) throw preconditionFailed(current.version + 1)
+      const comment = toCommentDto(row)
+      await record(ctx, { type: 'comment.updated', subjectType: 'comment', subjectId: id, brandId: current.brandId, data: { contentItemId: row.contentItemId, changed, comment } })
+      return commentFor(ctx.actor, comment)
+    },
+
+    async remove (ctx: Ctx, id: string, expected?: number | '*', itemId?: string): Promise<void> {
+      assertMayRead(ctx.actor)
+      if (itemId !== undefined) await item(ctx, itemId)
+      const current = await visible(ctx, id, itemId)
+      if (!isAuthor(ctx.actor, current) && !mayModerate(ctx.actor)) {
+        throw new AppError('HERALD_FORBIDDEN', 'Only the author of a comment, or an owner, admin or manager, may delete it.')
+      }
+      checkVersion(expected, current.version)
+      if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
+      await record(ctx, { type: 'comment.deleted', subjectType: 'comment', subjectId: id, brandId: current.brandId, data: { contentItemId: current.contentItemId, comment: toCommentDto(current) } })
+    }
+  }
+}
+export type CommentsService = ReturnType<typeof createCommentsService>

@@ -14,6 +14,7 @@ const BY_NAME: Record<string, unknown> = {
   timeZone: 'UTC',
   startsAt: '2030-01-01T00:00:00Z',
   endsAt: '2030-01-02T00:00:00Z',
+  expiresAt: '2030-01-02T00:00:00Z',
   steps: [{ name: 'Review', roles: ['manager'], mode: 'any' }]
 }
 

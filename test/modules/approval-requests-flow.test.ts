@@ -65,13 +65,16 @@ t.test('approval requests: the whole flow', async (t) => {
     const [second] = await h.sql("SELECT id, revision FROM approval_requests WHERE content_item_id = $1 AND status = 'open'", [item.id])
     t.not(second.id, first, 'resubmitting opens a new request')
     t.equal(second.revision, 2, 'bound to the current revision')
-    t.equal((await decide(h, manager, second.id, 'approve')).statusCode, 201)
-    const final = await decide(h, client, second.id, 'approve')
+    t.equal((await decide(h, manager, second.id, 'approve', { comment: 'Internal: the CEO wants this out before Friday.' })).statusCode, 201)
+    const final = await decide(h, client, second.id, 'approve', { comment: 'Lovely, go ahead.' })
     t.equal(final.statusCode, 201, final.body)
     t.match(json(final).request, { status: 'approved', currentStep: 2 })
     t.ok(json(final).request.closedAt)
     t.equal(json(final).decision.actor.label, null, 'clients do not see who is who (no members:read)')
     t.equal(json(await getRequest(h, owner, second.id)).decisions[1].actor.label, client.email, 'the team does')
+    // What the internal review said stays internal, as internal comments do.
+    t.same(json(final).request.decisions.map((d: any) => d.comment), [null, 'Lovely, go ahead.'], 'a client sees only client-step comments')
+    t.same(json(await getRequest(h, owner, second.id)).decisions.map((d: any) => d.comment), ['Internal: the CEO wants this out before Friday.', 'Lovely, go ahead.'], 'the team sees both')
     t.equal(await itemStatus(h, item.id), 'approved')
 
     // The approved item shows which revision was approved, and by whom at each step.

@@ -1,4 +1,4 @@
-import { can, type Actor } from '../../lib/actor.js'
+import { can, type Actor, type Role } from '../../lib/actor.js'
 import { iso } from '../../lib/http.js'
 import { isClientStep } from './approval-engine.js'
 import type { ApprovalDecisionRow, ApprovalRequestRow } from './approval-requests.repository.js'
@@ -13,14 +13,19 @@ export function actorRef (type: ActorRefDto['type'], id: string | null, label: s
   return { type, id, label: show ? label : null }
 }
 
-export function toDecisionDto (d: ApprovalDecisionRow, stepName: string, show: boolean): ApprovalDecisionDto {
+/**
+ * `show`: the reader is on the agency's team. Clients and guests see who decided only as a type
+ * and id, and the comments of decisions at client steps only: what the internal review said
+ * stays internal, as internal comments do (the timeline and the guest page hide them too).
+ */
+export function toDecisionDto (d: ApprovalDecisionRow, step: { name: string, roles?: readonly Role[] | null }, show: boolean): ApprovalDecisionDto {
   return {
     id: d.id,
     requestId: d.requestId,
     step: d.step,
-    stepName,
+    stepName: step.name,
     decision: d.decision,
-    comment: d.comment,
+    comment: show || isClientStep(step) ? d.comment : null,
     actor: actorRef(d.actorType, d.actorId, d.actorLabel, show),
     createdAt: iso(d.createdAt)!
   }
@@ -59,7 +64,7 @@ export function toRequestDto (row: ApprovalRequestRow, decisions: readonly Appro
     status: row.status,
     currentStep: row.currentStep,
     steps,
-    decisions: decisions.map((d) => toDecisionDto(d, row.steps[d.step]?.name ?? '', show)),
+    decisions: decisions.map((d) => toDecisionDto(d, row.steps[d.step] ?? { name: '' }, show)),
     dueAt: iso(row.dueAt),
     overdue: row.status === 'open' && row.dueAt !== null && row.dueAt.getTime() < now,
     submittedBy: actorRef(row.submittedByType, row.submittedById, row.submittedByLabel, show),

@@ -177,7 +177,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
         await record(ctx, { type: e.type, subjectType: 'content_item', subjectId: row.contentItemId, brandId: row.brandId, data: { ...common, ...e.data, comment: body.comment ?? null } })
       }
       const show = showsLabels(ctx.actor)
-      return { decision: toDecisionDto(decisionRow, row.steps[decisionRow.step].name, show), request: await dto(ctx, updated) }
+      return { decision: toDecisionDto(decisionRow, row.steps[decisionRow.step], show), request: await dto(ctx, updated) }
     },
   }
 }

@@ -140,6 +140,8 @@ export function createCommentsService (deps: CommentsDeps) {
     },
 
     async update (ctx: Ctx, id: string, patch: UpdateCommentInput, expected?: number | '*', itemId?: string): Promise<CommentDto> {
+      // The policy first: a credential that may write no comment learns nothing about this one.
+      assertMayWrite(ctx.actor, patch.visibility ?? 'shared')
       if (itemId !== undefined) await item(ctx, itemId)
       const current = await visible(ctx, id, itemId)
       const visibility = patch.visibility ?? current.visibility

@@ -8,6 +8,20 @@ import { sha256 } from '../lib/tokens.js'
 // again. A concurrent duplicate waits on the claim's row lock, then replays the winner.
 // Keys are scoped to the credential (organization + member or API key) and kept 24 hours.
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Set on routes whose response carries a credential shown once (an API key's secret, an
+     * invitation or guest-review token). Such a response is never stored: a replay answers 409
+     * with the Location of what the first request created, instead of the credential again.
+     */
+    returnsSecret?: boolean
+  }
+}
+
+/** Marks, in the stored headers, a response that was not kept because it held a secret. */
+const WITHHELD = 'x-herald-secret-withheld'
+
 const KEY = /^[A-Za-z0-9_\-:.]{1,255}$/
 const TTL = '24 hours'
 const REPLAYED_HEADERS = ['etag', 'location']
@@ -62,7 +76,14 @@ export default fp(async (app) => {
       if (prior.request_hash !== requestHash) {
         throw new AppError('HERALD_IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with a different request (path or body); use a new key for a new request.')
       }
-      reply.headers({ ...(prior.response_headers ?? {}), 'idempotent-replayed': 'true' })
+      const stored = (prior.response_headers ?? {}) as Record<string, string>
+      if (stored[WITHHELD]) {
+        throw new AppError('HERALD_CONFLICT', `This request already succeeded (see Location). Its response held a credential that is shown only once and never stored, so it cannot be replayed; if it was lost, revoke what was created and create another.`, {
+          headers: stored.location ? { location: stored.location, 'idempotent-replayed': 'true' } : { 'idempotent-replayed': 'true' },
+          extra: { reason: 'secret_not_replayable' }
+        })
+      }
+      reply.headers({ ...stored, 'idempotent-replayed': 'true' })
       reply.code(prior.response_status)
       const body = prior.response_body
       return await reply.type('application/json; charset=utf-8').send(body === null ? '' : JSON.stringify(body))
@@ -72,7 +93,9 @@ export default fp(async (app) => {
         const v = rep.getHeader(h)
         return v === undefined ? [] : [[h, String(v)]]
       }))
-      const body = typeof payload === 'string' && payload.length ? JSON.parse(payload) : null
+      const secret = req.routeOptions.config?.returnsSecret === true
+      if (secret) headers[WITHHELD] = 'true'
+      const body = !secret && typeof payload === 'string' && payload.length ? JSON.parse(payload) : null
       await req.tx!.query(
         'UPDATE idempotency_keys SET response_status = $4, response_body = $5, response_headers = $6 WHERE organization_id = $1 AND principal_id = $2 AND key = $3',
         [orgId, principalId, key, rep.statusCode, body === null ? null : JSON.stringify(body), JSON.stringify(headers)])

@@ -143,13 +143,18 @@ t.test('guest review links', async (t) => {
     t.equal(row.revoked_at, null, 'and nothing changed')
   })
 
-  t.test('Idempotency-Key replays the creation (one link)', async (t) => {
+  t.test('Idempotency-Key: one link, and its token is never stored for a replay', async (t) => {
     const { requestId } = await submittedItem(h, a, brand.id)
     const expiresAt = inDays(3)
     const send = () => h.inject({ method: 'POST', url: `/v1/approval-requests/${requestId}/guest-links`, headers: { ...bearer(manager.token), 'idempotency-key': 'link-1' }, payload: { expiresAt } })
     const [first, again] = [await send(), await send()]
+    t.equal(first.statusCode, 201)
+    t.equal(again.statusCode, 409, 'the token was shown once: a replay cannot show it again')
+    t.match(json(again), { code: 'HERALD_CONFLICT', reason: 'secret_not_replayable' })
+    t.equal(again.headers.location, first.headers.location, 'it points at the link the first request created')
     t.equal(again.headers['idempotent-replayed'], 'true')
-    t.equal(json(again).id, json(first).id)
+    const stored = await h.sql('SELECT response_body::text AS body, response_headers::text AS headers FROM idempotency_keys WHERE key = $1', ['link-1'])
+    t.notOk(JSON.stringify(stored).includes(json(first).token), 'the token is not in the idempotency store')
     const [row] = await h.sql('SELECT count(*)::int AS n FROM approval_guest_links WHERE request_id = $1', [requestId])
     t.equal(row.n, 1)
   })

@@ -11,7 +11,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ service: ApiKeysService }> =
   }, async (req) => await service.list(req.ctx(), req.query))
 
   app.post('/v1/api-keys', {
-    config: { auth: 'actor' },
+    config: { auth: 'actor', returnsSecret: true },
     schema: { body: CreateApiKeyBody, response: { 201: CreatedApiKeySchema } }
   }, async (req, reply) => {
     const key = await service.create(req.ctx(), req.body)

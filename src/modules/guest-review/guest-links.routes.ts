@@ -6,7 +6,7 @@ import type { GuestLinksService } from './guest-links.service.js'
 export const guestLinksRoutes: FastifyPluginAsyncZod<{ service: GuestLinksService }> = async (app, { service }) => {
   useZod(app)
   app.post('/v1/approval-requests/:id/guest-links', {
-    config: { auth: 'actor' },
+    config: { auth: 'actor', returnsSecret: true },
     schema: { params: IdParams, body: CreateGuestLinkBody, response: { 201: CreatedGuestLinkSchema } }
   }, async (req, reply) => {
     const link = await service.create(req.ctx(), req.params.id, req.body)

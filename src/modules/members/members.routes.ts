@@ -11,7 +11,7 @@ export const membersRoutes: FastifyPluginAsyncZod<{ service: MembersService }> =
   }, async (req) => await service.list(req.ctx(), req.query))
 
   app.post('/v1/members', {
-    config: { auth: 'actor' },
+    config: { auth: 'actor', returnsSecret: true },
     schema: { body: CreateMemberBody, response: { 201: InvitedMemberSchema } }
   }, async (req, reply) => {
     const member = await service.invite(req.ctx(), req.body)

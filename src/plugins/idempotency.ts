@@ -78,7 +78,7 @@ export default fp(async (app) => {
       }
       const stored = (prior.response_headers ?? {}) as Record<string, string>
       if (stored[WITHHELD]) {
-        throw new AppError('HERALD_CONFLICT', `This request already succeeded (see Location). Its response held a credential that is shown only once and never stored, so it cannot be replayed; if it was lost, revoke what was created and create another.`, {
+        throw new AppError('HERALD_CONFLICT', 'This request already succeeded (see Location). Its response held a credential that is shown only once and never stored, so it cannot be replayed; if it was lost, revoke what was created and create another.', {
           headers: stored.location ? { location: stored.location, 'idempotent-replayed': 'true' } : { 'idempotent-replayed': 'true' },
           extra: { reason: 'secret_not_replayable' }
         })

@@ -19,7 +19,7 @@ t.test('bulk creation: JSON and CSV, all or nothing, every problem reported', as
   const csv = (text: string, s: { token: string } = a, headers: Record<string, string> = {}) =>
     h.inject({ method: 'POST', url: '/v1/content-items/bulk', headers: { ...bearer(s.token), 'content-type': 'text/csv', ...headers }, payload: text })
   const count = async () => (await h.sql('SELECT count(*)::int AS n FROM content_items WHERE organization_id = $1', [a.orgId]))[0].n
-  const item = (over: object = {}) => ({ brandId: brand.id, title: 'Post', kind: 'post', ...over })
+  const item = (over: object = {}) => ({ brandId: brand.id, title: 'Post', kind: 'post', body: 'A post', ...over })
 
   t.test('JSON: every item created, in order, each with its revision and event', async (t) => {
     const res = await bulk({ items: [item({ title: 'One', targets: [{ socialAccountId: x }] }), item({ title: 'Two', campaignId: cp, scheduledLocal: '2030-06-01T09:00' }), item({ brandId: brand2.id, title: 'Three', targets: [{ socialAccountId: x2 }] })] })
@@ -88,18 +88,18 @@ t.test('bulk creation: JSON and CSV, all or nothing, every problem reported', as
 
   t.test('CSV: problems name the row and the line', async (t) => {
     const before = await count()
-    const text = 'brandId,title,kind,socialAccountIds\n' +
-      `${brand.id},Fine,post,${x}\n` +
-      `${brand.id},"Two\nlines",tweet,\n` +
+    const text = 'brandId,title,kind,body,socialAccountIds\n' +
+      `${brand.id},Fine,post,Hello,${x}\n` +
+      `${brand.id},"Two\nlines",tweet,Hi,\n` +
       '\n' +
-      `${brand.id},,post,${x2}\n`
+      `${brand.id},,post,Hi,${x2}\n`
     const res = await csv(text)
     t.equal(res.statusCode, 400)
     t.same(json(res).errors, [
       { path: 'items/1/kind', message: 'Invalid option: expected one of "post"|"story"|"reel"|"short_video"|"video"|"carousel"|"article"|"thread" (CSV line 3)' },
       { path: 'items/2/title', message: 'Invalid input: expected string, received undefined (CSV line 6)' }
     ])
-    const refs = await csv(`brandId,title,kind,socialAccountIds\n${brand.id},A,post,${x}\n${brand.id},B,post,${x2}\n`)
+    const refs = await csv(`brandId,title,kind,body,socialAccountIds\n${brand.id},A,post,Hi,${x}\n${brand.id},B,post,Hi,${x2}\n`)
     t.equal(refs.statusCode, 422)
     t.same(json(refs).errors, [{ path: 'items/1/targets/0/socialAccountId', message: 'the social account belongs to another brand (CSV line 3)' }])
     t.match(json(refs).detail, /CSV line 3/)

@@ -188,7 +188,7 @@ t.test('content items: create, read, list, edit, delete', async (t) => {
     const before = await count()
     const invited = json(await h.inject({ method: 'POST', url: '/v1/members', headers: bearer(a.token), payload: { email: 'pending@example.com', role: 'creator' } })).id
     const limited = await addMember(h, a, 'creator', [brand2.id])
-    const base = { brandId: brand.id, title: 'T', kind: 'post' }
+    const base = { brandId: brand.id, title: 'T', kind: 'post', body: 'A post' }
     const cases: Array<[object, number, string]> = [
       [{ ...base, brandId: '00000000-0000-4000-8000-000000000000' }, 404, 'brandId'],
       [{ ...base, brandId: bBrand.id }, 404, 'brandId'],
@@ -241,7 +241,7 @@ t.test('content items: create, read, list, edit, delete', async (t) => {
     const acLi = await socialAccount(h, s.orgId, br.id, 'linkedin')
     const cp = await campaign(h, s.orgId, br.id)
     const made = []
-    made.push(await createItem(h, s, { brandId: br.id, title: 'C', kind: 'video', labels: ['a'], targets: [{ socialAccountId: acX }], scheduledAt: '2030-01-03T10:00:00Z' }))
+    made.push(await createItem(h, s, { brandId: br.id, title: 'C', kind: 'thread', labels: ['a'], targets: [{ socialAccountId: acX }], scheduledAt: '2030-01-03T10:00:00Z' }))
     made.push(await createItem(h, s, { brandId: br.id, title: 'A', campaignId: cp, labels: ['a', 'b'], targets: [{ socialAccountId: acLi }], scheduledAt: '2030-01-01T10:00:00Z', assigneeId: s.membershipId }))
     made.push(await createItem(h, s, { brandId: br.id, title: 'E' }))
     made.push(await createItem(h, s, { brandId: br.id, title: 'B', scheduledAt: '2030-01-02T10:00:00Z', targets: [{ socialAccountId: acX }, { socialAccountId: acLi }] }))
@@ -260,7 +260,7 @@ t.test('content items: create, read, list, edit, delete', async (t) => {
     t.same((await titles('sort=-scheduledAt')).slice(3).sort(), ['D', 'E'])
     t.same(await titles(`brandId=${br.id}&sort=title`), ['A', 'B', 'C', 'E'])
     t.same(await titles(`campaignId=${cp}`), ['A'])
-    t.same(await titles('kind=video'), ['C'])
+    t.same(await titles('kind=thread'), ['C'])
     t.same(await titles('label=b'), ['A'])
     t.same(await titles('label=a&sort=title'), ['A', 'C'])
     t.same(await titles(`assigneeId=${s.membershipId}`), ['A'])
@@ -333,7 +333,7 @@ t.test('content items: create, read, list, edit, delete', async (t) => {
   t.test('Idempotency-Key replays a create', async (t) => {
     const before = await count()
     const headers = { 'idempotency-key': 'content-create-1' }
-    const payload = { brandId: brand.id, title: 'Once', kind: 'post', targets: [{ socialAccountId: x }] }
+    const payload = { brandId: brand.id, title: 'Once', kind: 'post', body: 'Once only', targets: [{ socialAccountId: x }] }
     const first = await post(a, payload, headers)
     const again = await post(a, payload, headers)
     t.equal(first.statusCode, 201)

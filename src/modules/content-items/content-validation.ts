@@ -38,7 +38,7 @@ export function issuesError (issues: readonly Issue[]): AppError {
  * Checks what each target would publish (its override, or the item's own field) against its
  * platform's rules, and names every violation `targets/<i>/<field>` with the rule's message.
  */
-export function ruleIssues (check: TargetChecker, item: Pick<ItemState, 'kind' | 'body' | 'media' | 'firstComment' | 'hashtags' | 'link'>, targets: readonly TargetState[], prefix = '', complete = false): Issue[] {
+export function ruleIssues (check: TargetChecker, item: Pick<ItemState, 'kind' | 'body' | 'media' | 'firstComment' | 'hashtags' | 'link'>, targets: readonly TargetState[], prefix = ''): Issue[] {
   return targets.flatMap((t, i) => {
     if (!t.platform) return []
     const content: TargetContent = {
@@ -49,10 +49,9 @@ export function ruleIssues (check: TargetChecker, item: Pick<ItemState, 'kind' |
       hashtags: item.hashtags,
       link: item.link
     }
-    // A draft may be incomplete (no media yet); only content going to review or out must be whole.
-    return check(t.platform, content)
-      .filter((v) => complete || v.kind === 'limit')
-      .map((v): Issue => ({ code: v.kind === 'limit' ? 'HERALD_VALIDATION' : 'HERALD_UNPROCESSABLE', path: `${prefix}targets/${i}/${v.field}`, message: v.message }))
+    // Every rule on every write, drafts included: a target is a promise to publish there. An
+    // idea without its picture yet is a draft without that target (targets are optional).
+    return check(t.platform, content).map((v): Issue => ({ code: 'HERALD_VALIDATION', path: `${prefix}targets/${i}/${v.field}`, message: v.message }))
   })
 }
 
@@ -149,8 +148,8 @@ export function createContentValidator (deps: { lookups: ContentLookups, blackou
     async brandTimeZone (ctx: Ctx, brandId: string): Promise<string> {
       return (await lookups.brands(ctx.actor.orgId, [brandId], ctx.db))[0]?.timeZone ?? 'UTC'
     },
-    /** Every rule, incomplete content included: for submit and schedule. */
-    readiness: (item: Parameters<typeof ruleIssues>[1], targets: readonly TargetState[]) => ruleIssues(check, item, targets, '', true),
+    /** Every rule again before review or publishing (the rules may have changed since the edit). */
+    readiness: (item: Parameters<typeof ruleIssues>[1], targets: readonly TargetState[]) => ruleIssues(check, item, targets),
 
     /** New items (one, or a bulk): their states, and every problem found, paths under prefix(i). */
     async prepareNew (ctx: Ctx, inputs: readonly CreateContentItemInput[], prefix: (i: number) => string) {

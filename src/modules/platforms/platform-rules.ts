@@ -15,9 +15,9 @@ export interface TargetContent {
 
 /**
  * A broken rule: which field of the target, and a message that names the limit. `limit`: the
- * content is wrong as it is (too long, too many, not accepted) and is refused on every write;
- * `incomplete`: something is still missing (no text or media, no video yet), which a draft may
- * be and which is refused only when the content goes to review or out.
+ * content is wrong as it is (too long, too many, not accepted); `incomplete`: something is
+ * still missing (no text or media, no video yet), so that a frontend can word it as a to-do.
+ * Content items refuse both alike.
  */
 export interface RuleViolation {
   field: 'kind' | 'body' | 'media' | 'firstComment' | 'hashtags' | 'link'

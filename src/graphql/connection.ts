@@ -5,7 +5,9 @@ import { AppError } from '../lib/errors.js'
 
 export interface ConnectionArgs { first?: number | null, after?: string | null }
 
-export function toConnection<T> (page: { data: T[], nextCursor: string | null, cursors?: string[] }) {
+/** A page as a Relay connection; no page (a parent a batched loader found nothing for) is empty. */
+export function toConnection<T> (page: { data: T[], nextCursor: string | null, cursors?: string[] } | undefined) {
+  if (!page) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } }
   const cursors = page.cursors ?? []
   return {
     edges: page.data.map((node, i) => ({ node, cursor: cursors[i] ?? '' })),

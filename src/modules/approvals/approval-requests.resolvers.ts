@@ -1,7 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
-import type { Page } from '../../lib/pagination.js'
 import { perParams, type LoaderQuery } from '../../graphql/batch.js'
 import { parseArgs, pageQuery, resolveConnection, toConnection } from '../../graphql/connection.js'
 import type { BrandsService } from '../brands/brands.service.js'
@@ -33,8 +32,6 @@ export function approvalRequestsResolvers (service: ApprovalRequestsService): IR
   }
 }
 
-const connection = <T>(page: Page<T> | undefined) => toConnection(page ?? { data: [], nextCursor: null, cursors: [] })
-
 interface LoaderDeps {
   service: ApprovalRequestsService
   lookups: ApprovalLookups
@@ -46,7 +43,7 @@ export function approvalRequestsLoaders ({ service, lookups, policies, brands }:
   return {
     ContentItem: {
       approvalRequests: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForItems(ctx, ids, parseArgs(ItemApprovalRequestsQuery, pageQuery(params))))).map(connection),
+        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForItems(ctx, ids, parseArgs(ItemApprovalRequestsQuery, pageQuery(params))))).map((page) => toConnection(page)),
       approval: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) => {
         const latest = await service.latestForItems(ctx, [...new Set(queries.map((q) => q.obj.id))])
         return queries.map((q) => latest.get(q.obj.id) ?? null)

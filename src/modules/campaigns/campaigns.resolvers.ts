@@ -34,7 +34,7 @@ export function campaignsLoaders (service: CampaignsService, socialAccounts: Soc
     Brand: {
       campaigns: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
         (await perParams(queries, (o) => o.id, async (params, brandIds) =>
-          await service.listForBrands(ctx, brandIds, parseArgs(BrandCampaignsQuery, pageQuery(params))))).map((page) => toConnection(page!))
+          await service.listForBrands(ctx, brandIds, parseArgs(BrandCampaignsQuery, pageQuery(params))))).map((page) => toConnection(page))
     },
     Campaign: {
       channels: async (queries: Array<{ obj: CampaignDto }>, { ctx }) => {

@@ -1,7 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
-import type { Page } from '../../lib/pagination.js'
 import { perParams, type LoaderQuery } from '../../graphql/batch.js'
 import { pageQuery, parseArgs, toConnection } from '../../graphql/connection.js'
 import { CommentListQuery, CreateCommentBody, UpdateCommentBody } from './comments.schemas.js'
@@ -14,8 +13,6 @@ const Id = z.uuid()
 /** GraphQL sends omitted optional input fields as absent but explicit nulls as null. */
 const dropNulls = (input: Record<string, unknown> | null | undefined) =>
   Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null))
-
-const connection = <T>(page: Page<T> | undefined) => toConnection(page ?? { data: [], nextCursor: null, cursors: [] })
 
 export function commentsResolvers (service: CommentsService): IResolvers {
   return {
@@ -41,7 +38,7 @@ export function commentsLoaders (service: CommentsService): MercuriusLoaders {
     ContentItem: {
       // One statement for every item of the page (row_number() per item).
       comments: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForItems(ctx, ids, parseArgs(CommentListQuery, pageQuery(params))))).map(connection)
+        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForItems(ctx, ids, parseArgs(CommentListQuery, pageQuery(params))))).map((page) => toConnection(page))
     }
   }
 }

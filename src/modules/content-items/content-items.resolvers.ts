@@ -1,7 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
-import type { Page } from '../../lib/pagination.js'
 import { perParams, type LoaderQuery } from '../../graphql/batch.js'
 import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
 import type { BrandsService } from '../brands/brands.service.js'
@@ -64,8 +63,6 @@ export function contentItemsResolvers ({ service, actions, revisions, calendar }
   }
 }
 
-const connection = <T>(page: Page<T> | undefined) => toConnection(page ?? { data: [], nextCursor: null, cursors: [] })
-
 interface LoaderDeps {
   service: ContentItemsService
   revisions: ContentRevisionsService
@@ -82,7 +79,7 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
         return queries.map((q) => q.obj.targets ?? loaded.get(q.obj.id) ?? [])
       },
       revisions: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await revisions.listForItems(ctx, ids, parseArgs(RevisionListQuery, pageQuery(params))))).map(connection),
+        (await perParams(queries, (o) => o.id, async (params, ids) => await revisions.listForItems(ctx, ids, parseArgs(RevisionListQuery, pageQuery(params))))).map((page) => toConnection(page)),
       brand: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))
     },
     ContentTarget: {
@@ -90,11 +87,11 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
     },
     Campaign: {
       contentItems: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForCampaigns(ctx, ids, parseArgs(NestedContentQuery, pageQuery(params))))).map(connection)
+        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForCampaigns(ctx, ids, parseArgs(NestedContentQuery, pageQuery(params))))).map((page) => toConnection(page))
     },
     Brand: {
       contentItems: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForBrands(ctx, ids, parseArgs(NestedContentQuery, pageQuery(params))))).map(connection)
+        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForBrands(ctx, ids, parseArgs(NestedContentQuery, pageQuery(params))))).map((page) => toConnection(page))
     }
   }
 }

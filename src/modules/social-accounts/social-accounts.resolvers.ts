@@ -33,7 +33,7 @@ export function socialAccountsLoaders (service: SocialAccountsService, brands: B
     Brand: {
       socialAccounts: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
         (await perParams(queries, (o) => o.id, async (params, brandIds) =>
-          await service.listForBrands(ctx, brandIds, parseArgs(BrandSocialAccountsQuery, pageQuery(params))))).map((page) => toConnection(page!))
+          await service.listForBrands(ctx, brandIds, parseArgs(BrandSocialAccountsQuery, pageQuery(params))))).map((page) => toConnection(page))
     },
     SocialAccount: {
       brand: async (queries: Array<{ obj: SocialAccountDto }>, { ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))

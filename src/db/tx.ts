@@ -23,17 +23,27 @@ function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: numbe
 
 /**
  * GraphQL resolves sibling fields concurrently, but one connection runs one statement at a time;
- * queue them explicitly instead of relying on pg's deprecated implicit queue.
+ * queue them explicitly instead of relying on pg's deprecated implicit queue. Once the
+ * transaction has ended (committed, or rolled back because its client went away) nothing more
+ * may be sent: the connection is back in the pool and may already serve another request.
  */
-function serialized (client: pg.PoolClient): pg.PoolClient {
+function serialized (client: pg.PoolClient, ended: () => boolean): pg.PoolClient {
   let tail: Promise<unknown> = Promise.resolve()
   const proxy = Object.create(client) as pg.PoolClient
   proxy.query = ((...args: unknown[]) => {
-    const run = tail.then(() => (client.query as (...a: unknown[]) => Promise<unknown>)(...args))
+    const run = tail.then(() => {
+      if (ended()) throw new TransactionEndedError()
+      return (client.query as (...a: unknown[]) => Promise<unknown>)(...args)
+    })
     tail = run.catch(() => {})
     return run
   }) as pg.PoolClient['query']
   return proxy
+}
+
+/** A statement sent after its transaction ended (typically: the client disconnected). */
+export class TransactionEndedError extends Error {
+  constructor () { super('The transaction has already ended; nothing more can run in it.') }
 }
 
 /**
@@ -47,7 +57,7 @@ export class Tx {
   private readonly queued: pg.PoolClient
 
   private constructor (private readonly client: pg.PoolClient, observe?: QueryObserver) {
-    this.queued = serialized(client)
+    this.queued = serialized(client, () => this.finished)
     this.db = createDatabase(this.queued, observe)
   }
 

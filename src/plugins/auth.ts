@@ -5,13 +5,19 @@ import type { Tx } from '../db/tx.js'
 import { apiKeyActor, guestActor, memberActor, type Actor, type Role } from '../lib/actor.js'
 import type { Ctx } from '../lib/context.js'
 import { AppError } from '../lib/errors.js'
-import { verifyGuestToken } from '../lib/guest-tokens.js'
+import { verifyGuestToken, type GuestClaims } from '../lib/guest-tokens.js'
 import { API_KEY_PATTERN, safeEqualHex, sha256 } from '../lib/tokens.js'
 
 // Who is calling, and the one transaction the request runs in. Deny by default: a route is
 // public only when it says `config: { auth: 'public' }`; everything else needs a credential.
-// The tenant transaction opens here (role and organization set in the same round trip as
-// BEGIN), and closes in onSend: committed for a success, rolled back for anything else.
+// Two steps, so that no pooled connection is ever held while a client is sending:
+// - onRequest checks what needs no database (the header's shape, a JWT's signature and
+//   expiry), so a request without a valid-looking credential is refused before its body is read;
+// - preValidation, once the whole body has arrived, opens the tenant transaction (role and
+//   organization set in the same round trip as BEGIN, with the membership or key look-up).
+// The transaction closes in onSend (committed for a success, rolled back for anything else)
+// and, whatever happens to the client, when the response closes: a client that disconnects
+// mid-request never leaves a transaction open.
 // Routes that say `auth: 'guest'` (the guest review routes, /v1/guest/*) take a guest review
 // token and nothing else; every other route refuses one (see src/lib/guest-tokens.ts).
 
@@ -23,6 +29,8 @@ declare module 'fastify' {
     auth?: AuthMode
   }
   interface FastifyRequest {
+    /** The credential as read in onRequest; checked against the database in preValidation. */
+    credential: Credential | null
     actor: Actor | null
     tx: Tx | null
     /** Set by GraphQL when an operation failed, so its writes roll back. */
@@ -46,6 +54,12 @@ const LAST_USED_THROTTLE_MS = 60_000
 
 export interface AccessClaims { sub: string, org: string, mid: string, typ: 'access' }
 
+/** A credential whose signature or shape has been checked, before any database look-up. */
+type Credential =
+  | { kind: 'api_key', token: string }
+  | { kind: 'access', claims: AccessClaims }
+  | { kind: 'guest', claims: GuestClaims }
+
 const unauthenticated = (detail = 'Send a valid access token or API key as "Authorization: Bearer …".') =>
   new AppError('HERALD_UNAUTHENTICATED', detail)
 
@@ -57,6 +71,7 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     verify: { algorithms: ['HS256'], allowedIss: JWT_ISSUER, allowedAud: JWT_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub', 'org', 'mid'] }
   })
 
+  app.decorateRequest('credential', null)
   app.decorateRequest('actor', null)
   app.decorateRequest('tx', null)
   app.decorateRequest('rollbackOnly', false)
@@ -86,7 +101,7 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     }
   }
 
-  async function fromAccessToken (token: string): Promise<{ actor: Actor, tx: Tx }> {
+  function verifyAccessToken (token: string): AccessClaims {
     let claims: AccessClaims
     try {
       claims = app.jwt.verify<AccessClaims>(token)
@@ -95,6 +110,10 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
       throw unauthenticated('The access token is malformed, wrongly signed or not for this API.')
     }
     if (claims.typ !== 'access' || !UUID.test(claims.sub) || !UUID.test(claims.org) || !UUID.test(claims.mid)) throw unauthenticated()
+    return claims
+  }
+
+  async function fromAccessToken (claims: AccessClaims): Promise<{ actor: Actor, tx: Tx }> {
     // The membership is read on every request, so a removed member or a changed role takes
     // effect at once rather than when the token expires.
     const { tx, extra } = await app.openTx('herald_app', claims.org,
@@ -112,9 +131,7 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
    * BEGIN round trip like an access token's membership (the token's org sets the tenant, so
    * RLS confines the look-up to it).
    */
-  async function fromGuestToken (token: string): Promise<{ actor: Actor, tx: Tx }> {
-    if (token.startsWith('hrld_')) throw unauthenticated('API keys are not accepted here: send the guest review token.')
-    const claims = verifyGuestToken(app.jwt, token)
+  async function fromGuestToken (claims: GuestClaims): Promise<{ actor: Actor, tx: Tx }> {
     const { tx, extra } = await app.openTx('herald_app', claims.org,
       `SELECT l.email, l.revoked_at, l.expires_at <= now() AS expired, l.last_used_at, r.content_item_id, r.brand_id
          FROM approval_guest_links l JOIN approval_requests r ON r.id = l.request_id AND r.organization_id = l.organization_id
@@ -142,9 +159,33 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     const m = header ? /^Bearer ([^\s]+)$/i.exec(header) : null
     if (!m) throw unauthenticated(mode === 'guest' ? 'Send the guest review token as "Authorization: Bearer …".' : undefined)
     const token = m[1]
-    const { actor, tx } = mode === 'guest'
-      ? await fromGuestToken(token)
-      : token.startsWith('hrld_') ? await fromApiKey(token) : await fromAccessToken(token)
+    if (mode === 'guest') {
+      if (token.startsWith('hrld_')) throw unauthenticated('API keys are not accepted here: send the guest review token.')
+      req.credential = { kind: 'guest', claims: verifyGuestToken(app.jwt, token) }
+    } else if (token.startsWith('hrld_')) {
+      if (!API_KEY_PATTERN.test(token)) throw unauthenticated()
+      req.credential = { kind: 'api_key', token }
+    } else {
+      req.credential = { kind: 'access', claims: verifyAccessToken(token) }
+    }
+  })
+
+  app.addHook('preValidation', async (req, reply) => {
+    const credential = req.credential
+    if (!credential) return
+    const { actor, tx } = credential.kind === 'guest'
+      ? await fromGuestToken(credential.claims)
+      : credential.kind === 'api_key' ? await fromApiKey(credential.token) : await fromAccessToken(credential.claims)
+    // The client may have gone while this request waited for a connection: give it back now,
+    // there is nobody to answer. Otherwise, whatever ends the response (sent, failed, or the
+    // client disconnecting mid-handler) also ends the transaction if onSend has not.
+    if (reply.raw.destroyed || req.raw.socket?.destroyed) {
+      await tx.rollback()
+      req.log.info('client disconnected before its transaction began; nothing was run')
+      reply.hijack()
+      return
+    }
+    reply.raw.once('close', () => { if (!tx.done) tx.rollback().catch(() => {}) })
     req.actor = actor
     req.tx = tx
   })

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { TransactionEndedError } from '../db/tx.js'
 import { AppError, ERROR_CODES, problemType, type ErrorCode, type FieldError } from '../lib/errors.js'
 
 // Every error leaves as RFC 9457 problem+json with a stable `code`; /graphql answers in the
@@ -89,7 +90,10 @@ export function isGraphqlRequest (req: FastifyRequest): boolean {
 
 export function sendError (err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const appErr = toAppError(err)
-  if (appErr.status >= 500) {
+  if (reply.raw.destroyed && (err instanceof TransactionEndedError || (err as Error)?.cause instanceof TransactionEndedError)) {
+    // Not a fault: the client left mid-request, so its transaction was rolled back under it.
+    req.log.info('client disconnected mid-request; its transaction was rolled back')
+  } else if (appErr.status >= 500) {
     req.log.error({ err }, 'request failed')
   } else {
     req.log.info({ code: appErr.code, status: appErr.status }, 'request refused')

@@ -51,7 +51,9 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     jit: 0,
     validationRules: opts.introspection ? limitRules : [...limitRules, NoSchemaIntrospectionCustomRule],
     graphql: { parseOptions: { maxTokens: LIMITS.tokens } },
-    context: (request) => ({ ctx: request.ctx(), request }),
+    // Lazy: mercurius also builds a context to format a refusal that came before the request
+    // had a transaction (a body it could not parse), when there is no ctx to give.
+    context: (request) => ({ get ctx () { return request.ctx() }, request }),
     errorFormatter: (execution, context: any) => {
       const request: FastifyRequest | undefined = context?.request ?? context?.reply?.request
       if (request) request.rollbackOnly = true

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { memberActor } from '../src/lib/actor.js'
 import type { Ctx } from '../src/lib/context.js'
-import type { ContentStatus } from '../src/modules/content-items/content-items.table.js'
+import type { ContentStatus } from '../src/db/tables/content-items.js'
 import { bearer, json, unique, type TestApp } from './helper.js'
 import { addMember, type Session } from './factories.js'
 

@@ -1,15 +1,19 @@
 // The table barrel: drizzle-kit generates migrations from it, and the client types come from it.
-export * from '../modules/organizations/organizations.table.js'
-export * from '../modules/users/users.table.js'
-export * from '../modules/members/members.table.js'
-export * from '../modules/brands/brands.table.js'
-export * from '../modules/api-keys/api-keys.table.js'
-export * from '../modules/auth/auth.table.js'
-export * from '../modules/events/events.table.js'
-export * from '../plugins/idempotency.table.js'
-export * from '../modules/social-accounts/social-accounts.table.js'
-export * from '../modules/campaigns/campaigns.table.js'
-export * from '../modules/content-items/content-items.table.js'
-export * from '../modules/blackouts/blackouts.table.js'
-export * from '../modules/approvals/approvals.table.js'
-export * from '../modules/comments/comments.table.js'
+// Tables live in src/db/tables/, below the modules, in the order they reference each other
+// (each file imports only files above it in this list), so schema imports never form a circle.
+// Which module owns (writes) which table is listed in eslint.config.js; modules never import
+// this barrel.
+export * from './tables/organizations.js'
+export * from './tables/users.js'
+export * from './tables/members.js'
+export * from './tables/api-keys.js'
+export * from './tables/auth.js'
+export * from './tables/events.js'
+export * from './tables/idempotency.js'
+export * from './tables/brands.js'
+export * from './tables/social-accounts.js'
+export * from './tables/campaigns.js'
+export * from './tables/content-items.js'
+export * from './tables/blackouts.js'
+export * from './tables/approval-requests.js'
+export * from './tables/comments.js'

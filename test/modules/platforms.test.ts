@@ -1,7 +1,7 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createApiKey, signup } from '../factories.js'
-import { PLATFORMS } from '../../src/modules/social-accounts/social-accounts.table.js'
+import { PLATFORMS } from '../../src/db/tables/social-accounts.js'
 import { PLATFORM_FACTS } from '../../src/modules/platforms/platform-rules.js'
 
 t.test('platforms', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { AppError } from '../../src/lib/errors.js'
-import { CAMPAIGN_STATUSES } from '../../src/modules/campaigns/campaigns.table.js'
+import { CAMPAIGN_STATUSES } from '../../src/db/tables/campaigns.js'
 import { allowedNext, assertTransition, canTransition, isDeletable, type CampaignStatus } from '../../src/modules/campaigns/campaign-status.js'
 
 // The decided edges, written out once more so that a change to the table is a visible choice.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CONTENT_STATUSES, type ContentStatus } from '../../src/modules/content-items/content-items.table.js'
+import { CONTENT_STATUSES, type ContentStatus } from '../../src/db/tables/content-items.js'
 import {
   ACTIONS, TRANSITIONS, actionsFrom, assertAction, assertDeletable, assertEditable, assertTransition, canTransition, isPublishableChange, statusAfterEdit
 } from '../../src/modules/content-items/content-status.js'

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { PLATFORMS, type Platform } from '../../src/modules/social-accounts/social-accounts.table.js'
-import type { ContentKind, MediaItem } from '../../src/modules/content-items/content-items.table.js'
+import { PLATFORMS, type Platform } from '../../src/db/tables/social-accounts.js'
+import type { ContentKind, MediaItem } from '../../src/db/tables/content-items.js'
 import { checkTarget, composePosts, inspectTarget, PLATFORM_FACTS, textRuleFor, type MediaType, type TargetContent } from '../../src/modules/platforms/platform-rules.js'
 import { certainBoundary, countText, EXACT_LIMIT, graphemes, graphemeSegments, X_LIBRARY_CONFIG } from '../../src/modules/platforms/text-counting.js'
 

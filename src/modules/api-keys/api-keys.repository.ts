@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
-import { apiKeys } from './api-keys.table.js'
+import { apiKeys } from '../../db/tables/api-keys.js'
 import type { ApiKeyListQuery } from './api-keys.schemas.js'
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect

@@ -1,6 +1,6 @@
 import type { Role } from '../../lib/actor.js'
 import { AppError } from '../../lib/errors.js'
-import type { ApprovalStep } from './approvals.table.js'
+import type { ApprovalStep } from '../../db/tables/brands.js'
 
 // The approval workflow as pure functions: no database, no clock, no I/O. The service that
 // persists requests (submission, decisions) loads the state, asks this module what a decision

@@ -1,9 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
-import { brands } from '../brands/brands.table.js'
-import { campaigns } from '../campaigns/campaigns.table.js'
-import { approvalPolicies, type ApprovalStep } from './approvals.table.js'
+import { brands } from '../../db/tables/brands.js'
+import { campaigns } from '../../db/tables/campaigns.js'
+import { approvalPolicies, type ApprovalStep } from '../../db/tables/brands.js'
 import type { ApprovalPolicyListQuery } from './approval-policies.schemas.js'
 
 export type ApprovalPolicyRow = typeof approvalPolicies.$inferSelect

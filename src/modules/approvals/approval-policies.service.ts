@@ -9,7 +9,7 @@ import type { MembersRepository } from '../members/members.repository.js'
 import { builtInDefaultPolicy } from './approval-engine.js'
 import type { ApprovalPoliciesRepository, ApprovalPolicyRow } from './approval-policies.repository.js'
 import type { ApprovalPolicyDto, ApprovalPolicyListQuery, ApprovalStepInput, CreateApprovalPolicyInput, UpdateApprovalPolicyInput } from './approval-policies.schemas.js'
-import type { ApprovalStep } from './approvals.table.js'
+import type { ApprovalStep } from '../../db/tables/brands.js'
 
 export const toApprovalPolicyDto = (r: ApprovalPolicyRow): ApprovalPolicyDto => ({
   id: r.id,

@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
-import { contentItems } from '../content-items/content-items.table.js'
+import { contentItems } from '../../db/tables/content-items.js'
 import type { FrozenStep } from './approval-engine.js'
-import { approvalDecisions, approvalRequests, type ApprovalStep } from './approvals.table.js'
+import { type ApprovalStep } from '../../db/tables/brands.js'
+import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
 import type { ApprovalRequestListQuery, ItemApprovalRequestsQuery } from './approval-requests.schemas.js'
 
 export type ApprovalRequestRow = Omit<typeof approvalRequests.$inferSelect, 'steps'> & { steps: FrozenStep[] }

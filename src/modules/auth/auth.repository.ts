@@ -1,10 +1,10 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { users } from '../users/users.table.js'
-import { memberships } from '../members/members.table.js'
-import { apiKeys } from '../api-keys/api-keys.table.js'
-import { refreshTokens } from './auth.table.js'
+import { organizations } from '../../db/tables/organizations.js'
+import { users } from '../../db/tables/users.js'
+import { memberships } from '../../db/tables/members.js'
+import { apiKeys } from '../../db/tables/api-keys.js'
+import { refreshTokens } from '../../db/tables/auth.js'
 
 export type UserRow = typeof users.$inferSelect
 export type OrganizationRow = typeof organizations.$inferSelect

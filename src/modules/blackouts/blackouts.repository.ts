@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
-import { brandBlackouts } from './blackouts.table.js'
+import { brandBlackouts } from '../../db/tables/blackouts.js'
 import type { BlackoutListQuery } from './blackouts.schemas.js'
 
 export type BlackoutRow = typeof brandBlackouts.$inferSelect

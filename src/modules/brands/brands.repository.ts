@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
-import { brands } from './brands.table.js'
+import { brands } from '../../db/tables/brands.js'
 import type { BrandListQuery, CreateBrandInput, UpdateBrandInput } from './brands.schemas.js'
 
 export type BrandRow = typeof brands.$inferSelect

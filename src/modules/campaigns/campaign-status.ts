@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js'
-import { CAMPAIGN_STATUSES } from './campaigns.table.js'
+import { CAMPAIGN_STATUSES } from '../../db/tables/campaigns.js'
 
 export type CampaignStatus = typeof CAMPAIGN_STATUSES[number]
 

@@ -2,7 +2,7 @@ import { AppError } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
 import type { CampaignRow, CampaignValues } from './campaigns.repository.js'
 import type { Budget, CampaignDto, CreateCampaignInput, UpdateCampaignInput } from './campaigns.schemas.js'
-import type { KpiTarget } from './campaigns.table.js'
+import type { KpiTarget } from '../../db/tables/campaigns.js'
 
 // Pure pieces of the campaign service: wire shape ⇄ stored values, what a patch changes, and
 // the date rule. No database, so the service reads as the rules alone.

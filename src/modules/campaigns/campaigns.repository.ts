@@ -2,7 +2,7 @@ import { and, arrayContains, asc, eq, gte, inArray, lte, notInArray, sql, type S
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Sort } from '../../lib/pagination.js'
-import { campaignChannels, campaigns, type KpiTarget } from './campaigns.table.js'
+import { campaignChannels, campaigns, type KpiTarget } from '../../db/tables/campaigns.js'
 import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas.js'
 import type { CampaignStatus } from './campaign-status.js'
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { METRICS } from '../../lib/metrics-vocabulary.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-import { CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES } from './campaigns.table.js'
+import { CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES } from '../../db/tables/campaigns.js'
 
 export const CampaignObjective = z.enum(CAMPAIGN_OBJECTIVES)
 export const CampaignStatusSchema = z.enum(CAMPAIGN_STATUSES)

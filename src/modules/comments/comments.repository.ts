@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
-import { contentItems } from '../content-items/content-items.table.js'
-import { contentComments } from './comments.table.js'
+import { contentItems } from '../../db/tables/content-items.js'
+import { contentComments } from '../../db/tables/comments.js'
 import type { CommentVisibility } from './comments.schemas.js'
 
 export type CommentRow = typeof contentComments.$inferSelect

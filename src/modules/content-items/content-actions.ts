@@ -1,7 +1,7 @@
 import { authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { checkVersion } from '../../lib/etag.js'
-import type { ContentStatus } from './content-items.table.js'
+import type { ContentStatus } from '../../db/tables/content-items.js'
 import type { ContentItemsRepository } from './content-items.repository.js'
 import type { ContentItemDto, ScheduleInput, SubmitInput } from './content-items.schemas.js'
 import { runHooks, type ContentCore } from './content-core.js'

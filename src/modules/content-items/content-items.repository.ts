@@ -1,8 +1,8 @@
 import { and, arrayContains, asc, desc, eq, gt, gte, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page, type Sort } from '../../lib/pagination.js'
-import { socialAccounts } from '../social-accounts/social-accounts.table.js'
-import { contentItems, contentTargets, type MediaItem } from './content-items.table.js'
+import { socialAccounts } from '../../db/tables/social-accounts.js'
+import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
 
 export type ContentItemRow = typeof contentItems.$inferSelect

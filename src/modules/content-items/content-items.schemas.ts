@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
-import { PLATFORMS } from '../social-accounts/social-accounts.table.js'
-import { CONTENT_KINDS, CONTENT_STATUSES } from './content-items.table.js'
+import { PLATFORMS } from '../../db/tables/social-accounts.js'
+import { CONTENT_KINDS, CONTENT_STATUSES } from '../../db/tables/content-items.js'
 import { isValidLocalDateTime } from './content-scheduling.js'
 
 // Every wire shape of content items, written once: REST bodies and queries, GraphQL arguments

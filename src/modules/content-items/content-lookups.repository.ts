@@ -1,9 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { brands } from '../brands/brands.table.js'
-import { campaigns } from '../campaigns/campaigns.table.js'
-import { memberships } from '../members/members.table.js'
-import { socialAccounts } from '../social-accounts/social-accounts.table.js'
+import { brands } from '../../db/tables/brands.js'
+import { campaigns } from '../../db/tables/campaigns.js'
+import { memberships } from '../../db/tables/members.js'
+import { socialAccounts } from '../../db/tables/social-accounts.js'
 
 // The few facts content needs about rows other modules own (brands, campaigns, members, social
 // accounts): read by id, many at once, so checking a bulk of 100 items costs four statements.

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
-import { contentRevisions } from './content-items.table.js'
+import { contentRevisions } from '../../db/tables/content-items.js'
 
 export type RevisionRow = typeof contentRevisions.$inferSelect
 export type NewRevisionRow = Omit<typeof contentRevisions.$inferInsert, 'organizationId' | 'id' | 'createdAt'>

@@ -1,6 +1,6 @@
 import { iso } from '../../lib/http.js'
-import type { Platform } from '../social-accounts/social-accounts.table.js'
-import type { ContentKind, MediaItem } from './content-items.table.js'
+import type { Platform } from '../../db/tables/social-accounts.js'
+import type { ContentKind, MediaItem } from '../../db/tables/content-items.js'
 import type { ContentItemRow, TargetRow } from './content-items.repository.js'
 import type { ContentItemDto, MediaItemDto, MediaItemInput, TargetDto } from './content-items.schemas.js'
 import type { Schedule } from './content-scheduling.js'

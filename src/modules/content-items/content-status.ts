@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js'
-import { CONTENT_STATUSES, type ContentStatus } from './content-items.table.js'
+import { CONTENT_STATUSES, type ContentStatus } from '../../db/tables/content-items.js'
 
 // The content status machine as data: which status may follow which. No database, no I/O, so
 // it is tested on its own (test/unit/content-status.test.ts). Who may trigger a move is the

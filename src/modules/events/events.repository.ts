@@ -1,7 +1,7 @@
 import { eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
-import { events } from './events.table.js'
+import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
 
 export type EventRow = typeof events.$inferSelect

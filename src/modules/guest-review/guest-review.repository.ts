@@ -1,10 +1,10 @@
 import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
-import { approvalDecisions, approvalGuestLinks, approvalRequests } from '../approvals/approvals.table.js'
-import { contentItems, contentRevisions } from '../content-items/content-items.table.js'
-import { socialAccounts } from '../social-accounts/social-accounts.table.js'
-import { events } from '../events/events.table.js'
+import { approvalDecisions, approvalGuestLinks, approvalRequests } from '../../db/tables/approval-requests.js'
+import { contentItems, contentRevisions } from '../../db/tables/content-items.js'
+import { socialAccounts } from '../../db/tables/social-accounts.js'
+import { events } from '../../db/tables/events.js'
 import type { GuestLinkListQuery } from './guest-links.schemas.js'
 
 // SQL for guest links and the guest's review page. Approval requests and decisions are read

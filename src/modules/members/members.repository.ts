@@ -2,8 +2,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import type { Role } from '../../lib/actor.js'
-import { users } from '../users/users.table.js'
-import { memberships } from './members.table.js'
+import { users } from '../../db/tables/users.js'
+import { memberships } from '../../db/tables/members.js'
 import type { MemberListQuery } from './members.schemas.js'
 
 const columns = {

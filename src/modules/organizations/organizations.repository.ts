@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { organizations } from './organizations.table.js'
+import { organizations } from '../../db/tables/organizations.js'
 import type { UpdateOrganizationInput } from './organizations.schemas.js'
 
 export type OrganizationRow = typeof organizations.$inferSelect

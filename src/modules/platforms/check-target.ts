@@ -1,5 +1,5 @@
-import type { Platform } from '../social-accounts/social-accounts.table.js'
-import type { ContentKind, MediaItem } from '../content-items/content-items.table.js'
+import type { Platform } from '../../db/tables/social-accounts.js'
+import type { ContentKind, MediaItem } from '../../db/tables/content-items.js'
 import { PLATFORM_FACTS, type MediaOption, type MediaType, type TextRule } from './platform-facts.js'
 import { countText, hashtagsIn, normaliseTag, splitThread, unitPhrase, urlsIn, utf8Bytes, type Counting } from './text-counting.js'
 import type { RuleViolation, TargetContent } from './platform-rules.js'

@@ -1,5 +1,5 @@
-import type { Platform } from '../social-accounts/social-accounts.table.js'
-import type { ContentKind, MediaItem } from '../content-items/content-items.table.js'
+import type { Platform } from '../../db/tables/social-accounts.js'
+import type { ContentKind, MediaItem } from '../../db/tables/content-items.js'
 import type { Counting } from './text-counting.js'
 import { instagram } from './facts/instagram.js'
 import { facebook } from './facts/facebook.js'

@@ -1,4 +1,4 @@
-import type { ContentKind, MediaItem } from '../content-items/content-items.table.js'
+import type { ContentKind, MediaItem } from '../../db/tables/content-items.js'
 
 // The interface the content module calls for every target of a content item. The rules
 // themselves are data (platform-facts.ts and facts/*.ts); check-target.ts walks them.

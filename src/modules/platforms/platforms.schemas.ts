@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { PLATFORMS } from '../social-accounts/social-accounts.table.js'
-import { CONTENT_KINDS } from '../content-items/content-items.table.js'
+import { PLATFORMS } from '../../db/tables/social-accounts.js'
+import { CONTENT_KINDS } from '../../db/tables/content-items.js'
 import { MEDIA_TYPES } from './platform-facts.js'
 import { COUNTINGS } from './text-counting.js'
 

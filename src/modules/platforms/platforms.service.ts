@@ -1,5 +1,5 @@
-import { PLATFORMS, type Platform } from '../social-accounts/social-accounts.table.js'
-import type { ContentKind } from '../content-items/content-items.table.js'
+import { PLATFORMS, type Platform } from '../../db/tables/social-accounts.js'
+import type { ContentKind } from '../../db/tables/content-items.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { sha256 } from '../../lib/tokens.js'

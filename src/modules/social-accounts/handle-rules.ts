@@ -1,4 +1,4 @@
-import type { Platform } from './social-accounts.table.js'
+import type { Platform } from '../../db/tables/social-accounts.js'
 
 // Handle rules per network, deliberately loose: they catch the typo that would make a post
 // go nowhere (a space, a character the network never allows, an obviously too long name),

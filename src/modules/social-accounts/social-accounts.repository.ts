@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
-import { contentTargets } from '../content-items/content-items.table.js'
-import { socialAccounts, type Platform } from './social-accounts.table.js'
+import { contentTargets } from '../../db/tables/content-items.js'
+import { socialAccounts, type Platform } from '../../db/tables/social-accounts.js'
 import type { BrandSocialAccountsQuery, CreateSocialAccountInput, SocialAccountListQuery, UpdateSocialAccountInput } from './social-accounts.schemas.js'
 
 export type SocialAccountRow = typeof socialAccounts.$inferSelect

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-import { PLATFORMS } from './social-accounts.table.js'
+import { PLATFORMS } from '../../db/tables/social-accounts.js'
 
 export const PlatformSchema = z.enum(PLATFORMS)
 

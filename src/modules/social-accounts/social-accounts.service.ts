@@ -9,7 +9,7 @@ import type { RecordEvent } from '../events/events.service.js'
 import { handleProblem } from './handle-rules.js'
 import type { SocialAccountRow, SocialAccountsRepository } from './social-accounts.repository.js'
 import type { BrandSocialAccountsQuery, CreateSocialAccountInput, SocialAccountDto, SocialAccountListQuery, UpdateSocialAccountInput } from './social-accounts.schemas.js'
-import type { Platform } from './social-accounts.table.js'
+import type { Platform } from '../../db/tables/social-accounts.js'
 
 export const toSocialAccountDto = (r: SocialAccountRow): SocialAccountDto => ({
   id: r.id,

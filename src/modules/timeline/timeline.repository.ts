@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { AppError } from '../../lib/errors.js'
 import type { CursorCodec, Page } from '../../lib/pagination.js'
-import { contentItems } from '../content-items/content-items.table.js'
+import { contentItems } from '../../db/tables/content-items.js'
 import type { TimelineQuery, TimelineType } from './timeline.schemas.js'
 
 // An item's history from four tables, merged in ONE statement: UNION ALL of revisions, the

@@ -1,5 +1,5 @@
 import { pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
-import { createdAt, id, updatedAt, version } from '../../db/columns.js'
+import { createdAt, id, updatedAt, version } from '../columns.js'
 
 export const organizations = pgTable('organizations', {
   id: id(),

@@ -1,8 +1,8 @@
 import { index, integer, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, instant, updatedAt, version } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { contentItems } from '../content-items/content-items.table.js'
-import { actorTypeEnum } from '../events/events.table.js'
+import { createdAt, id, instant, updatedAt, version } from '../columns.js'
+import { organizations } from './organizations.js'
+import { contentItems } from './content-items.js'
+import { actorTypeEnum } from './events.js'
 
 /** internal: the agency team only; shared: also the client role and guest reviewers. */
 export const commentVisibilityEnum = pgEnum('comment_visibility', ['internal', 'shared'])

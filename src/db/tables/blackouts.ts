@@ -1,7 +1,7 @@
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, instant, updatedAt, version } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { brands } from '../brands/brands.table.js'
+import { createdAt, id, instant, updatedAt, version } from '../columns.js'
+import { organizations } from './organizations.js'
+import { brands } from './brands.js'
 
 // A window in which nothing of a brand may be scheduled or published (a day of mourning, a
 // product recall). Half-open: [startsAt, endsAt).

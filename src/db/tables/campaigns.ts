@@ -1,10 +1,10 @@
 import { bigint, date, index, jsonb, pgEnum, pgTable, primaryKey, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core'
-import { createdAt, id, updatedAt, version } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { brands } from '../brands/brands.table.js'
-import { memberships } from '../members/members.table.js'
-import { socialAccounts } from '../social-accounts/social-accounts.table.js'
-import { approvalPolicies } from '../approvals/approvals.table.js'
+import { createdAt, id, updatedAt, version } from '../columns.js'
+import { organizations } from './organizations.js'
+import { brands } from './brands.js'
+import { memberships } from './members.js'
+import { socialAccounts } from './social-accounts.js'
+import { approvalPolicies } from './brands.js'
 
 export const CAMPAIGN_OBJECTIVES = ['awareness', 'engagement', 'traffic', 'leads', 'conversions', 'sales', 'community'] as const
 export const CAMPAIGN_STATUSES = ['draft', 'planned', 'active', 'paused', 'completed', 'archived'] as const

@@ -1,7 +1,7 @@
 import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, instant } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { memberships } from '../members/members.table.js'
+import { createdAt, id, instant } from '../columns.js'
+import { organizations } from './organizations.js'
+import { memberships } from './members.js'
 
 export const apiKeys = pgTable('api_keys', {
   id: id(),

@@ -1,7 +1,7 @@
 import { bigint, index, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
-import { id, instant } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
+import { id, instant } from '../columns.js'
+import { organizations } from './organizations.js'
 
 export const actorTypeEnum = pgEnum('actor_type', ['member', 'api_key', 'guest', 'system'])
 

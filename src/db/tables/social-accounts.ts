@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { index, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, updatedAt, version } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { brands } from '../brands/brands.table.js'
+import { createdAt, id, updatedAt, version } from '../columns.js'
+import { organizations } from './organizations.js'
+import { brands } from './brands.js'
 
 export const PLATFORMS = ['instagram', 'facebook', 'x', 'linkedin', 'tiktok', 'youtube', 'pinterest', 'threads', 'bluesky'] as const
 export type Platform = typeof PLATFORMS[number]

@@ -1,6 +1,6 @@
 import { integer, jsonb, pgTable, primaryKey, text, uuid, index } from 'drizzle-orm/pg-core'
-import { createdAt, instant } from '../db/columns.js'
-import { organizations } from '../modules/organizations/organizations.table.js'
+import { createdAt, instant } from '../columns.js'
+import { organizations } from './organizations.js'
 
 // A key is claimed inside the request's own transaction and the response is stored in it too:
 // a rollback or a crash leaves no row, so a retry simply runs again.

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
-import { createdAt, id, updatedAt } from '../../db/columns.js'
+import { createdAt, id, updatedAt } from '../columns.js'
 
 // Users are global (one person can belong to several agencies); what they may see is decided
 // by their memberships, which are tenant rows.

@@ -1,40 +1,13 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, instant, updatedAt, version } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { brands } from '../brands/brands.table.js'
-import { contentItems } from '../content-items/content-items.table.js'
-import { actorTypeEnum } from '../events/events.table.js'
-import type { Role } from '../../lib/actor.js'
-
-/**
- * One step of an approval policy: who may decide (members with one of `roles`, or the members
- * listed in `memberIds`; both may be given) and whether any one of them or all must approve.
- * A step that allows the client role may also be decided by a guest review link.
- */
-export interface ApprovalStep {
-  name: string
-  roles?: Role[] | null
-  memberIds?: string[] | null
-  mode: 'any' | 'all'
-}
+import { createdAt, id, instant, updatedAt, version } from '../columns.js'
+import { organizations } from './organizations.js'
+import { approvalPolicies, brands, type ApprovalStep } from './brands.js'
+import { contentItems } from './content-items.js'
+import { actorTypeEnum } from './events.js'
 
 export const approvalRequestStatusEnum = pgEnum('approval_request_status', ['open', 'approved', 'changes_requested', 'rejected', 'invalidated'])
 export const approvalDecisionEnum = pgEnum('approval_decision', ['approve', 'request_changes', 'reject'])
-
-export const approvalPolicies = pgTable('approval_policies', {
-  id: id(),
-  organizationId: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
-  brandId: uuid().notNull().references(() => brands.id, { onDelete: 'cascade' }),
-  name: text().notNull(),
-  steps: jsonb().$type<ApprovalStep[]>().notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-  version: version()
-}, (t) => [
-  index('approval_policies_org_created_idx').on(t.organizationId, t.createdAt, t.id),
-  index('approval_policies_brand_idx').on(t.brandId)
-])
 
 /**
  * A submission of one content item at one revision. The policy's steps are copied in at

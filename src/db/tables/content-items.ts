@@ -1,11 +1,11 @@
 import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, instant, updatedAt, version } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { brands } from '../brands/brands.table.js'
-import { memberships } from '../members/members.table.js'
-import { campaigns } from '../campaigns/campaigns.table.js'
-import { socialAccounts } from '../social-accounts/social-accounts.table.js'
-import { actorTypeEnum } from '../events/events.table.js'
+import { createdAt, id, instant, updatedAt, version } from '../columns.js'
+import { organizations } from './organizations.js'
+import { brands } from './brands.js'
+import { memberships } from './members.js'
+import { campaigns } from './campaigns.js'
+import { socialAccounts } from './social-accounts.js'
+import { actorTypeEnum } from './events.js'
 
 export const CONTENT_KINDS = ['post', 'story', 'reel', 'short_video', 'video', 'carousel', 'article', 'thread'] as const
 export type ContentKind = typeof CONTENT_KINDS[number]

@@ -1,8 +1,8 @@
 import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, instant } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { memberships } from '../members/members.table.js'
-import { users } from '../users/users.table.js'
+import { createdAt, id, instant } from '../columns.js'
+import { organizations } from './organizations.js'
+import { memberships } from './members.js'
+import { users } from './users.js'
 
 // Refresh tokens rotate: each use replaces the token with a new one of the same family. A token
 // that was already replaced and is used again means it leaked, so the whole family is revoked.

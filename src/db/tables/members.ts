@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { index, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id, instant, updatedAt, version } from '../../db/columns.js'
-import { organizations } from '../organizations/organizations.table.js'
-import { users } from '../users/users.table.js'
+import { createdAt, id, instant, updatedAt, version } from '../columns.js'
+import { organizations } from './organizations.js'
+import { users } from './users.js'
 
 export const roleEnum = pgEnum('member_role', ['owner', 'admin', 'manager', 'creator', 'analyst', 'client'])
 export const memberStatusEnum = pgEnum('member_status', ['invited', 'active'])

@@ -15,6 +15,7 @@ import health from './plugins/health.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import graphql from './plugins/graphql.js'
+import background from './plugins/background.js'
 import { registerModules } from './modules/index.js'
 
 declare module 'fastify' {
@@ -88,6 +89,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(metrics, { token: config.metricsToken })
   await app.register(openapi)
   await app.register(graphql, config.graphql)
+  await app.register(background)
   await registerModules(app, config)
   return app
 }

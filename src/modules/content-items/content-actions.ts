@@ -4,7 +4,7 @@ import { checkVersion } from '../../lib/etag.js'
 import type { ContentStatus } from '../../db/tables/content-items.js'
 import type { ContentItemsRepository } from './content-items.repository.js'
 import type { ContentItemDto, ScheduleInput, SubmitInput } from './content-items.schemas.js'
-import { runHooks, type ContentCore } from './content-core.js'
+import type { ContentCore } from './content-core.js'
 import { resolveSchedule, ScheduleError, type Schedule } from './content-scheduling.js'
 import { changedFields, columnsOf, stateOf, type ItemState } from './content-state.js'
 import { assertAction, type ContentAction } from './content-status.js'
@@ -37,8 +37,8 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
       const issues = readiness(state)
       if (issues.length) throw issuesError(issues)
       const moved = await core.move(ctx, row, 'in_review', 'submitted', 'submit')
-      await core.event(ctx, 'submitted', moved.row, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
-      await runHooks(core.hooks.submitted, ctx, moved.item, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
+      await core.event(ctx, 'content_item.submitted', moved.row, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
+      await core.hooks.afterSubmit.run(ctx, moved.item, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
       return moved.item
     },
 
@@ -71,9 +71,9 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
       const moved = await core.move(ctx, row, 'scheduled', 'scheduled', 'schedule', edit)
       if (changed.length) {
         await core.saveRevisions(ctx, [{ row: moved.row, state: next, changed }])
-        await core.event(ctx, 'updated', moved.row, { changed, revision: moved.row.revision, contentItem: moved.item })
+        await core.event(ctx, 'content_item.updated', moved.row, { changed, revision: moved.row.revision, contentItem: moved.item })
       }
-      await core.event(ctx, 'scheduled', moved.row, { scheduledAt: moved.item.scheduledAt, scheduledLocal: moved.item.scheduledLocal, timeZone: moved.item.timeZone, scheduleBasis: moved.item.scheduleBasis })
+      await core.event(ctx, 'content_item.scheduled', moved.row, { scheduledAt: moved.item.scheduledAt, scheduledLocal: moved.item.scheduledLocal, timeZone: moved.item.timeZone, scheduleBasis: moved.item.scheduleBasis })
       return moved.item
     },
 
@@ -81,14 +81,14 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
     async unschedule (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
       const { row } = await load(ctx, id, expected, 'unschedule')
       const moved = await core.move(ctx, row, 'approved', 'unscheduled', 'unschedule')
-      await core.event(ctx, 'unscheduled', moved.row, { scheduledAt: moved.item.scheduledAt })
+      await core.event(ctx, 'content_item.unscheduled', moved.row, { scheduledAt: moved.item.scheduledAt })
       return moved.item
     },
 
     async archive (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
       const { row } = await load(ctx, id, expected, 'archive')
       const moved = await core.move(ctx, row, 'archived', 'archived', 'archive')
-      await core.event(ctx, 'archived', moved.row, { from: row.status })
+      await core.event(ctx, 'content_item.archived', moved.row, { from: row.status })
       return moved.item
     },
 
@@ -96,7 +96,7 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
     async restore (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
       const { row } = await load(ctx, id, expected, 'restore')
       const moved = await core.move(ctx, row, 'draft', 'restored', 'restore')
-      await core.event(ctx, 'restored', moved.row, { archivedFrom: row.archivedFrom })
+      await core.event(ctx, 'content_item.restored', moved.row, { archivedFrom: row.archivedFrom })
       return moved.item
     },
 

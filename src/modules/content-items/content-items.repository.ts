@@ -1,6 +1,7 @@
-import { and, arrayContains, asc, desc, eq, gt, gte, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page, type Sort } from '../../lib/pagination.js'
+import { brandScope, versionedRows } from '../../db/tenant-rows.js'
+import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { socialAccounts } from '../../db/tables/social-accounts.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
@@ -21,13 +22,14 @@ export interface TargetValues { socialAccountId: string, body: string | null, me
 
 const SORT_COLUMNS = { createdAt: contentItems.createdAt, updatedAt: contentItems.updatedAt, scheduledAt: contentItems.scheduledAt, title: contentItems.title }
 
-const valueOf = (field: string) => (r: ContentItemRow) => r[field as keyof typeof SORT_COLUMNS]
+/** Items without a time sort last either way. */
+const NULLABLE = ['scheduledAt']
 
 /** The WHERE of every list: filters plus the brands a limited credential may see. */
 export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, visibleBrands: readonly string[] | null): SQL | undefined {
   return andAll(
     f.brandId ? eq(contentItems.brandId, f.brandId) : undefined,
-    visibleBrands ? (visibleBrands.length ? inArray(contentItems.brandId, [...visibleBrands]) : sql`false`) : undefined,
+    brandScope(contentItems.brandId, visibleBrands),
     f.campaignId ? eq(contentItems.campaignId, f.campaignId) : undefined,
     f.status ? eq(contentItems.status, f.status) : undefined,
     f.kind ? eq(contentItems.kind, f.kind) : undefined,
@@ -41,45 +43,18 @@ export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, 
   )
 }
 
-/**
- * Keyset on scheduledAt, which may be null: items without a time come last in both directions,
- * so a plain row comparison (which is never true against NULL) cannot express the next page.
- */
-function scheduledKeyset (sort: Sort, cursor: [unknown, unknown] | undefined): { where: SQL | undefined, orderBy: SQL[] } {
-  const col = contentItems.scheduledAt
-  const id = contentItems.id
-  const orderBy = sort.desc ? [sql`${col} desc nulls last`, desc(id)] : [sql`${col} asc nulls last`, asc(id)]
-  if (!cursor) return { where: undefined, orderBy }
-  const [value, lastId] = cursor as [string | null, string]
-  const after = sort.desc ? lt(id, lastId) : gt(id, lastId)
-  if (value === null) return { where: and(isNull(col), after), orderBy }
-  const at = new Date(value)
-  return { where: or(sort.desc ? lt(col, at) : gt(col, at), and(eq(col, at), after), isNull(col)), orderBy }
-}
-
 export function createContentItemsRepository (codec: CursorCodec) {
   return {
-    async findById (orgId: string, id: string, db: Database, opts: { lock?: boolean } = {}): Promise<ContentItemRow | undefined> {
-      const q = db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id)))
-      // Writers lock the row they read, so a concurrent edit waits and then sees this one's result.
-      const [row] = opts.lock ? await q.for('update') : await q
-      return row
-    },
-
-    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<ContentItemRow[]> {
-      if (ids.length === 0) return []
-      return await db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), inArray(contentItems.id, [...ids])))
-    },
+    // findById takes { lock: true } for writers: a concurrent edit waits, then sees this one's result.
+    ...versionedRows(contentItems),
 
     async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<Page<ContentItemRow>> {
-      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = args.sort.field === 'scheduledAt'
-        ? scheduledKeyset(args.sort, q.cursor ? codec.decode(orgId, args.sort.key, q.cursor) as [unknown, unknown] : undefined)
-        : keyset(args)
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
       const rows = await db.select().from(contentItems)
         .where(andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands), page.where))
-        .orderBy(...page.orderBy).limit(q.limit + 1)
-      return toPage(rows, args, valueOf(args.sort.field))
+        .orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args)
     },
 
     /** A page of items per brand or per campaign, for all of them in one statement. */
@@ -88,6 +63,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         orgId,
         sort: parseSort(q.sort),
         columns: SORT_COLUMNS,
+        nullable: NULLABLE,
         idColumn: contentItems.id,
         cursor: q.cursor,
         limit: q.limit,
@@ -97,7 +73,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         orgColumn: contentItems.organizationId,
         where: filterWhere(q, visibleBrands)
       }
-      return await keysetPerParent<typeof contentItems, ContentItemRow>(db, contentItems, args, valueOf(args.sort.field))
+      return await keysetPerParent<typeof contentItems, ContentItemRow>(db, contentItems, args)
     },
 
     /** Items of a brand whose time is in [from, to), in time order (the calendar). */
@@ -130,19 +106,10 @@ export function createContentItemsRepository (codec: CursorCodec) {
       return await db.insert(contentItems).values(values.map((v) => ({ ...v, organizationId: orgId }))).returning()
     },
 
-    /** Compare-and-set on version; undefined when someone else changed the row first. */
-    async update (orgId: string, id: string, version: number, patch: Partial<NewContentItemRow>, db: Database): Promise<ContentItemRow | undefined> {
-      const [row] = await db.update(contentItems)
-        .set({ ...patch, version: sql`${contentItems.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id), eq(contentItems.version, version)))
-        .returning()
-      return row
-    },
-
-    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
-      const rows = await db.delete(contentItems)
-        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id), eq(contentItems.version, version)))
-        .returning({ id: contentItems.id })
+    /** Whether any item still goes to this social account. */
+    async targetsAccount (orgId: string, accountId: string, db: Database): Promise<boolean> {
+      const rows = await db.select({ one: sql<number>`1` }).from(contentTargets)
+        .where(and(eq(contentTargets.organizationId, orgId), eq(contentTargets.socialAccountId, accountId))).limit(1)
       return rows.length > 0
     },
 

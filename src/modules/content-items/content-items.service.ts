@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { authorize } from '../../lib/actor.js'
+import { authorize, can, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import type { Page } from '../../lib/pagination.js'
 import type { ContentItemRow, ContentItemsRepository, TargetRow, TargetValues } from './content-items.repository.js'
 import type { ContentItemDto, ContentItemListQuery, CreateContentItemInput, NestedContentQuery, TargetDto, UpdateContentItemInput } from './content-items.schemas.js'
-import { runHooks, type ContentCore } from './content-core.js'
+import type { ContentCore } from './content-core.js'
 import { columnsOf, fieldsSet, stateOf, toContentItemDto, toTargetDto, type ItemState } from './content-state.js'
 import { assertDeletable, assertEditable, isPublishableChange, statusAfterEdit } from './content-status.js'
 import { issuesError, type ContentValidator } from './content-validation.js'
@@ -41,7 +41,7 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     await items.insertTargets(ctx.actor.orgId, ordered.map((r, i) => ({ itemId: r.id, targets: targetValues(ready[i]) })), ctx.db)
     await core.saveRevisions(ctx, ordered.map((row, i) => ({ row, state: ready[i], changed: fieldsSet(ready[i]) })))
     const created = await core.dtos(ctx, ordered)
-    for (const [i, item] of created.entries()) await core.event(ctx, 'created', ordered[i], { contentItem: item })
+    for (const [i, item] of created.entries()) await core.event(ctx, 'content_item.created', ordered[i], { contentItem: item })
     return created
   }
 
@@ -62,6 +62,17 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     async get (ctx: Ctx, id: string): Promise<ContentItemDto> {
       authorize(ctx.actor, 'content:read')
       return await core.dto(ctx, await core.find(ctx, id))
+    },
+
+    /**
+     * For other modules' GraphQL edges (ApprovalRequest.contentItem): items by id as nodes,
+     * null where the caller may not read content or see the brand.
+     */
+    async nodesById (ctx: Ctx, ids: readonly string[]): Promise<Array<ContentItemNode | null>> {
+      if (!can(ctx.actor, 'content:read')) return ids.map(() => null)
+      const rows = await items.findByIds(ctx.actor.orgId, ids, ctx.db)
+      const byId = new Map(rows.filter((r) => canSeeBrand(ctx.actor, r.brandId)).map((r) => [r.id, node(r)]))
+      return ids.map((id) => byId.get(id) ?? null)
     },
 
     /** GraphQL's contentItem(id): the same checks, targets left to the loader. */
@@ -123,15 +134,15 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
       if (changed.includes('targets')) await items.replaceTargets(ctx.actor.orgId, id, targetValues(next), ctx.db)
       await core.saveRevisions(ctx, [{ row: updated, state: next, changed }])
       const item = await core.dto(ctx, updated)
-      await core.event(ctx, 'updated', updated, { changed, revision: updated.revision, contentItem: item })
+      await core.event(ctx, 'content_item.updated', updated, { changed, revision: updated.revision, contentItem: item })
       if (to) {
-        await core.event(ctx, 'returned_to_draft', updated, { from: row.status, reason: 'edited', changed })
-        await core.event(ctx, 'status_changed', updated, { from: row.status, to, reason: 'edited', revision: updated.revision })
+        await core.event(ctx, 'content_item.returned_to_draft', updated, { from: row.status, reason: 'edited', changed })
+        await core.event(ctx, 'content_item.status_changed', updated, { from: row.status, to, reason: 'edited', revision: updated.revision })
       }
       if (isPublishableChange(changed)) {
-        await runHooks(core.hooks.publishableChanged, ctx, item, { changed, from: row.status, to: updated.status, revision: updated.revision })
+        await core.hooks.afterPublishableChange.run(ctx, item, { changed, from: row.status, to: updated.status, revision: updated.revision })
       }
-      if (to) await runHooks(core.hooks.transitioned, ctx, item, { from: row.status, to, reason: 'edited' })
+      if (to) await core.hooks.afterTransition.run(ctx, item, { from: row.status, to, reason: 'edited' })
       return item
     },
 
@@ -143,7 +154,7 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
       assertDeletable(row.status)
       const item = await core.dto(ctx, row)
       if (!await items.delete(ctx.actor.orgId, id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
-      await core.event(ctx, 'deleted', row, { contentItem: item })
+      await core.event(ctx, 'content_item.deleted', row, { contentItem: item })
     }
   }
 

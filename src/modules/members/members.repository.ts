@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import type { Role } from '../../lib/actor.js'
 import { users } from '../../db/tables/users.js'
@@ -32,6 +33,7 @@ export interface MemberRow {
 }
 
 export function createMembersRepository (codec: CursorCodec) {
+  const versioned = versionedRows(memberships)
   const base = (db: Database) => db.select(columns).from(memberships).leftJoin(users, eq(users.id, memberships.userId))
 
   return {
@@ -70,10 +72,8 @@ export function createMembersRepository (codec: CursorCodec) {
       return row.id
     },
 
-    async insertActive (orgId: string, v: { userId: string, email: string, role: Role }, db: Database): Promise<string> {
-      const [row] = await db.insert(memberships).values({ organizationId: orgId, userId: v.userId, email: v.email, role: v.role, status: 'active' })
-        .returning({ id: memberships.id })
-      return row.id
+    async insertActive (orgId: string, v: { id: string, userId: string, email: string, role: Role }, db: Database): Promise<void> {
+      await db.insert(memberships).values({ id: v.id, organizationId: orgId, userId: v.userId, email: v.email, role: v.role, status: 'active' })
     },
 
     /** Locks the organization's owners, so two "last owner" changes cannot both pass. */
@@ -85,11 +85,7 @@ export function createMembersRepository (codec: CursorCodec) {
     },
 
     async update (orgId: string, id: string, version: number, patch: { role?: Role, brandIds?: string[] | null }, db: Database): Promise<boolean> {
-      const rows = await db.update(memberships)
-        .set({ ...patch, version: sql`${memberships.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id), eq(memberships.version, version)))
-        .returning({ id: memberships.id })
-      return rows.length > 0
+      return await versioned.update(orgId, id, version, patch, db) !== undefined
     },
 
     async activate (orgId: string, id: string, userId: string, db: Database): Promise<boolean> {
@@ -100,12 +96,7 @@ export function createMembersRepository (codec: CursorCodec) {
       return rows.length > 0
     },
 
-    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
-      const rows = await db.delete(memberships)
-        .where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id), eq(memberships.version, version)))
-        .returning({ id: memberships.id })
-      return rows.length > 0
-    }
+    delete: versioned.delete
   }
 }
 export type MembersRepository = ReturnType<typeof createMembersRepository>

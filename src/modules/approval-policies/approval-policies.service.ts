@@ -1,17 +1,19 @@
 import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
-import { AppError, notFound, type FieldError } from '../../lib/errors.js'
+import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
-import type { BrandsService } from '../brands/brands.service.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { MembersRepository } from '../members/members.repository.js'
-import { builtInDefaultPolicy } from './approval-engine.js'
+import type { BrandsService } from '../brands/public.js'
+import type { EventType, RecordEvent } from '../events/public.js'
+import type { BrandDto } from '../brands/public.js'
+import type { MembersService } from '../members/public.js'
+import { builtInDefaultPolicy } from './policy-steps.js'
+import type { ApprovalPoliciesQueries } from './approval-policies.queries.js'
 import type { ApprovalPoliciesRepository, ApprovalPolicyRow } from './approval-policies.repository.js'
 import type { ApprovalPolicyDto, ApprovalPolicyListQuery, ApprovalStepInput, CreateApprovalPolicyInput, UpdateApprovalPolicyInput } from './approval-policies.schemas.js'
 import type { ApprovalStep } from '../../db/tables/brands.js'
 
-export const toApprovalPolicyDto = (r: ApprovalPolicyRow): ApprovalPolicyDto => ({
+const toApprovalPolicyDto = (r: ApprovalPolicyRow): ApprovalPolicyDto => ({
   id: r.id,
   brandId: r.brandId,
   name: r.name,
@@ -36,13 +38,14 @@ const normalise = (steps: ApprovalStepInput[]): ApprovalStep[] =>
 
 export interface ApprovalPoliciesDeps {
   repo: ApprovalPoliciesRepository
-  brands: Pick<BrandsService, 'assertBrand'>
-  members: Pick<MembersRepository, 'findByIds'>
+  queries: ApprovalPoliciesQueries
+  brands: Pick<BrandsService, 'assertBrand' | 'adoptDefaultPolicy'>
+  members: Pick<MembersService, 'assertFit'>
   record: RecordEvent
 }
 
 export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
-  const { repo, brands, members, record } = deps
+  const { repo, queries, brands, members, record } = deps
 
   /** A policy the caller may see (its brand granted), or 404. */
   async function visible (ctx: Ctx, id: string): Promise<ApprovalPolicyRow> {
@@ -51,29 +54,13 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
     return row
   }
 
-  /**
-   * Named approvers must be members of this organization (else 404, as for any foreign id),
-   * active (not a pending invitation) and able to see the brand (else 422: they could never
-   * decide).
-   */
+  /** Named approvers must be able to decide: members who joined and can see the brand. */
   async function checkStepMembers (ctx: Ctx, brandId: string, steps: ApprovalStepInput[]): Promise<void> {
-    const ids = [...new Set(steps.flatMap((s) => s.memberIds ?? []))]
-    if (ids.length === 0) return
-    const found = new Map((await members.findByIds(ctx.actor.orgId, ids, ctx.db)).map((m) => [m.id, m]))
-    const missing: FieldError[] = []
-    const unfit: FieldError[] = []
-    steps.forEach((s, i) => (s.memberIds ?? []).forEach((id, j) => {
-      const path = `steps/${i}/memberIds/${j}`
-      const m = found.get(id)
-      if (!m) missing.push({ path, message: 'member not found' })
-      else if (m.status !== 'active') unfit.push({ path, message: 'this member has not accepted the invitation yet' })
-      else if (m.brandIds !== null && !m.brandIds.includes(brandId)) unfit.push({ path, message: 'this member cannot see the brand, so could never decide' })
-    }))
-    if (missing.length) throw new AppError('HERALD_NOT_FOUND', `Unknown member in steps: ${missing.map((e) => e.path).join(', ')}.`, { errors: missing })
-    if (unfit.length) throw new AppError('HERALD_UNPROCESSABLE', `These members cannot approve for this brand: ${unfit.map((e) => e.path).join(', ')}.`, { errors: unfit })
+    const refs = steps.flatMap((s, i) => (s.memberIds ?? []).map((id, j) => ({ id, path: `steps/${i}/memberIds/${j}` })))
+    await members.assertFit(ctx, brandId, refs)
   }
 
-  async function event (ctx: Ctx, type: string, row: ApprovalPolicyRow, extra: Record<string, unknown> = {}) {
+  async function event (ctx: Ctx, type: EventType, row: ApprovalPolicyRow, extra: Record<string, unknown> = {}) {
     await record(ctx, { type, subjectType: 'approval_policy', subjectId: row.id, brandId: row.brandId, data: { ...extra, policy: toApprovalPolicyDto(row) } })
   }
 
@@ -129,10 +116,10 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
     async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
       authorize(ctx.actor, 'approvals:write')
       // Lock first, then look for users: a concurrent "use this policy" waits for us or we for it.
-      const current = await repo.findById(ctx.actor.orgId, id, ctx.db, 'update')
+      const current = await repo.findById(ctx.actor.orgId, id, ctx.db, { lock: 'update' })
       if (!current || !canSeeBrand(ctx.actor, current.brandId)) throw notFound('Approval policy')
       checkVersion(expected, current.version)
-      const users = await repo.usedBy(ctx.actor.orgId, id, ctx.db)
+      const users = await queries.usedBy(ctx.actor.orgId, id, ctx.db)
       if (users.brands.length || users.campaigns.length) {
         const errors = [
           ...users.brands.map((b) => ({ path: `usedBy/brands/${b.id}`, message: `default approval policy of brand "${b.name}"` })),
@@ -150,7 +137,7 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
      * policy row (KEY SHARE) so a concurrent delete cannot leave a dangling reference.
      */
     async assertPolicyForBrand (ctx: Ctx, policyId: string, brandId: string, path: string): Promise<ApprovalPolicyDto> {
-      const row = await repo.findById(ctx.actor.orgId, policyId, ctx.db, 'key share')
+      const row = await repo.findById(ctx.actor.orgId, policyId, ctx.db, { lock: 'key share' })
       if (!row || !canSeeBrand(ctx.actor, row.brandId)) {
         throw new AppError('HERALD_NOT_FOUND', 'Approval policy was not found.', { errors: [{ path, message: 'approval policy not found' }] })
       }
@@ -166,7 +153,7 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
      * caller (content submission) has authorized its own action.
      */
     async effectivePolicy (ctx: Ctx, brandId: string, campaignId?: string | null): Promise<EffectivePolicy> {
-      const found = await repo.effective(ctx.actor.orgId, brandId, campaignId ?? null, ctx.db)
+      const found = await queries.effective(ctx.actor.orgId, brandId, campaignId ?? null, ctx.db)
       if (!found.found) throw notFound('Brand')
       if (found.policy && found.source) {
         return { source: found.source, policyId: found.policy.id, name: found.policy.name, steps: toApprovalPolicyDto(found.policy).steps }
@@ -175,9 +162,9 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
     },
 
     /** Brand hook: every new brand gets its own copy of the built-in default, as its default. */
-    async createDefaultForBrand (ctx: Ctx, brand: { id: string }): Promise<void> {
+    async createDefaultForBrand (ctx: Ctx, brand: BrandDto): Promise<void> {
       const row = await repo.insert(ctx.actor.orgId, { brandId: brand.id, ...builtInDefaultPolicy() }, ctx.db)
-      await repo.setBrandDefault(ctx.actor.orgId, brand.id, row.id, ctx.db)
+      await brands.adoptDefaultPolicy(ctx, brand.id, row.id)
       await event(ctx, 'approval_policy.created', row)
     }
   }

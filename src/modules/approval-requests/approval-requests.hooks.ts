@@ -1,14 +1,11 @@
+import { actorRef } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation } from '../../lib/errors.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { MembersRepository } from '../members/members.repository.js'
-import type { ContentItemDto } from '../content-items/content-items.schemas.js'
-import type { ContentRevisionsRepository } from '../content-items/content-revisions.repository.js'
-import type { ContentStatus } from '../../db/tables/content-items.js'
-import { PUBLISHABLE_FIELDS } from '../content-items/content-status.js'
-import { canonical } from '../content-items/content-state.js'
+import type { RecordEvent } from '../events/public.js'
+import type { MembersService } from '../members/public.js'
+import type { ContentItemDto, ContentRevisionsService, ContentStatus } from '../content-items/public.js'
+import type { ApprovalPoliciesService } from '../approval-policies/public.js'
 import { resolveEligible, unreachableSteps } from './approval-engine.js'
-import type { ApprovalPoliciesService } from './approval-policies.service.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
 import { toRequestDto } from './approval-requests.dto.js'
 
@@ -23,8 +20,8 @@ import { toRequestDto } from './approval-requests.dto.js'
 export interface ApprovalHooksDeps {
   repo: ApprovalRequestsRepository
   policies: Pick<ApprovalPoliciesService, 'effectivePolicy'>
-  members: Pick<MembersRepository, 'listActive'>
-  revisions: Pick<ContentRevisionsRepository, 'get'>
+  members: Pick<MembersService, 'listActive'>
+  revisions: Pick<ContentRevisionsService, 'samePublishable'>
   record: RecordEvent
 }
 
@@ -57,18 +54,10 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
     await invalidated(ctx, row, latest.status, data)
   }
 
-  /** Whether two revisions would publish the same thing (title, labels, time… may differ). */
-  async function samePublishable (ctx: Ctx, itemId: string, a: number, b: number): Promise<boolean> {
-    if (a === b) return true
-    const found = new Map((await revisions.get(ctx.actor.orgId, itemId, [a, b], ctx.db)).map((r) => [r.revision, r.snapshot]))
-    const pick = (s: Record<string, unknown> | undefined) => JSON.stringify(PUBLISHABLE_FIELDS.map((f) => canonical(s?.[f] ?? null)))
-    return found.has(a) && found.has(b) && pick(found.get(a)) === pick(found.get(b))
-  }
-
   /** The item's approval: its latest request, and whether that approves what would be published now. */
   async function approvalState (ctx: Ctx, item: { id: string, revision: number }): Promise<{ latest: ApprovalRequestRow | undefined, current: boolean }> {
     const latest = (await repo.latestForItems(ctx.actor.orgId, [item.id], ctx.db)).get(item.id)
-    const current = latest?.status === 'approved' && await samePublishable(ctx, item.id, latest.revision, item.revision)
+    const current = latest?.status === 'approved' && await revisions.samePublishable(ctx, item.id, latest.revision, item.revision)
     return { latest, current }
   }
 
@@ -80,7 +69,7 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
         throw new AppError('HERALD_UNPROCESSABLE', 'dueAt must be in the future.', { errors: [{ path: 'dueAt', message: 'is not in the future' }] })
       }
       const policy = await policies.effectivePolicy(ctx, item.brandId, item.campaignId)
-      const active = await members.listActive(ctx.actor.orgId, ctx.db)
+      const active = await members.listActive(ctx)
       const steps = resolveEligible(policy.steps, active, { brandId: item.brandId, authorId: item.createdBy.id })
       const unreachable = unreachableSteps(steps)
       if (unreachable.length) {
@@ -97,8 +86,8 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
           policyName: policy.name,
           steps,
           dueAt: info.dueAt ? new Date(info.dueAt) : null,
-          submittedByType: ctx.actor.kind,
-          submittedById: ctx.actor.id,
+          submittedByType: actorRef(ctx.actor).type,
+          submittedById: actorRef(ctx.actor).id,
           submittedByLabel: ctx.actor.label
         }, ctx.db)
       } catch (err) {

@@ -5,7 +5,8 @@ import type { CursorCodec, Page } from '../../lib/pagination.js'
 import { contentItems } from '../../db/tables/content-items.js'
 import type { TimelineQuery, TimelineType } from './timeline.schemas.js'
 
-// An item's history from four tables, merged in ONE statement: UNION ALL of revisions, the
+// Read-only, and only of other modules' tables (this module owns none): an item's history from
+// four tables, merged in ONE statement: UNION ALL of revisions, the
 // item's status events, approval decisions (from approval_decisions rather than the
 // `approval.decided` events, so each decision appears once) and comments, keyset-paginated on
 // (at, seq, id) and cut per item with row_number(), so a page of items in GraphQL costs one
@@ -76,7 +77,7 @@ function entriesSql (orgId: string, itemIds: readonly string[], opts: TimelineOp
      WHERE c.organization_id = ${orgId} AND c.content_item_id = ANY(${ids}) AND (${internal} OR c.visibility = 'shared')`
 }
 
-export function createTimelineRepository (codec: CursorCodec) {
+export function createTimelineQueries (codec: CursorCodec) {
   const sortKey = (sort: string) => `timeline:${sort}`
 
   return {
@@ -129,4 +130,4 @@ export function createTimelineRepository (codec: CursorCodec) {
     }
   }
 }
-export type TimelineRepository = ReturnType<typeof createTimelineRepository>
+export type TimelineQueries = ReturnType<typeof createTimelineQueries>

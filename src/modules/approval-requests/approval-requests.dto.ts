@@ -1,13 +1,11 @@
-import { can, type Actor, type Role } from '../../lib/actor.js'
+import { type Role } from '../../lib/actor.js'
 import { iso } from '../../lib/http.js'
-import { isClientStep } from './approval-engine.js'
+import { isClientStep } from '../approval-policies/public.js'
 import type { ApprovalDecisionRow, ApprovalRequestRow } from './approval-requests.repository.js'
 import type { ActorRefDto, ApprovalDecisionDto, ApprovalRequestDto, ApprovalRequestStepDto } from './approval-requests.schemas.js'
 
 // Rows → replies, as pure functions. Who a decider is (an email, a key's name) is shown only to
 // callers who may read the member list: the agency team, not clients or guest reviewers.
-
-export const showsLabels = (actor: Actor) => can(actor, 'members:read')
 
 export function actorRef (type: ActorRefDto['type'], id: string | null, label: string | null, show: boolean): ActorRefDto {
   return { type, id, label: show ? label : null }

@@ -1,5 +1,6 @@
 import type { Role } from '../../lib/actor.js'
 import { AppError } from '../../lib/errors.js'
+import { isClientStep } from '../approval-policies/public.js'
 import type { ApprovalStep } from '../../db/tables/brands.js'
 
 // The approval workflow as pure functions: no database, no clock, no I/O. The service that
@@ -106,19 +107,6 @@ export interface DecisionOutcome {
 }
 
 export type DecideResult = { ok: true, outcome: DecisionOutcome } | { ok: false, refusal: Refusal }
-
-/**
- * The policy a new brand gets, and the one a brand without any policy falls back to: one
- * internal review step that any manager, admin or owner completes. A fresh copy each call.
- */
-export function builtInDefaultPolicy (): { name: string, steps: ApprovalStep[] } {
-  return { name: 'Internal review', steps: [{ name: 'Internal review', roles: ['manager', 'admin', 'owner'], memberIds: [], mode: 'any' }] }
-}
-
-/** A step that the client role, and therefore a guest review link, may decide. */
-export function isClientStep (step: { roles?: readonly Role[] | null }): boolean {
-  return (step.roles ?? []).includes('client')
-}
 
 function qualifies (step: { roles?: readonly Role[] | null, memberIds?: readonly string[] | null }, m: { id: string, role: Role, brandIds: readonly string[] | null }, brandId: string): boolean {
   const seesBrand = m.brandIds === null || m.brandIds.includes(brandId)

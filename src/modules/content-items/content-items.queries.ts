@@ -5,15 +5,16 @@ import { campaigns } from '../../db/tables/campaigns.js'
 import { memberships } from '../../db/tables/members.js'
 import { socialAccounts } from '../../db/tables/social-accounts.js'
 
-// The few facts content needs about rows other modules own (brands, campaigns, members, social
-// accounts): read by id, many at once, so checking a bulk of 100 items costs four statements.
+// Read-only: the few facts content needs about rows other modules own (brands, campaigns,
+// members, social accounts), read by id, many at once, so checking a bulk of 100 items costs
+// four statements. Only their owners write those rows.
 
 export interface BrandFacts { id: string, timeZone: string }
 export interface AccountFacts { id: string, brandId: string, platform: typeof socialAccounts.$inferSelect['platform'] }
 export interface CampaignFacts { id: string, brandId: string }
 export interface MemberFacts { id: string, status: 'invited' | 'active', brandIds: string[] | null }
 
-export function createContentLookups () {
+export function createContentQueries () {
   return {
     async brands (orgId: string, ids: readonly string[], db: Database): Promise<BrandFacts[]> {
       if (ids.length === 0) return []
@@ -40,4 +41,4 @@ export function createContentLookups () {
     }
   }
 }
-export type ContentLookups = ReturnType<typeof createContentLookups>
+export type ContentQueries = ReturnType<typeof createContentQueries>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-import { ApprovalModeSchema, StepRoleSchema } from './approval-policies.schemas.js'
+import { ApprovalModeSchema, StepRoleSchema } from '../approval-policies/public.js'
 
 // Wire shapes of approval requests and decisions, written once: REST bodies and queries,
 // GraphQL arguments (parsed with the same schemas), replies, and what guest review (another

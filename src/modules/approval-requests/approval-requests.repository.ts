@@ -1,60 +1,40 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { brandScope, tenantRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
-import { contentItems } from '../../db/tables/content-items.js'
 import type { FrozenStep } from './approval-engine.js'
 import { type ApprovalStep } from '../../db/tables/brands.js'
 import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
 import type { ApprovalRequestListQuery, ItemApprovalRequestsQuery } from './approval-requests.schemas.js'
+import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
 
 export type ApprovalRequestRow = Omit<typeof approvalRequests.$inferSelect, 'steps'> & { steps: FrozenStep[] }
 export type ApprovalDecisionRow = typeof approvalDecisions.$inferSelect
 type NewRequestRow = Omit<typeof approvalRequests.$inferInsert, 'organizationId' | 'steps'> & { steps: FrozenStep[] }
 type NewDecisionRow = Omit<typeof approvalDecisions.$inferInsert, 'organizationId'>
 
-/** What deciding needs to know about the item, read under its row lock. */
-export interface LockedItem { id: string, brandId: string, status: string, revision: number, createdById: string | null }
-
 // The steps column is typed as policy steps; requests store them frozen (with their deciders).
 const asRequest = (row: typeof approvalRequests.$inferSelect): ApprovalRequestRow => row as unknown as ApprovalRequestRow
 const asStored = (steps: FrozenStep[]) => steps as unknown as ApprovalStep[]
 
-/**
- * Keyset on dueAt, which may be null: requests without a due date come last in both
- * directions (as content items without a time do), so the next page cannot be a plain row
- * comparison, which is never true against NULL.
- */
-function dueKeyset (descending: boolean, cursor: [string | null, string] | undefined): { where: SQL | undefined, orderBy: SQL[] } {
-  const col = approvalRequests.dueAt
-  const id = approvalRequests.id
-  const orderBy = descending ? [sql`${col} desc nulls last`, desc(id)] : [sql`${col} asc nulls last`, asc(id)]
-  if (!cursor) return { where: undefined, orderBy }
-  const [value, lastId] = cursor
-  const after = descending ? lt(id, lastId) : gt(id, lastId)
-  if (value === null) return { where: and(isNull(col), after), orderBy }
-  const at = new Date(value)
-  return { where: or(descending ? lt(col, at) : gt(col, at), and(eq(col, at), after), isNull(col)), orderBy }
-}
-
 /** A request is overdue while it is open and its due date has passed (at query time). */
 const overdueSql = sql`(${approvalRequests.status} = 'open' AND ${approvalRequests.dueAt} < now())`
 
-export function createApprovalRequestsRepository (codec: CursorCodec) {
+export function createApprovalRequestsRepository (codec: CursorCodec, queries: Pick<ApprovalRequestsQueries, 'mayDecideNow'>) {
+  const rows = tenantRows(approvalRequests)
   return {
     async insert (orgId: string, v: NewRequestRow, db: Database): Promise<ApprovalRequestRow> {
       const [row] = await db.insert(approvalRequests).values({ ...v, steps: asStored(v.steps), organizationId: orgId }).returning()
       return asRequest(row)
     },
 
-    async findById (orgId: string, id: string, db: Database, opts: { lock?: boolean } = {}): Promise<ApprovalRequestRow | undefined> {
-      const q = db.select().from(approvalRequests).where(and(eq(approvalRequests.organizationId, orgId), eq(approvalRequests.id, id)))
-      const [row] = opts.lock ? await q.for('update') : await q
+    async findById (orgId: string, id: string, db: Database, opts: { lock?: true } = {}): Promise<ApprovalRequestRow | undefined> {
+      const row = await rows.findById(orgId, id, db, opts)
       return row && asRequest(row)
     },
 
     async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<ApprovalRequestRow[]> {
-      if (ids.length === 0) return []
-      return (await db.select().from(approvalRequests).where(and(eq(approvalRequests.organizationId, orgId), inArray(approvalRequests.id, [...ids])))).map(asRequest)
+      return (await rows.findByIds(orgId, ids, db)).map(asRequest)
     },
 
     /** The newest request of each item (an open one is always the newest: one open per item). */
@@ -68,32 +48,21 @@ export function createApprovalRequestsRepository (codec: CursorCodec) {
 
     /** onlyBrandIds: the caller's granted brands (null: every brand). */
     async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow>> {
-      const sort = parseSort(q.sort)
-      const args: KeysetArgs = { orgId, sort, columns: { createdAt: approvalRequests.createdAt }, idColumn: approvalRequests.id, cursor: q.cursor, limit: q.limit, codec }
-      let where: SQL | undefined
-      let orderBy: SQL[]
-      if (sort.field === 'dueAt') {
-        const dued = dueKeyset(sort.desc, q.cursor ? codec.decode(orgId, sort.key, q.cursor) as [string | null, string] : undefined)
-        where = dued.where
-        orderBy = dued.orderBy
-      } else {
-        const page = keyset(args)
-        where = page.where
-        orderBy = page.orderBy
-      }
+      const args: KeysetArgs = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalRequests.createdAt, dueAt: approvalRequests.dueAt }, nullable: ['dueAt'], idColumn: approvalRequests.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
       const rows = await db.select().from(approvalRequests).where(andAll(
         eq(approvalRequests.organizationId, orgId),
-        onlyBrandIds ? (onlyBrandIds.length ? inArray(approvalRequests.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
+        brandScope(approvalRequests.brandId, onlyBrandIds),
         q.brandId ? eq(approvalRequests.brandId, q.brandId) : undefined,
         q.contentItemId ? eq(approvalRequests.contentItemId, q.contentItemId) : undefined,
         q.status ? eq(approvalRequests.status, q.status) : undefined,
         q.step !== undefined ? eq(approvalRequests.currentStep, q.step) : undefined,
-        q.approverId ? mayDecideNow(orgId, q.approverId) : undefined,
+        q.approverId ? queries.mayDecideNow(orgId, q.approverId) : undefined,
         q.overdue === true ? overdueSql : undefined,
         q.overdue === false ? sql`(${approvalRequests.dueAt} IS NULL OR NOT ${overdueSql})` : undefined,
-        where
-      )).orderBy(...orderBy).limit(q.limit + 1)
-      return toPage(rows.map(asRequest), args, (r) => (sort.field === 'dueAt' ? r.dueAt : r.createdAt))
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows.map(asRequest), args)
     },
 
     /** ContentItem.approvalRequests for a page of items, in one statement. */
@@ -110,7 +79,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec) {
         parentIds: itemIds,
         orgColumn: approvalRequests.organizationId
       }
-      const pages = await keysetPerParent(db, approvalRequests, args, (r) => r.createdAt)
+      const pages = await keysetPerParent(db, approvalRequests, args)
       return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(asRequest) }]))
     },
 
@@ -152,22 +121,14 @@ export function createApprovalRequestsRepository (codec: CursorCodec) {
     },
 
     /**
-     * Locks the content item's row (SELECT … FOR UPDATE), as every writer of content does, so
-     * a decision and an edit of the same item run one after the other. Deciding locks the item
-     * before the request, in the same order as an edit (item, then its request in a hook), so
-     * the two never deadlock.
+     * Across organizations, as herald_system (which may read only the id, organization,
+     * status and dates of requests: migrations/0005): open requests past due and not yet
+     * announced, oldest due first.
      */
-    async lockItem (orgId: string, itemId: string, db: Database): Promise<LockedItem | undefined> {
-      const [row] = await db.select({ id: contentItems.id, brandId: contentItems.brandId, status: contentItems.status, revision: contentItems.revision, createdById: contentItems.createdById })
-        .from(contentItems).where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, itemId))).for('update')
-      return row
-    },
-
-    /** The item's brand and revision, for reading its approval. */
-    async itemSummary (orgId: string, itemId: string, db: Database): Promise<{ id: string, brandId: string, revision: number } | undefined> {
-      const [row] = await db.select({ id: contentItems.id, brandId: contentItems.brandId, revision: contentItems.revision })
-        .from(contentItems).where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, itemId)))
-      return row
+    async overdueCandidates (db: Database, limit: number): Promise<Array<{ id: string, orgId: string }>> {
+      return await db.select({ id: approvalRequests.id, orgId: approvalRequests.organizationId }).from(approvalRequests)
+        .where(and(eq(approvalRequests.status, 'open'), sql`${approvalRequests.overdueNotifiedAt} IS NULL`, sql`${approvalRequests.dueAt} < now()`))
+        .orderBy(asc(approvalRequests.dueAt)).limit(limit)
     },
 
     /**
@@ -194,19 +155,3 @@ export function createApprovalRequestsRepository (codec: CursorCodec) {
   }
 }
 export type ApprovalRequestsRepository = ReturnType<typeof createApprovalRequestsRepository>
-
-/**
- * The member may decide at the request's current step now: frozen among its deciders, still
- * holding one of its roles or named in it, still able to see the brand, active, and not yet
- * decided at that step.
- */
-function mayDecideNow (orgId: string, memberId: string): SQL {
-  const step = sql`(${approvalRequests.steps} -> ${approvalRequests.currentStep})`
-  return sql`(${approvalRequests.status} = 'open'
-    AND ${step} -> 'eligibleMemberIds' ? ${memberId}
-    AND EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = ${orgId} AND m.id = ${memberId} AND m.status = 'active'
-      AND (m.brand_ids IS NULL OR ${approvalRequests.brandId} = ANY (m.brand_ids))
-      AND (${step} -> 'roles' ? m.role::text OR ${step} -> 'memberIds' ? m.id::text))
-    AND NOT EXISTS (SELECT 1 FROM approval_decisions d WHERE d.organization_id = ${orgId} AND d.request_id = ${approvalRequests.id}
-      AND d.step = ${approvalRequests.currentStep} AND d.actor_type = 'member' AND d.actor_id = ${memberId}))`
-}

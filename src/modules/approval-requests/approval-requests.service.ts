@@ -2,13 +2,15 @@ import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { ContentItemDto } from '../content-items/content-items.schemas.js'
-import type { ContentStatus } from '../../db/tables/content-items.js'
+import type { RecordEvent } from '../events/public.js'
+import type { ContentItemDto, ContentStatus } from '../content-items/public.js'
 import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
-import { showsLabels, toDecisionDto, toRequestDtos } from './approval-requests.dto.js'
+import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
+import { toDecisionDto, toRequestDtos } from './approval-requests.dto.js'
+import { showsLabels } from '../../lib/visibility.js'
 import type { ApprovalHooks } from './approval-requests.hooks.js'
 import {
   DecisionBody, type ApprovalRequestDto, type ApprovalRequestListQuery, type ContentApprovalDto, type DecisionInput, type DecisionResultDto, type ItemApprovalRequestsQuery
@@ -21,6 +23,7 @@ import {
 
 export interface ApprovalRequestsDeps {
   repo: ApprovalRequestsRepository
+  queries: Pick<ApprovalRequestsQueries, 'lockItem' | 'itemSummary'>
   hooks: Pick<ApprovalHooks, 'approvalState'>
   /** The content module's door for status moves (app.contentItems.transition). */
   transition: (ctx: Ctx, id: string, to: ContentStatus, reason: string) => Promise<ContentItemDto>
@@ -38,7 +41,7 @@ function parseDecision (input: DecisionInput) {
 const REASONS: Record<string, string> = { approved: 'approved', changes_requested: 'changes_requested', draft: 'rejected' }
 
 export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
-  const { repo, hooks, transition, record } = deps
+  const { repo, queries, hooks, transition, record } = deps
 
   async function dtos (ctx: Ctx, rows: readonly ApprovalRequestRow[]): Promise<ApprovalRequestDto[]> {
     const decisions = await repo.decisionsFor(ctx.actor.orgId, rows.map((r) => r.id), ctx.db)
@@ -47,7 +50,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
   const dto = async (ctx: Ctx, row: ApprovalRequestRow) => (await dtos(ctx, [row]))[0]
 
   /** A request the caller may see: a member or key with approvals:read and the brand, or its own guest. */
-  async function visible (ctx: Ctx, id: string, opts: { lock?: boolean } = {}): Promise<ApprovalRequestRow> {
+  async function visible (ctx: Ctx, id: string, opts: { lock?: true } = {}): Promise<ApprovalRequestRow> {
     if (ctx.actor.kind === 'guest') {
       if (ctx.actor.guest?.requestId !== id) throw notFound('Approval request')
     } else {
@@ -61,6 +64,27 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
   const pageOf = async (ctx: Ctx, page: Page<ApprovalRequestRow>): Promise<Page<ApprovalRequestDto>> => ({ ...page, data: await dtos(ctx, page.data) })
 
   return {
+    /**
+     * For the overdue scan (a system actor in the tenant): marks these requests as announced
+     * and records approval_request.overdue for each it marked, in one transaction. Requests
+     * are marked by one transaction only (see markOverdue), so each is announced once, even
+     * when several scans overlap or one crashes half-way. Returns the ids it announced.
+     */
+    async announceOverdue (ctx: Ctx, ids: readonly string[]): Promise<string[]> {
+      const marked = await repo.markOverdue(ctx.actor.orgId, ids, ctx.db)
+      for (const r of marked) {
+        const step = r.steps[r.currentStep]
+        await record(ctx, {
+          type: 'approval_request.overdue',
+          subjectType: 'approval_request',
+          subjectId: r.id,
+          brandId: r.brandId,
+          data: { requestId: r.id, contentItemId: r.contentItemId, revision: r.revision, dueAt: iso(r.dueAt), currentStep: r.currentStep, stepName: step?.name ?? null }
+        })
+      }
+      return marked.map((r) => r.id)
+    },
+
     async list (ctx: Ctx, q: ApprovalRequestListQuery): Promise<Page<ApprovalRequestDto>> {
       authorize(ctx.actor, 'approvals:read')
       if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return { data: [], nextCursor: null, cursors: [] }
@@ -105,7 +129,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
     /** GET /v1/content-items/{id}/approval: the latest request and whether it approves the content as it is. */
     async approvalOf (ctx: Ctx, itemId: string): Promise<ContentApprovalDto> {
       authorize(ctx.actor, 'approvals:read')
-      const item = await repo.itemSummary(ctx.actor.orgId, itemId, ctx.db)
+      const item = await queries.itemSummary(ctx.actor.orgId, itemId, ctx.db)
       if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')
       const { latest, current } = await hooks.approvalState(ctx, item)
       return {
@@ -132,7 +156,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
         throw new AppError('HERALD_USER_REQUIRED', 'Approval decisions are made by people; API keys cannot decide.', { extra: { reason: 'api_key' } })
       }
       const peek = await visible(ctx, requestId)
-      const item = await repo.lockItem(ctx.actor.orgId, peek.contentItemId, ctx.db)
+      const item = await queries.lockItem(ctx.actor.orgId, peek.contentItemId, ctx.db)
       const row = await repo.findById(ctx.actor.orgId, requestId, ctx.db, { lock: true })
       if (!item || !row) throw notFound('Approval request')
       checkVersion(expected, row.version)
@@ -159,7 +183,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
       let decisionRow
       try {
         decisionRow = await repo.insertDecision(ctx.actor.orgId, {
-          requestId: row.id, step: outcome.record.step, decision: body.decision, comment: body.comment ?? null, actorType: ctx.actor.kind, actorId: ctx.actor.id, actorLabel: ctx.actor.label
+          requestId: row.id, step: outcome.record.step, decision: body.decision, comment: body.comment ?? null, actorType: decider.kind, actorId: ctx.actor.id, actorLabel: ctx.actor.label
         }, ctx.db)
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('HERALD_CONFLICT', 'You have already decided at this step.', { extra: { reason: 'already_decided' } })

@@ -1,13 +1,48 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brands } from '../../db/tables/brands.js'
 import { campaigns } from '../../db/tables/campaigns.js'
 import { memberships } from '../../db/tables/members.js'
 import { socialAccounts } from '../../db/tables/social-accounts.js'
+import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 
-// Read-only: the few facts content needs about rows other modules own (brands, campaigns,
-// members, social accounts), read by id, many at once, so checking a bulk of 100 items costs
-// four statements. Only their owners write those rows.
+// Read-only: what content needs of rows other modules own. The few facts its rules check
+// (brands, campaigns, members, social accounts) are read by id, many at once, so checking a
+// bulk of 100 items costs four statements; a target's platform is its social account's.
+// Only their owners write those rows.
+
+/** Items with a target on this platform (a condition for lists). */
+export const goesToPlatform = (platform: string): SQL =>
+  sql`exists (select 1 from ${contentTargets} join ${socialAccounts} on ${socialAccounts.id} = ${contentTargets.socialAccountId} where ${contentTargets.contentItemId} = ${contentItems.id} and ${socialAccounts.platform} = ${platform})`
+
+export interface TargetRow {
+  id: string
+  contentItemId: string
+  socialAccountId: string
+  platform: AccountFacts['platform']
+  position: number
+  body: string | null
+  media: MediaItem[] | null
+  firstComment: string | null
+}
+
+/** The targets of these items, each with its account's platform, in order. */
+export async function targetsFor (orgId: string, itemIds: readonly string[], db: Database): Promise<TargetRow[]> {
+  if (itemIds.length === 0) return []
+  return await db.select({
+    id: contentTargets.id,
+    contentItemId: contentTargets.contentItemId,
+    socialAccountId: contentTargets.socialAccountId,
+    platform: socialAccounts.platform,
+    position: contentTargets.position,
+    body: contentTargets.body,
+    media: contentTargets.media,
+    firstComment: contentTargets.firstComment
+  }).from(contentTargets)
+    .innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
+    .where(and(eq(contentTargets.organizationId, orgId), inArray(contentTargets.contentItemId, [...itemIds])))
+    .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
+}
 
 export interface BrandFacts { id: string, timeZone: string }
 export interface AccountFacts { id: string, brandId: string, platform: typeof socialAccounts.$inferSelect['platform'] }

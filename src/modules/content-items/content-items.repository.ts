@@ -1,23 +1,14 @@
-import { and, arrayContains, asc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
-import { socialAccounts } from '../../db/tables/social-accounts.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
+import { goesToPlatform, targetsFor } from './content-items.queries.js'
 
 export type ContentItemRow = typeof contentItems.$inferSelect
 export type NewContentItemRow = Omit<typeof contentItems.$inferInsert, 'organizationId'>
-export interface TargetRow {
-  id: string
-  contentItemId: string
-  socialAccountId: string
-  platform: typeof socialAccounts.$inferSelect['platform']
-  position: number
-  body: string | null
-  media: MediaItem[] | null
-  firstComment: string | null
-}
+export type { TargetRow } from './content-items.queries.js'
 export interface TargetValues { socialAccountId: string, body: string | null, media: MediaItem[] | null, firstComment: string | null }
 
 const SORT_COLUMNS = { createdAt: contentItems.createdAt, updatedAt: contentItems.updatedAt, scheduledAt: contentItems.scheduledAt, title: contentItems.title }
@@ -36,7 +27,7 @@ export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, 
     f.assigneeId ? eq(contentItems.assigneeId, f.assigneeId) : undefined,
     f.label ? arrayContains(contentItems.labels, [f.label]) : undefined,
     f.platform
-      ? sql`exists (select 1 from ${contentTargets} join ${socialAccounts} on ${socialAccounts.id} = ${contentTargets.socialAccountId} where ${contentTargets.contentItemId} = ${contentItems.id} and ${socialAccounts.platform} = ${f.platform})`
+      ? goesToPlatform(f.platform)
       : undefined,
     f.scheduledAtFrom ? gte(contentItems.scheduledAt, new Date(f.scheduledAtFrom)) : undefined,
     f.scheduledAtTo ? sql`${contentItems.scheduledAt} <= ${new Date(f.scheduledAtTo)}` : undefined
@@ -89,18 +80,6 @@ export function createContentItemsRepository (codec: CursorCodec) {
       )).orderBy(asc(contentItems.scheduledAt), asc(contentItems.id)).limit(max + 1)
     },
 
-    /** Items that still mean to go out at a time inside [from, to): what a new blackout hits. */
-    async idsTimedIn (orgId: string, brandId: string, from: Date, to: Date, db: Database): Promise<string[]> {
-      const rows = await db.select({ id: contentItems.id }).from(contentItems).where(and(
-        eq(contentItems.organizationId, orgId),
-        eq(contentItems.brandId, brandId),
-        gte(contentItems.scheduledAt, from),
-        lt(contentItems.scheduledAt, to),
-        notInArray(contentItems.status, ['published', 'archived'])
-      )).orderBy(asc(contentItems.scheduledAt), asc(contentItems.id))
-      return rows.map((r) => r.id)
-    },
-
     async insertMany (orgId: string, values: NewContentItemRow[], db: Database): Promise<ContentItemRow[]> {
       if (values.length === 0) return []
       return await db.insert(contentItems).values(values.map((v) => ({ ...v, organizationId: orgId }))).returning()
@@ -113,22 +92,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
       return rows.length > 0
     },
 
-    async targetsFor (orgId: string, itemIds: readonly string[], db: Database): Promise<TargetRow[]> {
-      if (itemIds.length === 0) return []
-      return await db.select({
-        id: contentTargets.id,
-        contentItemId: contentTargets.contentItemId,
-        socialAccountId: contentTargets.socialAccountId,
-        platform: socialAccounts.platform,
-        position: contentTargets.position,
-        body: contentTargets.body,
-        media: contentTargets.media,
-        firstComment: contentTargets.firstComment
-      }).from(contentTargets)
-        .innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
-        .where(and(eq(contentTargets.organizationId, orgId), inArray(contentTargets.contentItemId, [...itemIds])))
-        .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
-    },
+    targetsFor,
 
     /** Targets of many new items in one statement. */
     async insertTargets (orgId: string, byItem: Array<{ itemId: string, targets: TargetValues[] }>, db: Database): Promise<void> {

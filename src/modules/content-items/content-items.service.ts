@@ -13,7 +13,7 @@ import { issuesError, type ContentValidator } from './content-validation.js'
 
 // Content items: create (one or a bulk), read, list, edit, delete. Status actions live in
 // content-actions.ts, revisions in content-revisions.service.ts, the calendar in
-// content-calendar.service.ts; all of them share content-core.ts.
+// content-calendar.ts; all of them share content-core.ts.
 
 /** A GraphQL node: targets are left to the batched ContentItem.targets loader. */
 export type ContentItemNode = Omit<ContentItemDto, 'targets'> & { targets?: TargetDto[] }

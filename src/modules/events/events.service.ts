@@ -3,7 +3,7 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
 import { actorRef } from '../../lib/actor.js'
-import type { EventDescriptions, EventType, RecordEvent } from './public.js'
+import type { EventDescriptions, EventType, RecordEvent } from './events.types.js'
 import type { EventsRepository, EventRow } from './events.repository.js'
 import type { AuditEventDto, AuditListQuery, EventDto, EventListQuery } from './events.schemas.js'
 

@@ -12,6 +12,15 @@ import { events } from '../../db/tables/events.js'
 export type RequestRow = typeof approvalRequests.$inferSelect
 export type DecisionRow = typeof approvalDecisions.$inferSelect
 
+/**
+ * The guest link a token names, with its request's item and brand (the credential look-up,
+ * sent with BEGIN: the claims are UUIDs, checked when the token was verified).
+ */
+export const guestLinkLookupSql = (claims: { jti: string, req: string, org: string }) =>
+  `SELECT l.email, l.revoked_at, l.expires_at <= now() AS expired, l.last_used_at, r.content_item_id, r.brand_id
+     FROM approval_guest_links l JOIN approval_requests r ON r.id = l.request_id AND r.organization_id = l.organization_id
+    WHERE l.id = '${claims.jti}' AND l.request_id = '${claims.req}' AND l.organization_id = '${claims.org}'`
+
 export function createGuestReviewQueries () {
   return {
     async findRequest (orgId: string, id: string, db: Database): Promise<RequestRow | undefined> {

@@ -7,6 +7,7 @@ import { guestLinksRoutes } from './guest-links.routes.js'
 import { guestReviewRoutes } from './guest-review.routes.js'
 import { guestLinksResolvers } from './guest-links.resolvers.js'
 import { GUEST_REVIEW_EVENTS } from './public.js'
+import { guestLinkSource } from './guest-links.credentials.js'
 
 export default fp(async (app) => {
   const repo = createGuestReviewRepository(app.cursors)
@@ -15,6 +16,7 @@ export default fp(async (app) => {
   const review = createGuestReviewService({ repo, queries, comments: app.comments, timeline: app.timeline, approvals: app.approvalRequests, record: app.events.record })
   app.decorate('guestLinks', links)
   app.decorate('guestReview', review)
+  app.credentialSources.register('guest', guestLinkSource)
   app.events.define(GUEST_REVIEW_EVENTS)
   await app.register(guestLinksRoutes, { service: links })
   await app.register(guestReviewRoutes, { service: review })

@@ -3,22 +3,10 @@ import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import type { Role } from '../../lib/actor.js'
-import { users } from '../../db/tables/users.js'
 import { memberships } from '../../db/tables/members.js'
 import type { MemberListQuery } from './members.schemas.js'
+import { withUserName } from './members.queries.js'
 
-const columns = {
-  id: memberships.id,
-  userId: memberships.userId,
-  email: memberships.email,
-  name: users.name,
-  role: memberships.role,
-  brandIds: memberships.brandIds,
-  status: memberships.status,
-  version: memberships.version,
-  createdAt: memberships.createdAt,
-  updatedAt: memberships.updatedAt
-}
 export interface MemberRow {
   id: string
   userId: string | null
@@ -34,7 +22,7 @@ export interface MemberRow {
 
 export function createMembersRepository (codec: CursorCodec) {
   const versioned = versionedRows(memberships)
-  const base = (db: Database) => db.select(columns).from(memberships).leftJoin(users, eq(users.id, memberships.userId))
+  const base = withUserName
 
   return {
     async findById (orgId: string, id: string, db: Database): Promise<MemberRow | undefined> {

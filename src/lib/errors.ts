@@ -33,7 +33,8 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
-export interface FieldError { path: string, message: string }
+/** One problem of a request; `code` when the problems of one request are of several kinds. */
+export interface FieldError { path: string, message: string, code?: ErrorCode }
 
 export class AppError extends Error {
   readonly status: number

@@ -32,15 +32,21 @@ export interface BrandHooks {
   afterCreate: Hook<[ctx: Ctx, brand: BrandDto]>
   /** Before a patch is written; a handler refuses it by throwing. */
   beforeUpdate: Hook<[ctx: Ctx, current: BrandDto, patch: UpdateBrandInput]>
+  /**
+   * Before the brand is deleted: a module refuses (409) while the brand holds what it must
+   * keep (published history, anything beyond drafts), or removes what it owns with its own
+   * events, so nothing goes silently with the brand.
+   */
+  beforeDelete: Hook<[ctx: Ctx, brand: BrandDto]>
 }
 
 export function createBrandsService (deps: { repo: BrandsRepository, record: RecordEvent }) {
   const { repo, record } = deps
-  const hooks: BrandHooks = { afterCreate: new Hook(), beforeUpdate: new Hook() }
+  const hooks: BrandHooks = { afterCreate: new Hook(), beforeUpdate: new Hook(), beforeDelete: new Hook() }
 
   /** A brand the caller may see, or 404 (another tenant's and an ungranted brand look alike). */
-  async function visibleRow (ctx: Ctx, id: string): Promise<BrandRow> {
-    const row = canSeeBrand(ctx.actor, id) ? await repo.findById(ctx.actor.orgId, id, ctx.db) : undefined
+  async function visibleRow (ctx: Ctx, id: string, opts: { lock?: true } = {}): Promise<BrandRow> {
+    const row = canSeeBrand(ctx.actor, id) ? await repo.findById(ctx.actor.orgId, id, ctx.db, opts) : undefined
     if (!row) throw notFound('Brand')
     return row
   }
@@ -132,8 +138,9 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
 
     async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
       authorize(ctx.actor, 'brands:write')
-      const current = await visibleRow(ctx, id)
+      const current = await visibleRow(ctx, id, { lock: true })
       checkVersion(expected, current.version)
+      await hooks.beforeDelete.run(ctx, toBrandDto(current))
       if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
       await record(ctx, { type: 'brand.deleted', subjectType: 'brand', subjectId: id, brandId: id, data: { brand: toBrandDto(current) } })
     }

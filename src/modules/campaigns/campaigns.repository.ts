@@ -93,6 +93,11 @@ export function createCampaignsRepository (codec: CursorCodec) {
       return row
     },
 
+    /** A brand's campaigns, locked (its deletion is deciding about them). */
+    async ofBrandForDeletion (orgId: string, brandId: string, db: Database): Promise<CampaignRow[]> {
+      return await db.select().from(campaigns).where(and(eq(campaigns.organizationId, orgId), eq(campaigns.brandId, brandId))).for('update')
+    },
+
     /** Makes the campaign's channels exactly `accountIds`: channels kept keep their place. */
     async setChannels (orgId: string, campaignId: string, accountIds: readonly string[], db: Database): Promise<void> {
       await db.delete(campaignChannels).where(and(

@@ -136,6 +136,24 @@ export function createCampaignsService (deps: CampaignsDeps) {
       return campaign
     },
 
+    /**
+     * For the brands module, before a brand is deleted: a brand with a campaign beyond draft
+     * keeps its history (409, archive the brand instead); draft campaigns go now, each with
+     * its campaign.deleted event.
+     */
+    async releaseBrand (ctx: Ctx, brand: { id: string, name: string }): Promise<void> {
+      const rows = await repo.ofBrandForDeletion(ctx.actor.orgId, brand.id, ctx.db)
+      const kept = rows.filter((r) => !isDeletable(r.status))
+      if (kept.length) {
+        throw new AppError('HERALD_IN_USE', `The brand "${brand.name}" has ${kept.length} campaign${kept.length === 1 ? '' : 's'} beyond draft: its history is kept. Archive the brand instead (PATCH /v1/brands/{id} {"status": "archived"}).`, { extra: { reason: 'brand_has_history' } })
+      }
+      for (const campaign of await toDtos(ctx, rows)) {
+        const row = rows.find((r) => r.id === campaign.id)!
+        if (!await repo.delete(ctx.actor.orgId, row.id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
+        await record(ctx, { type: 'campaign.deleted', subjectType: 'campaign', subjectId: row.id, brandId: row.brandId, data: { campaign, reason: 'brand_deleted' } })
+      }
+    },
+
     /** Only drafts are deleted; a campaign that was planned or ran is archived instead. */
     async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
       authorize(ctx.actor, 'campaigns:write')

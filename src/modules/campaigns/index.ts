@@ -18,6 +18,8 @@ export default fp(async (app) => {
   app.events.define(CAMPAIGN_EVENTS)
   // Deleting a social account takes it out of the campaigns that ran on it, in the same transaction.
   app.socialAccounts.hooks.beforeDelete.register(service.dropChannel)
+  // A brand with campaigns beyond draft cannot be deleted; its draft campaigns go with it, announced.
+  app.brands.hooks.beforeDelete.register(async (ctx, brand) => { await service.releaseBrand(ctx, brand) })
   await app.register(campaignsRoutes, { service })
   app.graphql.defineResolvers(campaignsResolvers(service))
   app.graphql.defineLoaders(campaignsLoaders(service, app.socialAccounts, app.brands))

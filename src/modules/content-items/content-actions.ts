@@ -8,7 +8,8 @@ import type { ContentCore } from './content-core.js'
 import { resolveSchedule, ScheduleError, type Schedule } from './content-scheduling.js'
 import { changedFields, columnsOf, stateOf, type ItemState } from './content-state.js'
 import { assertAction, type ContentAction } from './content-status.js'
-import { issuesError, schedulePath, type ContentValidator, type Issue } from './content-validation.js'
+import { ARCHIVED, issuesError, schedulePath, type ContentValidator, type Issue } from './content-validation.js'
+import { AppError } from '../../lib/errors.js'
 
 // The status actions a client calls (submit, schedule, unschedule, archive, restore) and
 // transition(), the door through which other modules (approvals, the publisher) move an item.
@@ -25,6 +26,13 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
     return { row, state: stateOf(row, await items.targetsFor(ctx.actor.orgId, [id], ctx.db)) }
   }
 
+  /** Submitting and scheduling move content towards publication: not for an archived brand. */
+  async function activeBrand (ctx: Ctx, brandId: string) {
+    const brand = await validator.brand(ctx, brandId)
+    if (brand.status === 'archived') throw new AppError('HERALD_CONFLICT', `This item's ${ARCHIVED}.`, { extra: { reason: 'brand_archived' } })
+    return brand
+  }
+
   /** What must hold before content goes to review or out: somewhere to go, and every rule met. */
   function readiness (state: ItemState): Issue[] {
     if (state.targets.length === 0) return [{ code: 'HERALD_UNPROCESSABLE', path: 'targets', message: 'add at least one target (a social account) first' }]
@@ -34,6 +42,7 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
   return {
     async submit (ctx: Ctx, id: string, input: SubmitInput = {}, expected?: number | '*'): Promise<ContentItemDto> {
       const { row, state } = await load(ctx, id, expected, 'submit')
+      await activeBrand(ctx, row.brandId)
       const issues = readiness(state)
       if (issues.length) throw issuesError(issues)
       const moved = await core.move(ctx, row, 'in_review', 'submitted', 'submit')
@@ -48,11 +57,12 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
      */
     async schedule (ctx: Ctx, id: string, input: ScheduleInput = {}, expected?: number | '*'): Promise<ContentItemDto> {
       const { row, state } = await load(ctx, id, expected, 'schedule')
+      const brand = await activeBrand(ctx, row.brandId)
       const issues: Issue[] = []
       let schedule: Schedule | null = state.schedule
       try {
         if (input.scheduledAt !== undefined || input.scheduledLocal !== undefined || input.timeZone !== undefined) {
-          const tz = input.timeZone ?? state.schedule?.timeZone ?? (await validator.brandTimeZone(ctx, row.brandId))
+          const tz = input.timeZone ?? state.schedule?.timeZone ?? brand.timeZone
           schedule = resolveSchedule(input, state.schedule, tz) ?? null
         }
       } catch (err) {

@@ -44,7 +44,7 @@ export async function targetsFor (orgId: string, itemIds: readonly string[], db:
     .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
 }
 
-export interface BrandFacts { id: string, timeZone: string }
+export interface BrandFacts { id: string, timeZone: string, status: 'active' | 'archived' }
 export interface AccountFacts { id: string, brandId: string, platform: typeof socialAccounts.$inferSelect['platform'] }
 export interface CampaignFacts { id: string, brandId: string }
 export interface MemberFacts { id: string, status: 'invited' | 'active', brandIds: string[] | null }
@@ -53,7 +53,7 @@ export function createContentQueries () {
   return {
     async brands (orgId: string, ids: readonly string[], db: Database): Promise<BrandFacts[]> {
       if (ids.length === 0) return []
-      return await db.select({ id: brands.id, timeZone: brands.timeZone }).from(brands)
+      return await db.select({ id: brands.id, timeZone: brands.timeZone, status: brands.status }).from(brands)
         .where(and(eq(brands.organizationId, orgId), inArray(brands.id, [...ids])))
     },
 

@@ -80,6 +80,12 @@ export function createContentItemsRepository (codec: CursorCodec) {
       )).orderBy(asc(contentItems.scheduledAt), asc(contentItems.id)).limit(max + 1)
     },
 
+    /** A brand's items, locked (its deletion is deciding about them): drafts, and how many are not. */
+    async ofBrandForDeletion (orgId: string, brandId: string, db: Database): Promise<{ drafts: ContentItemRow[], others: number }> {
+      const rows = await db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), eq(contentItems.brandId, brandId))).for('update')
+      return { drafts: rows.filter((r) => r.status === 'draft'), others: rows.filter((r) => r.status !== 'draft').length }
+    },
+
     async insertMany (orgId: string, values: NewContentItemRow[], db: Database): Promise<ContentItemRow[]> {
       if (values.length === 0) return []
       return await db.insert(contentItems).values(values.map((v) => ({ ...v, organizationId: orgId }))).returning()

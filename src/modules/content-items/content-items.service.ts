@@ -146,6 +146,23 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
       return item
     },
 
+    /**
+     * For the brands module, before a brand is deleted: a brand whose content went beyond
+     * drafts keeps its history (409, archive the brand instead); its drafts go now, each with
+     * its content_item.deleted event.
+     */
+    async releaseBrand (ctx: Ctx, brand: { id: string, name: string }): Promise<void> {
+      const { drafts, others } = await items.ofBrandForDeletion(ctx.actor.orgId, brand.id, ctx.db)
+      if (others > 0) {
+        throw new AppError('HERALD_IN_USE', `The brand "${brand.name}" has ${others} content item${others === 1 ? '' : 's'} beyond drafts (in review, scheduled, published…): its history is kept. Archive the brand instead (PATCH /v1/brands/{id} {"status": "archived"}).`, { extra: { reason: 'brand_has_history' } })
+      }
+      for (const item of await core.dtos(ctx, drafts)) {
+        const row = drafts.find((r) => r.id === item.id)!
+        if (!await items.delete(ctx.actor.orgId, row.id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
+        await core.event(ctx, 'content_item.deleted', row, { contentItem: item, reason: 'brand_deleted' })
+      }
+    },
+
     /** Only drafts; anything else is archived instead, so its history stays. */
     async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
       authorize(ctx.actor, 'content:write')

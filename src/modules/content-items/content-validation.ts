@@ -27,8 +27,12 @@ export interface Issue { code: IssueCode, path: string, message: string, blackou
 const PRECEDENCE: IssueCode[] = ['HERALD_NOT_FOUND', 'HERALD_VALIDATION', 'HERALD_UNPROCESSABLE', 'HERALD_BLACKOUT']
 
 export function issuesError (issues: readonly Issue[]): AppError {
-  const code = PRECEDENCE.find((c) => issues.some((i) => i.code === c)) ?? 'HERALD_VALIDATION'
-  const errors = issues.map(({ path, message }) => ({ path, message }))
+  const kinds = new Set(issues.map((i) => i.code))
+  // Problems of one kind answer with that kind's status. Problems of several kinds (a bulk
+  // where one item names an unknown id and another breaks a rule) are a 400 in which every
+  // problem says its own code, so each item is named with what is wrong with it.
+  const code = kinds.size > 1 ? 'HERALD_VALIDATION' : (PRECEDENCE.find((c) => kinds.has(c)) ?? 'HERALD_VALIDATION')
+  const errors = issues.map(({ path, message, code: kind }) => (kinds.size > 1 ? { path, message, code: kind } : { path, message }))
   const shown = errors.slice(0, 10).map((e) => `${e.path}: ${e.message}`).join('; ')
   const detail = `${shown}${errors.length > 10 ? `; and ${errors.length - 10} more (see errors)` : ''}.`
   const blackout = code === 'HERALD_BLACKOUT' ? issues.find((i) => i.blackout)?.blackout : undefined
@@ -55,6 +59,9 @@ export function ruleIssues (check: TargetChecker, item: Pick<ItemState, 'kind' |
     return check(t.platform, content).map((v): Issue => ({ code: 'HERALD_VALIDATION', path: `${prefix}targets/${i}/${v.field}`, message: v.message }))
   })
 }
+
+/** Why an archived brand takes no new content, submissions or schedules. */
+export const ARCHIVED = 'the brand is archived: it takes no new content, submissions or schedules (make it active again first)'
 
 export const schedulePath = (s: Schedule) => (s.basis === 'local' ? 'scheduledLocal' : 'scheduledAt')
 
@@ -141,8 +148,9 @@ export function createContentValidator (deps: { queries: ContentQueries, blackou
 
   return {
     blackoutIssues,
-    async brandTimeZone (ctx: Ctx, brandId: string): Promise<string> {
-      return (await lookups.brands(ctx.actor.orgId, [brandId], ctx.db))[0]?.timeZone ?? 'UTC'
+    /** The item's brand as content rules see it (its time zone, whether it is archived). */
+    async brand (ctx: Ctx, brandId: string): Promise<BrandFacts> {
+      return (await lookups.brands(ctx.actor.orgId, [brandId], ctx.db))[0] ?? { id: brandId, timeZone: 'UTC', status: 'active' }
     },
     /** Every rule again before review or publishing (the rules may have changed since the edit). */
     readiness: (item: Parameters<typeof ruleIssues>[1], targets: readonly TargetState[]) => ruleIssues(check, item, targets),
@@ -164,6 +172,7 @@ export function createContentValidator (deps: { queries: ContentQueries, blackou
           issues.push({ code: 'HERALD_NOT_FOUND', path: `${p}brandId`, message: 'brand not found' })
           return null
         }
+        if (brand.status === 'archived') issues.push({ code: 'HERALD_UNPROCESSABLE', path: `${p}brandId`, message: ARCHIVED })
         const state: ItemState = {
           campaignId: input.campaignId ?? null,
           title: input.title,

@@ -30,6 +30,8 @@ export default fp(async (app) => {
   const calendar = createContentCalendar({ core, items, brands: app.brands })
   app.decorate('contentCalendar', calendar)
   app.events.define(CONTENT_ITEM_EVENTS)
+  // A brand whose content went beyond drafts cannot be deleted; its drafts go with it, announced.
+  app.brands.hooks.beforeDelete.register(async (ctx, brand) => { await service.releaseBrand(ctx, brand) })
   // A social account that content still goes to cannot be deleted.
   app.socialAccounts.hooks.beforeDelete.register(async (ctx, account) => {
     if (await items.targetsAccount(ctx.actor.orgId, account.id, ctx.db)) {

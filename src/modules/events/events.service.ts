@@ -2,16 +2,19 @@ import { authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
-import { actorRef } from '../../lib/actor.js'
+import { actorRef, type Actor } from '../../lib/actor.js'
+import { labelFor } from '../../lib/visibility.js'
 import type { EventDescriptions, EventType, RecordEvent } from './events.types.js'
 import type { EventsRepository, EventRow } from './events.repository.js'
 import type { AuditEventDto, AuditListQuery, EventDto, EventListQuery } from './events.schemas.js'
 
-export const toEventDto = (r: EventRow): EventDto => ({
-  id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, brandId: r.brandId, data: r.data as Record<string, unknown>, createdAt: iso(r.createdAt)!
-})
+/** An event as this reader may see it: who acted, with their label only for readers who may read members. */
+const toEventDto = (reader: Actor, r: EventRow): EventDto => {
+  const actor = { type: r.actorType, id: r.actorId, label: r.actorLabel }
+  return { id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, brandId: r.brandId, actor: { ...actor, label: labelFor(reader, actor) }, data: r.data as Record<string, unknown>, createdAt: iso(r.createdAt)! }
+}
 
-export const toAuditDto = (r: EventRow): AuditEventDto => ({
+const toAuditDto = (r: EventRow): AuditEventDto => ({
   id: r.id,
   action: r.type,
   subjectType: r.subjectType,
@@ -69,7 +72,7 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
       authorize(ctx.actor, 'events:read')
       checkRange(q)
       const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
-      return { ...page, data: page.data.map(toEventDto) }
+      return { ...page, data: page.data.map((r) => toEventDto(ctx.actor, r)) }
     },
 
     async listAudit (ctx: Ctx, q: AuditListQuery) {

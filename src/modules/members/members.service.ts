@@ -1,4 +1,4 @@
-import { authorize, can, isBrandLimited, type Role } from '../../lib/actor.js'
+import { authorize, can, canSeeBrand, isBrandLimited, type Actor, type Role } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation, notFound, type FieldError } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
@@ -11,6 +11,15 @@ import type { CreateMemberInput, MemberDto, MemberListQuery, UpdateMemberInput }
 import { memberFitIssue } from './member-fit.js'
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000
+
+/**
+ * A member as this reader may see it: a reader limited to some brands is not told which other
+ * brands a member works on (only the grants it shares; null still means every brand).
+ */
+const memberFor = (reader: Actor, r: MemberRow): MemberDto => {
+  const dto = toMemberDto(r)
+  return isBrandLimited(reader) && dto.brandIds ? { ...dto, brandIds: dto.brandIds.filter((id) => canSeeBrand(reader, id)) } : dto
+}
 
 const toMemberDto = (r: MemberRow): MemberDto => ({
   id: r.id,
@@ -73,7 +82,7 @@ export function createMembersService (deps: { repo: MembersRepository, brands: P
     /** For GraphQL edges (a campaign's owner, approvers): by id, or null when the caller may not read members. */
     async readable (ctx: Ctx, ids: readonly string[]): Promise<Map<string, MemberDto> | null> {
       if (!can(ctx.actor, 'members:read')) return null
-      return new Map((await repo.findByIds(ctx.actor.orgId, ids, ctx.db)).map((m) => [m.id, toMemberDto(m)]))
+      return new Map((await repo.findByIds(ctx.actor.orgId, ids, ctx.db)).map((m) => [m.id, memberFor(ctx.actor, m)]))
     },
 
     /**
@@ -101,12 +110,12 @@ export function createMembersService (deps: { repo: MembersRepository, brands: P
     async list (ctx: Ctx, q: MemberListQuery) {
       authorize(ctx.actor, 'members:read')
       const page = await repo.list(ctx.actor.orgId, q, ctx.db)
-      return { ...page, data: page.data.map(toMemberDto) }
+      return { ...page, data: page.data.map((r) => memberFor(ctx.actor, r)) }
     },
 
     async get (ctx: Ctx, id: string): Promise<MemberDto> {
       authorize(ctx.actor, 'members:read')
-      return toMemberDto(await find(ctx, id))
+      return memberFor(ctx.actor, await find(ctx, id))
     },
 
     async invite (ctx: Ctx, input: CreateMemberInput): Promise<MemberDto & { invitationToken: string, invitationExpiresAt: string }> {

@@ -8,11 +8,12 @@ import { describeErrors } from './errors.js'
 // is refused with 400 HERALD_VALIDATION naming the field when no schema could be trusted to
 // catch it (NUL characters and lone surrogates, which PostgreSQL cannot store; nesting past
 // MAX_DEPTH; prototype keys), in every place it can hide: the JSON body (fields and field
-// names, whatever their schema), the query string and the path parameters. It runs in
-// preValidation, once the body has arrived and before the request's transaction opens, so
-// such a request costs no database work. GraphQL variables sent in a GET and inline literals
-// are checked in src/plugins/graphql.ts; a route that parses raw text itself (the CSV import)
-// says `config: { ownTextCheck: true }` and names the CSV line and column itself.
+// names, whatever their schema), the query string and the path parameters; and a /v1
+// operation that takes no query parameters refuses any. It runs in preValidation, once the
+// body has arrived and before the request's transaction opens, so such a request costs no
+// database work. GraphQL variables sent in a GET and inline literals are checked in
+// src/plugins/graphql.ts; a route that parses raw text itself (the CSV import) says
+// `config: { ownTextCheck: true }` and names the CSV line and column itself.
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -55,6 +56,12 @@ export default fp(async (app) => {
     // Parameters are named by their own name (and names are checked too); body fields by their path.
     add('path parameter', textFaults(req.params ?? {}))
     add('query parameter', textFaults(req.query ?? {}))
+    // A /v1 operation without query parameters refuses them, like the others refuse unknown ones:
+    // a `?force=true` it silently ignored would let a client believe it had been applied.
+    const route = req.routeOptions
+    if (route.url?.startsWith('/v1/') && !route.schema?.querystring) {
+      add('query parameter', Object.keys(req.query ?? {}).map((name) => ({ path: name, message: 'unknown field' })))
+    }
     if (typeof req.body !== 'string' || !req.routeOptions.config?.ownTextCheck) add('body field', textFaults(req.body))
     if (errors.length) throw new AppError('HERALD_VALIDATION', describeErrors(wheres.length === 1 ? wheres[0] : '', errors), { errors })
   })

@@ -29,6 +29,22 @@ t.test('field errors in problems', async (t) => {
     t.same(json(gql).errors[0].extensions.errors.map((e: any) => e.path), ['id', 'persisted'])
   })
 
+  t.test('every /v1 operation refuses a query parameter it does not take, naming it', async (t) => {
+    const routes = h.app.routeTable.filter((r) => r.url.startsWith('/v1/') && (r.config as any)?.auth !== 'guest')
+    let without = 0
+    for (const route of routes) {
+      for (const method of [route.method].flat().filter((m) => !['HEAD', 'OPTIONS'].includes(m))) {
+        if (!route.schema?.querystring) without++
+        const url = `${route.url.replace(/:([A-Za-z]+)/g, '7d3f5c1e-2b4a-4e6f-9a8b-0c1d2e3f4a5b')}?force=true`
+        const res = await h.inject({ method: method as any, url, headers: (route.config as any)?.auth === 'public' ? {} : H })
+        t.equal(res.statusCode, 400, `${method} ${route.url}?force=true`)
+        t.equal(json(res).code, 'HERALD_VALIDATION')
+        t.ok(json(res).errors?.some((e: any) => e.path === 'force' && e.message === 'unknown field'), 'names it')
+      }
+    }
+    t.ok(without >= 20, `${without} operations take no query parameters`)
+  })
+
   t.test('a 40,000-key body answers 100 errors and how many more there were', async (t) => {
     const keys = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`k${i}`, i]))
     const flat = await h.inject({ method: 'POST', url: '/v1/brands', headers: H, payload: { name: 'Lumen', timeZone: 'Europe/Paris', ...keys } })

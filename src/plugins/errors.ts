@@ -153,6 +153,7 @@ export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoExce
     return
   }
   const body = JSON.stringify(problemBody(appErr, requestId))
+  // Closed once the answer is flushed, whatever the client does (it may never close its side).
   socket.end([
     `HTTP/1.1 ${appErr.status} ${STATUS_CODES[appErr.status]}`,
     'content-type: application/problem+json; charset=utf-8',
@@ -161,7 +162,7 @@ export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoExce
     'connection: close',
     '',
     body
-  ].join('\r\n'))
+  ].join('\r\n'), () => socket.destroy())
 }
 
 export default fp(async (app) => {

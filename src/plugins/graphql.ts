@@ -119,7 +119,7 @@ function literalFaults (document: DocumentNode): FieldError[] {
     StringValue (node, _key, parent, _path, ancestors) {
       const fault = textFault(node.value)
       if (!fault) return
-      const names = [...ancestors, parent].flatMap((a) => {
+      const names = [...ancestors, parent].filter(Boolean).flatMap((a) => {
         const n = a as ASTNode
         if (n.kind === Kind.FIELD) return [n.alias?.value ?? n.name.value]
         if (n.kind === Kind.ARGUMENT || n.kind === Kind.OBJECT_FIELD) return [n.name.value]

@@ -78,6 +78,8 @@ app.post('/graphql', async (_req, reply) => {
   return reply.type('application/json').send(rows[0].body)
 })
 
+app.get('/healthz', async () => ({ status: 'ok' }))
+
 const address = await app.listen({ host: '127.0.0.1', port: Number(env.PORT ?? 0) })
 console.log(JSON.stringify({ msg: 'baseline listening', address }))
-process.on('SIGTERM', () => { void app.close().then(async () => await pool.end()).then(() => process.exit(0)) })
+process.on('SIGTERM', () => { app.close().then(async () => await pool.end()).finally(() => process.exit(0)).catch(() => {}) })

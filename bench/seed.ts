@@ -22,7 +22,7 @@ export async function seed (db: pg.Client, orgId: string, memberId: string): Pro
     INSERT INTO approval_policies (organization_id, brand_id, name, steps)
     SELECT organization_id, id, 'Internal then client', '[{"name":"Internal review","roles":["manager","admin","owner"],"memberIds":[],"mode":"any"},{"name":"Client approval","roles":["client"],"memberIds":[],"mode":"any"}]'
       FROM brands WHERE organization_id = $1`, [orgId])
-  await db.query(`UPDATE brands b SET approval_policy_id = p.id FROM approval_policies p WHERE p.brand_id = b.id AND b.organization_id = $1`, [orgId])
+  await db.query('UPDATE brands b SET approval_policy_id = p.id FROM approval_policies p WHERE p.brand_id = b.id AND b.organization_id = $1', [orgId])
   await db.query(`
     INSERT INTO social_accounts (organization_id, brand_id, platform, handle)
     SELECT b.organization_id, b.id, p.platform::platform, 'bench_' || p.platform || '_' || row_number() OVER ()

@@ -188,8 +188,12 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     const errors = literalFaults(document)
     if (errors.length) throw invalid(errors)
   })
-  app.graphql.addHook('preExecution', async (_schema, _document, _context, variables) => {
+  app.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
     const errors = textFaults(variables ?? {}, 'variables')
     if (errors.length) throw invalid(errors)
+    // A query (not a mutation) only reads: its unit of work runs in autocommit, as a GET's.
+    const request = (context as GraphqlContext).request
+    const given = (request.method === 'GET' ? request.query : request.body) as { operationName?: string | null } | undefined
+    if (getOperationAST(document, given?.operationName ?? undefined)?.operation === 'query') request.tx?.readOnly()
   })
 }, { name: 'graphql', dependencies: ['auth'] })

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify'
 import { AppError } from '../lib/errors.js'
 import type { Ctx } from '../lib/context.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
+import graphiql from './graphiql.js'
 
 export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
 
@@ -45,7 +46,8 @@ export default fp<GraphqlOptions>(async (app, opts) => {
 
   await app.register(mercurius, {
     schema: readFileSync(schemaPath, 'utf8'),
-    graphiql: opts.graphiql,
+    // Ours (./graphiql.ts): mercurius' GraphiQL loads its scripts from a CDN.
+    graphiql: false,
     allowBatchedQueries: false,
     csrfPrevention: true,
     jit: 0,
@@ -76,4 +78,5 @@ export default fp<GraphqlOptions>(async (app, opts) => {
   })
   // Before parsing, so an oversized document is refused with our code (see checkTokenLimit).
   app.graphql.addHook('preParsing', async (_schema, source) => { checkTokenLimit(source) })
+  if (opts.graphiql) await app.register(graphiql)
 }, { name: 'graphql', dependencies: ['auth'] })

@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.js'
 import type { Ctx } from '../lib/context.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 import graphiql from './graphiql.js'
+import { heraldMetrics } from './metrics.js'
 
 export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
 
@@ -72,6 +73,7 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       // Refused before execution: the refusal's own status (401, 413, 429…) or 400 for parse,
       // validation and limits; executed, even with errors: 200.
       const refusal = flat.map((e) => e.originalError).find((o): o is AppError => o instanceof AppError)
+      if (errors.some((e) => e.extensions.code === 'HERALD_QUERY_LIMIT')) heraldMetrics.graphqlLimitRefusals.inc()
       const statusCode = execution.data === undefined ? (refusal?.status ?? 400) : 200
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }

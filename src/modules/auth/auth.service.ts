@@ -11,6 +11,7 @@ import type { MembersRepository } from '../members/members.repository.js'
 import { toOrganizationDto } from '../organizations/organizations.service.js'
 import type { AuthRepository, OrganizationRow, UserRow } from './auth.repository.js'
 import type { AcceptInvitationInput, MeResponse, SignupInput, TokenInput, TokenResponse } from './auth.schemas.js'
+import { heraldMetrics } from '../../plugins/metrics.js'
 
 export interface AuthDeps {
   repo: AuthRepository
@@ -66,6 +67,7 @@ export function createAuthService (deps: AuthDeps) {
   function checkLimited (keys: string[]) {
     const wait = Math.max(...keys.map((k) => deps.limiter.retryAfter(k)))
     if (wait > 0) {
+      heraldMetrics.rateLimitRefusals.inc({ limiter: 'sign_in' })
       throw new AppError('HERALD_RATE_LIMITED', `Too many failed sign-ins; try again in ${wait} seconds.`, { headers: { 'retry-after': String(wait) } })
     }
   }
@@ -83,6 +85,7 @@ export function createAuthService (deps: AuthDeps) {
       ? found.memberships.find((m) => m.organizationId === input.organizationId)
       : found.memberships[0]
     if (!ok || !found.user || !membership) {
+      heraldMetrics.signInFailures.inc()
       for (const k of keys) deps.limiter.fail(k)
       throw badCredentials()
     }

@@ -29,6 +29,7 @@ t.test('typed clients from openapi.yaml run the README flow against a real Heral
   t.match(steps.me, { kind: 'user', organization: 'Acme Social' })
   t.match(steps.brand, { name: 'Lumen Coffee', version: 1, replayed: true })
   t.same(steps.brands?.names, ['Lumen Coffee'])
+  t.same(steps.graphql?.data, { viewer: { role: 'owner', organization: { name: 'Acme Social' } }, brands: { edges: [{ node: { name: 'Lumen Coffee', timeZone: 'Europe/Paris' } }] } })
   t.same(steps['412'], { step: '412', status: 412, code: 'HERALD_PRECONDITION_FAILED', currentVersion: 2, renamedVersion: 2 })
   t.same(steps['409'], { step: '409', status: 409, code: 'HERALD_ILLEGAL_TRANSITION', from: 'draft', to: 'completed', allowed: ['planned', 'archived'] })
 })

@@ -4,7 +4,7 @@
 // prints one JSON line per step; the errors are narrowed by `code` and read by their fields,
 // exactly as an integrator's code would.
 import { createClient } from '../generated/hey-api/client/index.js'
-import { createBrand, createCampaign, getBrand, getMe, listBrands, signup, updateBrand, updateCampaign } from '../generated/hey-api/sdk.gen.js'
+import { createBrand, createCampaign, getBrand, getMe, graphqlPost, listBrands, signup, updateBrand, updateCampaign } from '../generated/hey-api/sdk.gen.js'
 import type { CampaignStatus, Problem } from '../generated/hey-api/types.gen.js'
 
 const baseUrl = process.env.HERALD_URL
@@ -43,7 +43,12 @@ const page = await listBrands({ client, query: { limit: 10 } })
 if (page.error) fail('list brands', page.error)
 say('brands', { names: page.data.data.map((b) => b.name), nextCursor: page.data.nextCursor })
 
-// 5. An edit with If-Match, then a second edit with the now stale ETag: 412, and the
+// 5. The same data over GraphQL.
+const graph = await graphqlPost({ client, body: { query: '{ viewer { role organization { name } } brands { edges { node { name timeZone } } } }' } })
+if (graph.error || graph.data.errors) fail('graphql', graph.error ?? graph.data.errors)
+say('graphql', { data: graph.data.data })
+
+// 6. An edit with If-Match, then a second edit with the now stale ETag: 412, and the
 //    problem says which version is current.
 const read = await getBrand({ client, path: { id: created.data.id } })
 if (read.error) fail('get brand', read.error)
@@ -56,7 +61,7 @@ if (answer(stale).status !== 412 || staleProblem?.code !== 'HERALD_PRECONDITION_
 const currentVersion: number = staleProblem.currentVersion ?? fail('412 without currentVersion', staleProblem)
 say('412', { status: answer(stale).status, code: staleProblem.code, currentVersion, renamedVersion: renamed.data.version })
 
-// 6. A campaign, and a status it cannot move to from draft: 409, and the problem lists the
+// 7. A campaign, and a status it cannot move to from draft: 409, and the problem lists the
 //    statuses it can move to.
 const campaign = await createCampaign({ client, body: { brandId: created.data.id, name: 'Spring launch', objective: 'awareness' } })
 if (campaign.error) fail('create campaign', campaign.error)

@@ -1,6 +1,10 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript with the full toolchain.
-FROM node:20-bookworm-slim AS build
+# Node 26, the active LTS line (LTS since October 2026; Node 20 reached end of life on
+# 2026-04-30). package.json's engines say the same; CI also runs the suite on it (.ci/run).
+ARG NODE_IMAGE=node:26-bookworm-slim
+
+# Build stage: compile TypeScript with the full toolchain (devDependencies included).
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,8 +12,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Runtime stage: production dependencies only, compiled code, the contracts and migrations.
-FROM node:20-bookworm-slim AS runtime
+# Runtime stage: production dependencies only (no embedded PostgreSQL, no GraphiQL assets,
+# no test or lint tools: they are devDependencies), compiled code, the contracts, migrations.
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -19,7 +24,8 @@ COPY migrations ./migrations
 COPY openapi.yaml schema.graphql ./
 USER node
 EXPOSE 3000
-# DATABASE_URL and JWT_SECRET are required in production (the embedded database is for dev).
+# DATABASE_URL and JWT_SECRET are required in production (the embedded database is dev only).
+# Healthy means ready: the database answers and is migrated (/readyz), not merely alive.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/server.js"]

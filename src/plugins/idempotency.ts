@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { AppError } from '../lib/errors.js'
 import { sha256 } from '../lib/tokens.js'
+import { heraldMetrics } from './metrics.js'
 
 // Idempotency-Key on POST (Stripe's semantics, IETF draft's status codes). The key is claimed
 // in the request's own transaction and the response stored in it just before COMMIT, so only a
@@ -83,6 +84,7 @@ export default fp(async (app) => {
           extra: { reason: 'secret_not_replayable' }
         })
       }
+      heraldMetrics.idempotentReplays.inc()
       reply.headers({ ...stored, 'idempotent-replayed': 'true' })
       reply.code(prior.response_status)
       const body = prior.response_body

@@ -25,6 +25,6 @@ export default fp(async (app) => {
     // Swagger UI's own routes are public documentation.
     docs.addHook('onRoute', (route) => { route.config = { ...(route.config ?? {}), ...docsConfig } })
     await docs.register(swagger, { mode: 'static', specification: { document } })
-    await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { url: '/openapi.json', deepLinking: true } as any })
+    await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { url: '/openapi.json', deepLinking: true, validatorUrl: null } as any })
   })
 }, { name: 'openapi' })

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
 import { AppError } from '../lib/errors.js'
+import { heraldMetrics } from './metrics.js'
 
 export interface RateLimitOptions { max: number, windowMs: number }
 
@@ -13,6 +14,7 @@ export default fp<RateLimitOptions>(async (app, opts) => {
     max: opts.max,
     timeWindow: opts.windowMs,
     enableDraftSpec: true,
+    onExceeded: () => heraldMetrics.rateLimitRefusals.inc({ limiter: 'requests' }),
     keyGenerator: (req) => (req.actor ? `${req.actor.kind}:${req.actor.id}` : `ip:${req.ip}`),
     errorResponseBuilder: (_req, ctx) => new AppError('HERALD_RATE_LIMITED', `Rate limit of ${ctx.max} requests per ${ctx.after} exceeded; retry after ${Math.ceil(ctx.ttl / 1000)} seconds.`, {
       headers: { 'retry-after': String(Math.ceil(ctx.ttl / 1000)) }

@@ -11,6 +11,7 @@ import type { OrganizationsService } from '../organizations/public.js'
 import type { AuthQueries, OrganizationRow } from './auth.queries.js'
 import type { AuthRepository, UserRow } from './auth.repository.js'
 import type { AcceptInvitationInput, MeResponse, SignupInput, TokenInput, TokenResponse } from './auth.schemas.js'
+import { heraldMetrics } from '../../plugins/metrics.js'
 
 export interface AuthDeps {
   repo: AuthRepository
@@ -67,6 +68,7 @@ export function createAuthService (deps: AuthDeps) {
   function checkLimited (keys: string[]) {
     const wait = Math.max(...keys.map((k) => deps.limiter.retryAfter(k)))
     if (wait > 0) {
+      heraldMetrics.rateLimitRefusals.inc({ limiter: 'sign_in' })
       throw new AppError('HERALD_RATE_LIMITED', `Too many failed sign-ins; try again in ${wait} seconds.`, { headers: { 'retry-after': String(wait) } })
     }
   }
@@ -84,6 +86,7 @@ export function createAuthService (deps: AuthDeps) {
       ? found.memberships.find((m) => m.organizationId === input.organizationId)
       : found.memberships[0]
     if (!ok || !found.user || !membership) {
+      heraldMetrics.signInFailures.inc()
       for (const k of keys) deps.limiter.fail(k)
       throw badCredentials()
     }

@@ -15,7 +15,7 @@ import { addDays, daysBetween, isValidLocalDateTime, localDate, startOfLocalDay 
 export const MAX_CALENDAR_DAYS = 92
 export const MAX_CALENDAR_ITEMS = 2000
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((d) => isValidLocalDateTime(`${d}T00:00`), 'is not a real date')
+const day = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((d) => isValidLocalDateTime(`${d}T00:00`), 'is not a real date')
 
 export const CalendarQuery = z.strictObject({
   brandId: z.uuid(),

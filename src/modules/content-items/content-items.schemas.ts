@@ -66,8 +66,8 @@ const targets = z.array(TargetInput).max(MAX_TARGETS).superRefine((list, ctx) =>
   })
 })
 
-export const scheduledAtSchema = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' })
-export const scheduledLocalSchema = z.string()
+export const scheduledAtSchema = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
+export const scheduledLocalSchema = z.string().max(19)
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time YYYY-MM-DDTHH:mm or YYYY-MM-DDTHH:mm:ss, without offset')
   .refine(isValidLocalDateTime, 'is not a real calendar date and time')
 

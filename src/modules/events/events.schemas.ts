@@ -36,8 +36,8 @@ export const EventListQuery = z.strictObject({
   type: z.string().max(100).optional(),
   subjectId: z.uuid().optional(),
   brandId: z.uuid().optional(),
-  createdAtFrom: z.iso.datetime({ offset: true }).optional(),
-  createdAtTo: z.iso.datetime({ offset: true }).optional()
+  createdAtFrom: z.iso.datetime({ offset: true }).max(64).optional(),
+  createdAtTo: z.iso.datetime({ offset: true }).max(64).optional()
 })
 export type EventListQuery = z.infer<typeof EventListQuery>
 

@@ -10,7 +10,7 @@ export const MAX_ACTIVE_GUEST_LINKS = 20
 export const CreateGuestLinkBody = z.strictObject({
   /** Whom the link is for; it labels the guest's comments and decisions in the audit log. */
   email: emailSchema.optional(),
-  expiresAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' })
+  expiresAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
 })
 export type CreateGuestLinkInput = z.infer<typeof CreateGuestLinkBody>
 

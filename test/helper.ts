@@ -120,6 +120,8 @@ export interface TestApp {
   /** Runs SQL as the database owner (bypasses RLS): for checking what is really stored. */
   sql: <R extends pg.QueryResultRow = any>(text: string, values?: unknown[]) => Promise<R[]>
   queries: string[]
+  /** Every round trip to PostgreSQL, with the statements it carried. */
+  roundTrips: string[][]
   config: Config
 }
 
@@ -130,8 +132,9 @@ export async function createTestApp (t: Tap, env: Record<string, string> = {}): 
   const logs: string[] = []
   const bodies: string[] = []
   const queries: string[] = []
+  const roundTrips: string[][] = []
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
-  const app = await buildApp({ config, databaseUrl: url, jwtSecret: JWT_SECRET, logStream, observeQuery: (q) => queries.push(q) })
+  const app = await buildApp({ config, databaseUrl: url, jwtSecret: JWT_SECRET, logStream, observeQuery: (q) => queries.push(q), observeRoundTrip: (statements) => roundTrips.push(statements) })
   await app.ready()
   const owner = new pg.Pool({ connectionString: url, max: 2 })
   // The database is dropped WITH (FORCE) after this teardown: an idle connection it kills must
@@ -149,6 +152,7 @@ export async function createTestApp (t: Tap, env: Record<string, string> = {}): 
     logs,
     bodies,
     queries,
+    roundTrips,
     config,
     sql: async (text, values) => (await owner.query(text, values as any[])).rows,
     inject: async (opts) => {

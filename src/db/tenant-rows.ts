@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Database } from './client.js'
+import { Tx } from './tx.js'
 
 // What every tenant table's repository repeats, written once: read one or many rows by id
 // within an organization, and change or remove a row only while its version is the one the
@@ -19,6 +20,21 @@ export type VersionedTable = TenantTable & { version: PgColumn, updatedAt: PgCol
 export function brandScope (column: PgColumn, brandIds: readonly string[] | null | undefined): SQL | undefined {
   if (!brandIds) return undefined
   return brandIds.length ? inArray(column, [...brandIds]) : sql`false`
+}
+
+/**
+ * A write whose answer nobody waits for (an event, a revision, an item's targets): queued on
+ * the unit of work to travel with its next batch or its COMMIT (Tx.defer), so it costs no round
+ * trip of its own; its failure fails the work. Over a plain client it simply runs now.
+ */
+export async function deferWrite (db: Database, query: PromiseLike<unknown> & { toSQL: () => { sql: string, params: unknown[] } }): Promise<void> {
+  const tx = (db as unknown as { $client?: unknown }).$client
+  if (tx instanceof Tx) {
+    const { sql: text, params } = query.toSQL()
+    tx.defer(text, params)
+    return
+  }
+  await query
 }
 
 /**

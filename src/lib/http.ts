@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { validatorCompiler } from 'fastify-type-provider-zod'
+import { serializerFor } from './serialize.js'
 import { z } from 'zod'
 import { etagOf, parseIfMatch } from './etag.js'
 import type { FieldError } from './errors.js'
@@ -40,10 +41,11 @@ export function fieldErrorsOf (error: z.ZodError): FieldError[] {
 export const text = (max: number) => z.string().trim().min(1).max(max)
 
 /**
- * REST routes validate with zod and serialize through zod (unknown fields never leave). Set per
- * routes plugin, so GraphQL's and the docs' JSON-schema routes keep Fastify's defaults.
+ * REST routes validate with zod and serialize with a serializer compiled from the zod reply
+ * schema (src/lib/serialize.ts: unknown fields never leave). Set per routes plugin, so
+ * GraphQL's and the docs' JSON-schema routes keep Fastify's defaults.
  */
 export function useZod (app: FastifyInstance): void {
   app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
+  app.setSerializerCompiler(({ schema }) => serializerFor(schema as z.ZodType))
 }

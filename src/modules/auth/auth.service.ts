@@ -174,16 +174,16 @@ export function createAuthService (deps: AuthDeps) {
     },
 
     async me (ctx: Ctx): Promise<MeResponse> {
-      // The full settings (version included, for GraphQL's updateOrganization); REST's /v1/me
-      // serializes only the fields its schema names.
-      const organization = await deps.organizations.current(ctx)
       const scopes = SCOPES.filter((s) => ctx.actor.permissions.has(s)) as Scope[]
+      const brandIds = ctx.actor.brandIds ? [...ctx.actor.brandIds] : null
+      // Both reads issued together: one round trip. The organization's full settings (version
+      // included, for GraphQL's updateOrganization); REST's /v1/me serializes only what its schema names.
       if (ctx.actor.kind === 'member') {
-        const user = (await repo.findUser(ctx.actor.userId!, ctx.db))!
-        return { kind: 'user', user: { id: user.id, email: user.email, name: user.name }, apiKey: null, membershipId: ctx.actor.id, organization, role: ctx.actor.role!, scopes, brandIds: ctx.actor.brandIds ? [...ctx.actor.brandIds] : null }
+        const [organization, user] = await Promise.all([deps.organizations.current(ctx), repo.findUser(ctx.actor.userId!, ctx.db)])
+        return { kind: 'user', user: { id: user!.id, email: user!.email, name: user!.name }, apiKey: null, membershipId: ctx.actor.id, organization, role: ctx.actor.role!, scopes, brandIds }
       }
-      const key = (await queries.findApiKey(ctx.actor.orgId, ctx.actor.id, ctx.db))!
-      return { kind: 'api_key', user: null, apiKey: key, membershipId: null, organization, role: null, scopes, brandIds: ctx.actor.brandIds ? [...ctx.actor.brandIds] : null }
+      const [organization, key] = await Promise.all([deps.organizations.current(ctx), queries.findApiKey(ctx.actor.orgId, ctx.actor.id, ctx.db)])
+      return { kind: 'api_key', user: null, apiKey: key!, membershipId: null, organization, role: null, scopes, brandIds }
     }
   }
 }

@@ -11,6 +11,16 @@ import { contentItems, contentTargets, type MediaItem } from '../../db/tables/co
 // bulk of 100 items costs four statements; a target's platform is its social account's.
 // Only their owners write those rows.
 
+/**
+ * An item's targets as one JSON column of the item's own row (each with its account's
+ * platform), so reading items with their targets is one statement, not two round trips.
+ */
+export const targetsJson = sql<TargetRow[]>`(SELECT coalesce(json_agg(json_build_object(
+    'id', t.id, 'contentItemId', t.content_item_id, 'socialAccountId', t.social_account_id, 'platform', a.platform,
+    'position', t.position, 'body', t.body, 'media', t.media, 'firstComment', t.first_comment) ORDER BY t.position), '[]')
+  FROM ${contentTargets} t JOIN ${socialAccounts} a ON a.id = t.social_account_id
+  WHERE t.content_item_id = "content_items"."id" AND t.organization_id = "content_items"."organization_id")`
+
 /** Items with a target on this platform (a condition for lists). */
 export const goesToPlatform = (platform: string): SQL =>
   sql`exists (select 1 from ${contentTargets} join ${socialAccounts} on ${socialAccounts.id} = ${contentTargets.socialAccountId} where ${contentTargets.contentItemId} = ${contentItems.id} and ${socialAccounts.platform} = ${platform})`

@@ -1,14 +1,15 @@
-import { and, arrayContains, asc, eq, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { brandScope, versionedRows } from '../../db/tenant-rows.js'
+import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
-import { goesToPlatform, targetsFor } from './content-items.queries.js'
+import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries.js'
 
 export type ContentItemRow = typeof contentItems.$inferSelect
 export type NewContentItemRow = Omit<typeof contentItems.$inferInsert, 'organizationId'>
-export type { TargetRow } from './content-items.queries.js'
+import type { TargetRow } from './content-items.queries.js'
+export type { TargetRow }
 export interface TargetValues { socialAccountId: string, body: string | null, media: MediaItem[] | null, firstComment: string | null }
 
 const SORT_COLUMNS = { createdAt: contentItems.createdAt, updatedAt: contentItems.updatedAt, scheduledAt: contentItems.scheduledAt, title: contentItems.title }
@@ -46,6 +47,23 @@ export function createContentItemsRepository (codec: CursorCodec) {
         .where(andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands), page.where))
         .orderBy(...page.orderBy).limit(page.take)
       return toPage(rows, args)
+    },
+
+    /** The same page with every item's targets, in one statement. */
+    async listWithTargets (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<Page<ContentItemRow & { targets: TargetRow[] }>> {
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
+        .where(andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands), page.where))
+        .orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args)
+    },
+
+    /** One item with its targets, in one statement. */
+    async findWithTargets (orgId: string, id: string, db: Database): Promise<(ContentItemRow & { targets: TargetRow[] }) | undefined> {
+      const [row] = await db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
+        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id)))
+      return row
     },
 
     /** A page of items per brand or per campaign, for all of them in one statement. */
@@ -101,9 +119,10 @@ export function createContentItemsRepository (codec: CursorCodec) {
     targetsFor,
 
     /** Targets of many new items in one statement. */
-    async insertTargets (orgId: string, byItem: Array<{ itemId: string, targets: TargetValues[] }>, db: Database): Promise<void> {
+    /** Deferred (see deferWrite): new items' targets, whose ids the caller chose. */
+    async insertTargets (orgId: string, byItem: Array<{ itemId: string, targets: Array<TargetValues & { id: string }> }>, db: Database): Promise<void> {
       const values = byItem.flatMap(({ itemId, targets }) => targets.map((t, position) => ({ ...t, position, contentItemId: itemId, organizationId: orgId })))
-      if (values.length) await db.insert(contentTargets).values(values)
+      if (values.length) await deferWrite(db, db.insert(contentTargets).values(values))
     },
 
     /** Replaces an item's targets; a target whose account stays listed keeps its id. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { authorize, can, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
-import { AppError } from '../../lib/errors.js'
+import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import type { Page } from '../../lib/pagination.js'
 import type { ContentItemRow, ContentItemsRepository, TargetRow, TargetValues } from './content-items.repository.js'
@@ -38,9 +38,14 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     })), ctx.db)
     const byId = new Map(rows.map((r) => [r.id, r]))
     const ordered = ids.map((id) => byId.get(id)!)
-    await items.insertTargets(ctx.actor.orgId, ordered.map((r, i) => ({ itemId: r.id, targets: targetValues(ready[i]) })), ctx.db)
+    // Targets, revisions and events are deferred: they travel with COMMIT. The replies are
+    // built from what was written (target ids chosen here, platforms known from validation).
+    const targets = ordered.map((r, i) => targetValues(ready[i]).map((t) => ({ ...t, id: randomUUID() })))
+    await items.insertTargets(ctx.actor.orgId, ordered.map((r, i) => ({ itemId: r.id, targets: targets[i] })), ctx.db)
     await core.saveRevisions(ctx, ordered.map((row, i) => ({ row, state: ready[i], changed: fieldsSet(ready[i]) })))
-    const created = await core.dtos(ctx, ordered)
+    const created = ordered.map((row, i) => toContentItemDto(row, targets[i].map((t, position) => ({
+      ...t, position, contentItemId: row.id, platform: ready[i].targets[position].platform!
+    }))))
     for (const [i, item] of created.entries()) await core.event(ctx, 'content_item.created', ordered[i], { contentItem: item })
     return created
   }
@@ -61,7 +66,9 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
 
     async get (ctx: Ctx, id: string): Promise<ContentItemDto> {
       authorize(ctx.actor, 'content:read')
-      return await core.dto(ctx, await core.find(ctx, id))
+      const row = await items.findWithTargets(ctx.actor.orgId, id, ctx.db)
+      if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Content item')
+      return toContentItemDto(row, row.targets)
     },
 
     /**
@@ -83,8 +90,8 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
 
     async list (ctx: Ctx, q: ContentItemListQuery): Promise<Page<ContentItemDto>> {
       authorize(ctx.actor, 'content:read')
-      const page = await items.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
-      return { ...page, data: await core.dtos(ctx, page.data) }
+      const page = await items.listWithTargets(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
+      return { ...page, data: page.data.map((r) => toContentItemDto(r, r.targets)) }
     },
 
     async listNodes (ctx: Ctx, q: ContentItemListQuery): Promise<Page<ContentItemNode>> {

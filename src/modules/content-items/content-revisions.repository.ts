@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { deferWrite } from '../../db/tenant-rows.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentRevisions } from '../../db/tables/content-items.js'
 
@@ -17,8 +18,9 @@ export function createContentRevisionsRepository (codec: CursorCodec) {
     ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: contentRevisions.id, cursor: q.cursor, limit: q.limit, codec })
 
   return {
+    /** Deferred (see deferWrite): nobody waits for a revision's row. */
     async insertMany (orgId: string, rows: NewRevisionRow[], db: Database): Promise<void> {
-      if (rows.length) await db.insert(contentRevisions).values(rows.map((r) => ({ ...r, organizationId: orgId })))
+      if (rows.length) await deferWrite(db, db.insert(contentRevisions).values(rows.map((r) => ({ ...r, organizationId: orgId }))))
     },
 
     async list (orgId: string, itemId: string, q: RevisionPageQuery, db: Database): Promise<Page<RevisionRow>> {

@@ -1,5 +1,6 @@
 import { eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { deferWrite } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
@@ -9,8 +10,9 @@ export type NewEvent = Omit<typeof events.$inferInsert, 'id' | 'seq' | 'createdA
 
 export function createEventsRepository (codec: CursorCodec) {
   return {
+    /** Deferred (see deferWrite): an event commits with its change, at no round trip of its own. */
     async insert (orgId: string, event: Omit<NewEvent, 'organizationId'>, db: Database): Promise<void> {
-      await db.insert(events).values({ ...event, organizationId: orgId })
+      await deferWrite(db, db.insert(events).values({ ...event, organizationId: orgId }))
     },
 
     /**

@@ -1,0 +1,64 @@
+import t from 'tap'
+import { bearer, createTestApp, type TestApp } from '../helper.js'
+import { createBrand, signup } from '../factories.js'
+import { campaign, createItem, socialAccount } from '../factories-content.js'
+
+// Round trips to PostgreSQL are a tested property of the request path (issue 10): an
+// authenticated read is ONE round trip (the role and tenant settings, the credential's check,
+// the query itself, in one message, and no COMMIT: reads run in autocommit); a create at most
+// three (its checks, its insert, then everything else with COMMIT). A change that adds one
+// fails here.
+
+async function tripsOf (h: TestApp, request: () => Promise<{ statusCode: number, body: string }>): Promise<string[][]> {
+  const before = h.roundTrips.length
+  const res = await request()
+  if (res.statusCode >= 300) throw new Error(`${res.statusCode} ${res.body}`)
+  return h.roundTrips.slice(before)
+}
+
+t.test('round trips per request', async (t) => {
+  const h = await createTestApp(t)
+  const a = await signup(h, 'trips')
+  const brand = await createBrand(h, a)
+  const x = await socialAccount(h, a.orgId, brand.id)
+  const li = await socialAccount(h, a.orgId, brand.id, 'linkedin')
+  const camp = await campaign(h, a.orgId, brand.id)
+  const item = await createItem(h, a, { brandId: brand.id, campaignId: camp, targets: [{ socialAccountId: x }, { socialAccountId: li }] })
+  const get = (url: string) => async () => await h.inject({ method: 'GET', url, headers: bearer(a.token) })
+
+  t.test('a read is one round trip: settings, credential check and query together', async (t) => {
+    for (const url of [`/v1/content-items/${item.id}`, `/v1/content-items?campaignId=${camp}&limit=50`, `/v1/brands/${brand.id}`, '/v1/brands', '/v1/me']) {
+      const trips = await tripsOf(h, get(url))
+      t.equal(trips.length, 1, `GET ${url.replace(/[0-9a-f-]{36}/g, '{id}')}: ${trips.length} round trip(s)`)
+      t.match(trips[0]?.[0], /set_config\('role', 'herald_app'/, 'the settings travel first')
+      t.match(trips[0]?.[1], /FROM memberships/, 'then the credential check')
+      t.notOk(trips.flat().some((s) => /^(BEGIN|COMMIT)$/.test(s)), 'in autocommit: no BEGIN or COMMIT')
+    }
+  })
+
+  t.test('a credential seen for the first time costs one look-up more', async (t) => {
+    const fresh = await signup(h, 'trips-fresh')
+    const trips = await tripsOf(h, async () => await h.inject({ method: 'GET', url: '/v1/brands', headers: bearer(fresh.token) }))
+    t.ok(trips.length <= 2, `${trips.length} round trips`)
+  })
+
+  t.test('a GraphQL query runs in autocommit too', async (t) => {
+    const trips = await tripsOf(h, async () => await h.inject({ method: 'POST', url: '/graphql', headers: bearer(a.token), payload: { query: `{ contentItem(id: "${item.id}") { title } }` } }))
+    t.equal(trips.length, 1)
+    t.notOk(trips.flat().some((s) => /^(BEGIN|COMMIT)$/.test(s)))
+  })
+
+  t.test('creating an item is at most three round trips', async (t) => {
+    const trips = await tripsOf(h, async () => await h.inject({
+      method: 'POST',
+      url: '/v1/content-items',
+      headers: bearer(a.token),
+      payload: { brandId: brand.id, campaignId: camp, title: 'Three trips', kind: 'post', body: 'Counted', targets: [{ socialAccountId: x }, { socialAccountId: li }] }
+    }))
+    t.ok(trips.length <= 3, `${trips.length} round trips: ${JSON.stringify(trips.map((trip) => trip.map((s) => s.slice(0, 30))))}`)
+    t.equal(trips[0][0], 'BEGIN', 'a write opens its transaction with its first statement')
+    t.equal(trips[trips.length - 1].at(-1), 'COMMIT', 'and closes it with what was deferred')
+    const [stored] = await h.sql("SELECT (SELECT count(*)::int FROM content_targets t WHERE t.content_item_id = i.id) AS targets, (SELECT count(*)::int FROM content_revisions r WHERE r.content_item_id = i.id) AS revisions, (SELECT count(*)::int FROM events e WHERE e.subject_id = i.id) AS events FROM content_items i WHERE i.title = 'Three trips'")
+    t.same(stored, { targets: 2, revisions: 1, events: 1 }, 'what was deferred was written')
+  })
+})

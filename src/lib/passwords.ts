@@ -1,9 +1,10 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2'
+// OWASP Password Storage: Argon2id, 19 MiB, 2 iterations, parallelism 1. The native module is
+// loaded on the first sign-up or sign-in, not at start-up (only those need it).
+const argon2 = async () => await import('@node-rs/argon2')
+const options = async () => ({ algorithm: (await argon2()).Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 })
 
-// OWASP Password Storage: Argon2id, 19 MiB, 2 iterations, parallelism 1.
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
-
-export const hashPassword = async (password: string) => await hash(password, OPTIONS)
+export const hashPassword = async (password: string) => await (await argon2()).hash(password, await options())
+const verify = async (stored: string, password: string) => await (await argon2()).verify(stored, password)
 
 // Verifying against this when the account does not exist keeps both paths equally slow, so
 // timing does not tell which emails have accounts.

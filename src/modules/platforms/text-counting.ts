@@ -1,4 +1,11 @@
-import twitterText, { type ParseTweetOptions } from 'twitter-text'
+import { createRequire } from 'node:module'
+import type TwitterText from 'twitter-text'
+import type { ParseTweetOptions } from 'twitter-text'
+
+// twitter-text (X's own counter, with its URL and emoji tables) weighs about 8 MB and a fifth
+// of a second to load: it is loaded the first time a text is counted, not at start-up.
+let loaded: typeof TwitterText | undefined
+const twitterText = (): typeof TwitterText => (loaded ??= createRequire(import.meta.url)('twitter-text') as typeof TwitterText)
 
 // How each platform measures text. Platforms disagree on what a "character" is, so a length is
 // meaningless without its unit: the facts table names one of these for every limit, and the
@@ -103,11 +110,11 @@ function charactersEmojiUtf8 (text: string): number {
 export const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 
 // (@types/twitter-text does not declare `configs`; the library exports it.)
-const xDefaults = (twitterText as unknown as { configs: { defaults: Required<ParseTweetOptions> } }).configs.defaults
+const xDefaults = () => (twitterText() as unknown as { configs: { defaults: Required<ParseTweetOptions> } }).configs.defaults
 /** X's maximum and URL weight, read from the library so they cannot drift from its counter. */
 export const X_LIBRARY_CONFIG = {
-  maxWeightedLength: xDefaults.maxWeightedTweetLength,
-  transformedUrlLength: xDefaults.transformedURLLength
+  get maxWeightedLength () { return xDefaults().maxWeightedTweetLength },
+  get transformedUrlLength () { return xDefaults().transformedURLLength }
 }
 
 // twitter-text's URL patterns take time that grows faster than the text ("日." repeated over
@@ -121,16 +128,17 @@ const URL_WITH_SCHEME = /https?:\/\/[^\s<>"]+/gi
 
 function weighted (text: string): number {
   if (text === '') return 0
-  if (text.length <= EXACT_LIMIT) return twitterText.parseTweet(text).weightedLength
+  if (text.length <= EXACT_LIMIT) return twitterText().parseTweet(text).weightedLength
   const normalised = text.normalize('NFC')
   const urls = normalised.match(URL_WITH_SCHEME) ?? []
-  let units = urls.length * xDefaults.transformedURLLength * xDefaults.scale
+  const d = xDefaults()
+  let units = urls.length * d.transformedURLLength * d.scale
   for (const ch of normalised.replace(URL_WITH_SCHEME, '')) {
     const cp = ch.codePointAt(0)!
-    const range = xDefaults.ranges.find((r) => cp >= r.start && cp <= r.end)
-    units += range ? range.weight : xDefaults.defaultWeight
+    const range = d.ranges.find((r) => cp >= r.start && cp <= r.end)
+    units += range ? range.weight : d.defaultWeight
   }
-  return Math.floor(units / xDefaults.scale)
+  return Math.floor(units / d.scale)
 }
 
 /** The length of `text` as a platform with this counting measures it. */
@@ -164,14 +172,14 @@ export const normaliseTag = (tag: string) => tag.trim().replace(/^[#＃]+/, '').
  * Hashtags found in a text, by twitter-text's rules (the same on every platform: "#tag" after a
  * space or at the start, letters, digits, marks and "_", not only digits).
  */
-export const hashtagsIn = (text: string): string[] => twitterText.extractHashtags(text)
+export const hashtagsIn = (text: string): string[] => twitterText().extractHashtags(text)
 
 /**
  * Distinct URLs in a text, scheme-less ones ("example.com/x") included; past EXACT_LIMIT only
  * http(s) URLs (see weighted()).
  */
 export const urlsIn = (text: string): string[] =>
-  [...new Set(text.length <= EXACT_LIMIT ? twitterText.extractUrls(text) : (text.match(URL_WITH_SCHEME) ?? []))]
+  [...new Set(text.length <= EXACT_LIMIT ? twitterText().extractUrls(text) : (text.match(URL_WITH_SCHEME) ?? []))]
 
 /**
  * A thread's posts: the body split at lines that hold only "---". Each post is measured on its

@@ -57,3 +57,36 @@ t.test('SIGTERM on the embedded database: requests finish, then the cluster stop
   await drainTest(t, startServer({ HERALD_DATA_DIR: dataDir }))
   t.notOk(existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'the embedded PostgreSQL stopped cleanly')
 })
+
+t.test('Ctrl-C of `npm start` (SIGINT to its whole process group): drains like SIGTERM, exit 0', async (t) => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'herald-ctrl-c-'))
+  chmodSync(dataDir, 0o755)
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const server = startServer({ HERALD_DATA_DIR: dataDir }, { npmStart: true })
+  // npm, tsx and the server share the group; the embedded PostgreSQL must not be in it.
+  t.teardown(() => { try { process.kill(-server.child.pid!, 'SIGKILL') } catch {} })
+  const base = await server.listening()
+  const n = 6
+  const inFlight = Array.from({ length: n }, (_, i) => signupRequest(base, 100 + i).catch((err) => `failed: ${err?.cause?.code ?? err}`))
+  await server.waitFor((l) => l.filter((x) => x.msg === 'incoming request').length >= n, 'every request to arrive')
+  // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group. With some
+  // shells npm's forwarded copy reaches the server too (through tsx): one key press, two signals.
+  process.kill(-server.child.pid!, 'SIGINT')
+  const serverPid = server.lines.find((l) => l.msg?.startsWith('Herald is serving'))!.pid as number
+  process.kill(serverPid, 'SIGINT')
+
+  const statuses = await Promise.all(inFlight)
+  t.same(statuses, Array(n).fill(201), 'every in-flight request finished with its normal status')
+  const { code, signal } = await server.exited
+  // npm, having got the terminal's SIGINT itself, ends as a Ctrl-C'd program does (the shell's
+  // status 130) once the server has exited; the server's own clean exit is its last line.
+  t.ok(code === 0 || signal === 'SIGINT', `npm start ended (code ${code}, signal ${signal})`)
+  t.ok(server.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('stopped:')), 'the server finished its shutdown')
+  const shutdownAt = server.lines.findIndex((x) => x.msg === 'shutting down')
+  t.equal(server.lines[shutdownAt]?.signal, 'SIGINT', 'logged "shutting down" on SIGINT')
+  t.notOk(server.raw.some((l) => /second (error|SIGINT|signal)|terminating connection/.test(l)), 'no second signal cut the drain short, no connection was terminated under a request')
+  t.ok(server.lines.some((l) => l.msg?.startsWith('signal received again while draining')), 'the copy of the signal was noticed and ignored')
+  const completedAfter = server.lines.slice(shutdownAt).filter((x) => x.msg === 'request completed' && x.res?.statusCode === 201)
+  t.ok(completedAfter.length >= 1, `requests completed after the signal (${completedAfter.length})`)
+  t.notOk(existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'the server stopped the embedded PostgreSQL after draining')
+})

@@ -65,7 +65,8 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     requestTimeout: 60_000,
     connectionTimeout: 120_000,
     keepAliveTimeout: 10_000,
-    return503OnClosing: true,
+    // Refused in problem+json by the health plugin instead (see src/plugins/health.ts).
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true }
   })
 
@@ -79,7 +80,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => { routeTable.push(route) })
 
   await app.register(errors)
-  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery })
+  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery })
   await app.register(security, { corsOrigins: config.corsOrigins })
   await app.register(auth, { jwtSecret: opts.jwtSecret, accessTtlSeconds: config.accessTtlSeconds })
   await app.register(rateLimit, config.rateLimit)

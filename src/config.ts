@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
@@ -56,6 +57,8 @@ export interface Config {
   rateLimit: { max: number, windowMs: number }
   login: { maxFailures: number, windowMs: number }
   dbPoolMax: number
+  /** How long a request waits for a pooled connection before it is answered 503. */
+  dbConnectTimeoutMs: number
   statementTimeoutMs: number
   graphql: { introspection: boolean, graphiql: boolean }
   metricsToken?: string
@@ -94,6 +97,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MS },
     dbPoolMax: e.DB_POOL_MAX,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? dev,

@@ -20,12 +20,13 @@ declare module 'fastify' {
 export interface DbPluginOptions {
   databaseUrl: string
   poolMax: number
+  connectTimeoutMs?: number
   statementTimeoutMs: number
   observeQuery?: QueryObserver
 }
 
 export default fp<DbPluginOptions>(async (app, opts) => {
-  const pool = createPool(opts.databaseUrl, opts.poolMax)
+  const pool = createPool(opts.databaseUrl, { max: opts.poolMax, connectTimeoutMs: opts.connectTimeoutMs })
   const base = { statementTimeoutMs: opts.statementTimeoutMs, observe: opts.observeQuery }
   app.decorate('pool', pool)
   app.decorate('openTx', (role: DbRole, orgId?: string, extraSql?: string) => Tx.open(pool, { ...base, role, orgId }, extraSql))

@@ -5,8 +5,10 @@ import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql'
 import type { FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../db/client.js'
 import { AppError } from '../lib/errors.js'
 import type { Ctx } from '../lib/context.js'
+import { databaseUnavailable } from './errors.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 
 export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
@@ -30,6 +32,8 @@ function codeOf (err: GraphQLError): { code: string, message: string, extra?: Re
   // Mercurius reports parse/validation/CSRF refusals as its own 4xx errors: the caller's mistake.
   const mer = original as { code?: string, statusCode?: number } | undefined
   if (mer?.code?.startsWith('MER_ERR_') && (mer.statusCode ?? 400) < 500) return { code: 'HERALD_VALIDATION', message: err.message }
+  // The database went away mid-operation: not a bug, the client may retry (as REST's 503).
+  if (isDatabaseUnavailable(original)) return { code: 'HERALD_UNAVAILABLE', message: 'The database is unavailable; retry shortly.' }
   // Anything a resolver threw that is not ours is a bug: masked here, logged in full.
   if (original && !(original instanceof GraphQLError)) return { code: 'HERALD_INTERNAL', message: 'Internal error' }
   return { code: 'HERALD_VALIDATION', message: err.message }
@@ -69,8 +73,12 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       })
       // Refused before execution: the refusal's own status (401, 413, 429…) or 400 for parse,
       // validation and limits; executed, even with errors: 200.
-      const refusal = flat.map((e) => e.originalError).find((o): o is AppError => o instanceof AppError)
+      // (The database unreachable before execution is a 503 with Retry-After, as in REST.)
+      const refusal = flat.map((e) => e.originalError)
+        .map((o) => o instanceof AppError ? o : isDatabaseUnavailable(o) ? databaseUnavailable() : undefined)
+        .find((o): o is AppError => o !== undefined)
       const statusCode = execution.data === undefined ? (refusal?.status ?? 400) : 200
+      if (execution.data === undefined && refusal?.headers) context?.reply?.headers(refusal.headers)
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })

@@ -82,8 +82,10 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errors)
   await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery })
   await app.register(security, { corsOrigins: config.corsOrigins })
+  // Before auth: its hooks must run ahead of auth's (an address over its budget is refused
+  // before any credential look-up); see src/plugins/rate-limit.ts.
+  await app.register(rateLimit, { ...config.rateLimit, databaseUrl: opts.databaseUrl, connectTimeoutMs: config.dbConnectTimeoutMs })
   await app.register(auth, { jwtSecret: opts.jwtSecret, accessTtlSeconds: config.accessTtlSeconds })
-  await app.register(rateLimit, config.rateLimit)
   await app.register(idempotency)
   await app.register(health)
   await app.register(metrics, { token: config.metricsToken })

@@ -1,4 +1,5 @@
 import neostandard from 'neostandard'
+import herald from './eslint/module-boundaries.js'
 
 export default [
   ...neostandard({
@@ -9,6 +10,16 @@ export default [
     rules: {
       // zod idiom: a schema and its inferred type share one name (`const X = z.object(); type X`).
       '@typescript-eslint/no-redeclare': 'off'
+    }
+  },
+  {
+    // How modules reach each other (CONTRIBUTING.md): enforced, so a shortcut fails npm test.
+    files: ['src/**/*.ts'],
+    plugins: { herald },
+    rules: {
+      'herald/module-imports': 'error',
+      'herald/table-owners': 'error',
+      'herald/queries-read-only': 'error'
     }
   }
 ]

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { maxHeaderSize } from 'node:http'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
@@ -6,7 +7,8 @@ import type { QueryObserver } from './db/client.js'
 import { CursorCodec } from './lib/pagination.js'
 import { sha256 } from './lib/tokens.js'
 import db from './plugins/db.js'
-import errors from './plugins/errors.js'
+import errors, { clientErrorHandler, sendError } from './plugins/errors.js'
+import input from './plugins/input.js'
 import auth from './plugins/auth.js'
 import security from './plugins/security.js'
 import rateLimit from './plugins/rate-limit.js'
@@ -15,6 +17,7 @@ import health from './plugins/health.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import graphql from './plugins/graphql.js'
+import background from './plugins/background.js'
 import { registerModules } from './modules/index.js'
 
 declare module 'fastify' {
@@ -67,7 +70,13 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     keepAliveTimeout: 10_000,
     // Refused in problem+json by the health plugin instead (see src/plugins/health.ts).
     return503OnClosing: false,
-    routerOptions: { ignoreTrailingSlash: true }
+    // A path parameter of any length that reaches the router is checked by its route's schema
+    // (400 naming it); a longer request line is refused by Node's parser first (431).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxHeaderSize },
+    // Fastify's and Node's own refusals (malformed percent-encoding, a path segment over the
+    // limit, malformed HTTP, oversized headers) are problem+json like every other error.
+    frameworkErrors: (err, req, reply) => sendError(err, req, reply),
+    clientErrorHandler
   })
 
   // Signing key for cursors, derived so that it differs from the JWT key itself.
@@ -80,6 +89,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => { routeTable.push(route) })
 
   await app.register(errors)
+  await app.register(input)
   await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery })
   await app.register(security, { corsOrigins: config.corsOrigins })
   // Before auth: its hooks must run ahead of auth's (an address over its budget is refused
@@ -91,6 +101,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(metrics, { token: config.metricsToken })
   await app.register(openapi)
   await app.register(graphql, config.graphql)
+  await app.register(background)
   await registerModules(app, config)
   return app
 }

@@ -1,12 +1,20 @@
 import type { z } from 'zod'
 import { AppError } from '../lib/errors.js'
+import { perParams, type LoaderQuery } from './batch.js'
 
-// Relay connections over the same keyset pages as REST.
+// Relay connections over the same keyset pages as REST, for root fields and nested edges
+// alike: `first`/`after` map to the list's `limit`/`cursor`, the list's own zod schema
+// validates them (errors name `first`/`after`, as the caller wrote them), and `first: 0` is
+// an empty page whose `pageInfo.hasNextPage` still tells whether there are items (Relay allows
+// it; REST's `limit` stays 1..200, where a zero page has no use). It fetches one row for that,
+// so a client can ask "is there anything?" cheaply.
 
 export interface ConnectionArgs { first?: number | null, after?: string | null }
 
+interface PageLike<T> { data: T[], nextCursor: string | null, cursors?: string[] }
+
 /** A page as a Relay connection; no page (a parent a batched loader found nothing for) is empty. */
-export function toConnection<T> (page: { data: T[], nextCursor: string | null, cursors?: string[] } | undefined) {
+export function toConnection<T> (page: PageLike<T> | undefined) {
   if (!page) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } }
   const cursors = page.cursors ?? []
   return {
@@ -26,40 +34,51 @@ export function parseArgs<S extends z.ZodType> (schema: S, value: unknown): z.in
   throw new AppError('HERALD_VALIDATION', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors })
 }
 
-/** Maps Relay `first`/`after` onto a REST list query. */
-export const pageQuery = (args: ConnectionArgs & Record<string, unknown>) => {
-  const { first, after, ...rest } = args
-  return Object.fromEntries(Object.entries({ ...rest, limit: first ?? undefined, cursor: after ?? undefined }).filter(([, v]) => v !== null && v !== undefined))
-}
-
 /** REST names of the page arguments, as GraphQL callers know them. */
 const GRAPHQL_NAMES: Record<string, string> = { limit: 'first', cursor: 'after' }
 
-/**
- * A root connection over a REST list: maps `first`/`after` to `limit`/`cursor`, validates with
- * the list's own zod schema (errors name `first`/`after`, not the REST names), and answers
- * `first: 0` with no edges whose `pageInfo.hasNextPage` still tells whether there are items
- * (Relay allows it; REST's `limit` stays 1..200, where a zero page has no use). It fetches one
- * row for that, so a client can ask "is there anything?" cheaply.
- */
-export async function resolveConnection<S extends z.ZodType, T> (
-  schema: S,
-  args: ConnectionArgs & Record<string, unknown>,
-  list: (query: z.infer<S>) => Promise<{ data: T[], nextCursor: string | null, cursors?: string[] }>
-) {
-  const zero = args.first === 0
-  let query: z.infer<S>
+/** Connection arguments as the list's REST query: `first: 0` asks for one row (see above). */
+function listQuery<S extends z.ZodType> (schema: S, args: ConnectionArgs & Record<string, unknown>): z.infer<S> {
+  const { first, after, ...rest } = args
+  const query = Object.fromEntries(Object.entries({ ...rest, limit: first === 0 ? 1 : first ?? undefined, cursor: after ?? undefined })
+    .filter(([, v]) => v !== null && v !== undefined))
   try {
-    query = parseArgs(schema, pageQuery(zero ? { ...args, first: 1 } : args))
+    return parseArgs(schema, query)
   } catch (err) {
     if (!(err instanceof AppError) || !err.errors) throw err
     const errors = err.errors.map((e) => {
-      const [head, ...rest] = e.path.split('/')
-      return { ...e, path: [GRAPHQL_NAMES[head] ?? head, ...rest].join('/') }
+      const [head, ...tail] = e.path.split('/')
+      return { ...e, path: [GRAPHQL_NAMES[head] ?? head, ...tail].join('/') }
     })
     throw new AppError(err.code, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors })
   }
-  const page = await list(query)
-  if (zero) return { edges: [], pageInfo: { hasNextPage: page.data.length > 0, endCursor: args.after ?? null } }
-  return toConnection(page)
+}
+
+function connectionFor<T> (page: PageLike<T> | undefined, args: ConnectionArgs) {
+  if (args.first !== 0) return toConnection(page)
+  return { edges: [], pageInfo: { hasNextPage: (page?.data.length ?? 0) > 0, endCursor: args.after ?? null } }
+}
+
+/** A root connection over a REST list. */
+export async function resolveConnection<S extends z.ZodType, T> (
+  schema: S,
+  args: ConnectionArgs & Record<string, unknown>,
+  list: (query: z.infer<S>) => Promise<PageLike<T>>
+) {
+  return connectionFor(await list(listQuery(schema, args)), args)
+}
+
+/**
+ * A nested connection (Brand.campaigns, ContentItem.comments…) for every parent a loader was
+ * given: one call per distinct set of arguments, for all the parents asking with them, so a
+ * page of 20 brands asking for `campaigns(first: 5)` is one statement, not 20.
+ */
+export async function resolveNestedConnections<S extends z.ZodType, O, T> (
+  schema: S,
+  queries: Array<LoaderQuery<O>>,
+  parentOf: (obj: O) => string,
+  list: (query: z.infer<S>, parentIds: string[]) => Promise<Map<string, PageLike<T>>>
+) {
+  const pages = await perParams(queries, parentOf, async (params, ids) => await list(listQuery(schema, params), ids))
+  return pages.map((page, i) => connectionFor(page, queries[i].params ?? {}))
 }

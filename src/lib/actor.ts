@@ -46,8 +46,8 @@ export interface GuestGrant {
 }
 
 export interface Actor {
-  kind: 'member' | 'api_key' | 'guest'
-  /** The principal: a membership id, an API key id, or a guest review link id. */
+  kind: 'member' | 'api_key' | 'guest' | 'system'
+  /** The principal: a membership id, an API key id, a guest review link id, or SYSTEM_ID. */
   id: string
   orgId: string
   userId?: string
@@ -84,6 +84,24 @@ export function guestActor (g: GuestGrant & { orgId: string, brandId: string }):
     label: g.email ?? 'guest reviewer',
     guest: { linkId: g.linkId, requestId: g.requestId, contentItemId: g.contentItemId, email: g.email }
   }
+}
+
+/** The id a system actor carries; stored as no id at all (actor columns are null for it). */
+export const SYSTEM_ID = '00000000-0000-0000-0000-000000000000'
+
+/**
+ * Herald itself, for work outside a request (scans, jobs, webhook delivery, timers): it calls
+ * the same service methods as a person, in a tenant transaction, so the same rules run and its
+ * events say who acted ("system", with what it was doing as the label). It holds every scope
+ * but none of the user-only permissions, and sees every brand.
+ */
+export function systemActor (orgId: string, label: string): Actor {
+  return { kind: 'system', id: SYSTEM_ID, orgId, permissions: new Set<Permission>(SCOPES), brandIds: null, label }
+}
+
+/** Who acted, as stored in actor columns (events, revisions, creators): no id for the system. */
+export function actorRef (actor: Actor): { type: Actor['kind'], id: string | null, label: string } {
+  return { type: actor.kind, id: actor.kind === 'system' ? null : actor.id, label: actor.label }
 }
 
 export function can (actor: Actor, permission: Permission): boolean {

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   HERALD_SIGNUP_DISABLED: { status: 403, title: 'Sign-up is disabled' },
   HERALD_NOT_FOUND: { status: 404, title: 'Not found' },
   HERALD_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  HERALD_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   HERALD_CONFLICT: { status: 409, title: 'Conflict' },
   HERALD_DUPLICATE: { status: 409, title: 'Already exists' },
   HERALD_LAST_OWNER: { status: 409, title: 'An organization needs an owner' },
@@ -22,10 +23,12 @@ export const ERROR_CODES = {
   HERALD_IN_USE: { status: 409, title: 'Still in use' },
   HERALD_PRECONDITION_FAILED: { status: 412, title: 'Precondition failed' },
   HERALD_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  HERALD_URI_TOO_LONG: { status: 414, title: 'URI too long' },
   HERALD_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   HERALD_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency-Key reused with a different request' },
   HERALD_UNPROCESSABLE: { status: 422, title: 'Unprocessable request' },
   HERALD_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  HERALD_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   HERALD_QUERY_LIMIT: { status: 400, title: 'GraphQL query over its limits' },
   HERALD_INTERNAL: { status: 500, title: 'Internal error' },
   HERALD_UNAVAILABLE: { status: 503, title: 'Service unavailable' }
@@ -33,7 +36,24 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
-export interface FieldError { path: string, message: string }
+/** One problem of a request; `code` when the problems of one request are of several kinds. */
+export interface FieldError { path: string, message: string, code?: ErrorCode }
+
+/**
+ * A problem lists at most this many field errors (a 40,000-key body must not answer with
+ * 40,000 of them); `errorsOmitted` says how many more there were. A client fixing its input
+ * needs the first few; the rest would only make the reply large.
+ */
+export const MAX_FIELD_ERRORS = 100
+
+/** A path or message a client made long (an unknown field's name) is shortened, by code point. */
+export const clip = (s: string, max: number) => (s.length > max ? `${[...s].slice(0, max).join('')}…` : s)
+
+/** The field errors a reply shows (capped, long paths shortened) and how many it leaves out. */
+export function shownErrors (errors: readonly FieldError[]): { errors: FieldError[], errorsOmitted?: number } {
+  const shown = errors.slice(0, MAX_FIELD_ERRORS).map((e) => ({ path: clip(e.path, 300), message: clip(e.message, 500) }))
+  return errors.length > MAX_FIELD_ERRORS ? { errors: shown, errorsOmitted: errors.length - MAX_FIELD_ERRORS } : { errors: shown }
+}
 
 export class AppError extends Error {
   readonly status: number

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { etagOf, parseIfMatch } from './etag.js'
+import type { FieldError } from './errors.js'
 
 // Small shared pieces of the REST face: id params, page envelopes, ETags.
 
@@ -25,6 +26,15 @@ export function notModified (reply: unknown) {
 }
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
+
+/** Zod issues as field errors (`targets/1/body`); each unknown field is named by its own path. */
+export function fieldErrorsOf (error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((i) => {
+    const base = i.path.map(String).join('/')
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: base ? `${base}/${k}` : k, message: 'unknown field' }))
+    return [{ path: base || '(body)', message: i.message }]
+  })
+}
 
 /** Strings that a person typed: trimmed, never empty, bounded. */
 export const text = (max: number) => z.string().trim().min(1).max(max)

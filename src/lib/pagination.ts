@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { and, asc, desc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { AppError } from './errors.js'
@@ -27,7 +27,7 @@ export function parseSort (raw: string): Sort {
 
 export interface Page<T> { data: T[], nextCursor: string | null, cursors: string[] }
 
-type CursorValue = string | number
+type CursorValue = string | number | null
 
 export class CursorCodec {
   constructor (private readonly key: string) {}
@@ -60,29 +60,47 @@ export interface KeysetArgs {
   sort: Sort
   columns: Record<string, PgColumn>
   idColumn: PgColumn
+  /** Sort fields whose column may be NULL: rows without a value come last in both directions. */
+  nullable?: readonly string[]
   cursor?: string
   limit: number
   codec: CursorCodec
 }
 
-/** Builds the WHERE fragment and ORDER BY for one page. */
+/**
+ * Builds the WHERE fragment and ORDER BY for one page. A nullable sort column (a content
+ * item's scheduledAt, a request's dueAt) sorts NULLS LAST either way, so the next page cannot
+ * be a plain row comparison, which is never true against NULL: after a value, the rest is
+ * "beyond it, or equal with a greater id, or null"; after a null, only nulls with a greater id.
+ */
 export function keyset (args: KeysetArgs): { where: SQL | undefined, orderBy: SQL[], take: number } {
   const column = args.columns[args.sort.field]
   if (!column) throw new AppError('HERALD_VALIDATION', `Cannot sort by ${args.sort.field}.`, { errors: [{ path: 'sort', message: 'unknown sort field' }] })
-  const dir = args.sort.desc ? desc : asc
+  const nullable = args.nullable?.includes(args.sort.field) ?? false
+  const descending = args.sort.desc
+  const dir = descending ? desc : asc
+  const id = args.idColumn
+  const orderBy = nullable
+    ? [descending ? sql`${column} desc nulls last` : sql`${column} asc nulls last`, dir(id)]
+    : [dir(column), dir(id)]
   let where: SQL | undefined
   if (args.cursor) {
-    const [value, id] = args.codec.decode(args.orgId, args.sort.key, args.cursor)
-    const v = column.columnType === 'PgTimestamp' ? new Date(value as string) : value
-    where = args.sort.desc
-      ? sql`(${column}, ${args.idColumn}) < (${v}, ${id})`
-      : sql`(${column}, ${args.idColumn}) > (${v}, ${id})`
+    const [value, lastId] = args.codec.decode(args.orgId, args.sort.key, args.cursor)
+    const v = column.columnType === 'PgTimestamp' && value !== null ? new Date(value as string) : value
+    if (!nullable) {
+      where = descending ? sql`(${column}, ${id}) < (${v}, ${lastId})` : sql`(${column}, ${id}) > (${v}, ${lastId})`
+    } else {
+      const after = descending ? lt(id, lastId) : gt(id, lastId)
+      where = v === null
+        ? and(isNull(column), after)
+        : or(descending ? lt(column, v) : gt(column, v), and(eq(column, v), after), isNull(column))
+    }
   }
-  return { where, orderBy: [dir(column), dir(args.idColumn)], take: args.limit + 1 }
+  return { where, orderBy, take: args.limit + 1 }
 }
 
-/** Turns limit+1 rows into a page and its next cursor. */
-export function toPage<R extends { id: string }> (rows: R[], args: KeysetArgs, valueOf: (row: R) => unknown): Page<R> {
+/** Turns limit+1 rows into a page and its next cursor (the sort value defaults to row[field]). */
+export function toPage<R extends { id: string }> (rows: R[], args: KeysetArgs, valueOf: (row: R) => unknown = (row) => (row as Record<string, unknown>)[args.sort.field]): Page<R> {
   const hasMore = rows.length > args.limit
   const data = hasMore ? rows.slice(0, args.limit) : rows
   const cursors = data.map((row) => {
@@ -111,7 +129,7 @@ export interface PerParentArgs extends KeysetArgs {
  * parent in the batch (in practice a client pages one parent at a time).
  */
 export async function keysetPerParent<T extends PgTable, R extends { id: string } = T['$inferSelect'] & { id: string }> (
-  db: PgDatabase<any, any, any>, table: T, args: PerParentArgs, valueOf: (row: R) => unknown
+  db: PgDatabase<any, any, any>, table: T, args: PerParentArgs, valueOf?: (row: R) => unknown
 ): Promise<Map<string, Page<R>>> {
   const out = new Map<string, Page<R>>()
   if (args.parentIds.length === 0) return out

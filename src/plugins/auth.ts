@@ -2,11 +2,11 @@ import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Tx } from '../db/tx.js'
-import { apiKeyActor, guestActor, memberActor, type Actor, type Role } from '../lib/actor.js'
+import type { Actor } from '../lib/actor.js'
 import type { Ctx } from '../lib/context.js'
 import { AppError } from '../lib/errors.js'
 import { verifyGuestToken, type GuestClaims } from '../lib/guest-tokens.js'
-import { API_KEY_PATTERN, safeEqualHex, sha256 } from '../lib/tokens.js'
+import { API_KEY_PATTERN } from '../lib/tokens.js'
 
 // Who is calling, and the one transaction the request runs in. Deny by default: a route is
 // public only when it says `config: { auth: 'public' }`; everything else needs a credential.
@@ -24,6 +24,10 @@ import { API_KEY_PATTERN, safeEqualHex, sha256 } from '../lib/tokens.js'
 export type AuthMode = 'public' | 'actor' | 'guest'
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Where modules register how their credentials become actors (see CredentialSource). */
+    credentialSources: { register: <K extends Credential['kind']>(kind: K, source: CredentialSource<Extract<Credential, { kind: K }>>) => void }
+  }
   interface FastifyContextConfig {
     /** Which credential a route takes; routes that do not say are treated as 'actor'. */
     auth?: AuthMode
@@ -50,17 +54,28 @@ export interface AuthPluginOptions {
 export const JWT_ISSUER = 'herald'
 export const JWT_AUDIENCE = 'herald-api'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const LAST_USED_THROTTLE_MS = 60_000
 
 export interface AccessClaims { sub: string, org: string, mid: string, typ: 'access' }
 
 /** A credential whose signature or shape has been checked, before any database look-up. */
-type Credential =
+export type Credential =
   | { kind: 'api_key', token: string }
   | { kind: 'access', claims: AccessClaims }
   | { kind: 'guest', claims: GuestClaims }
 
-const unauthenticated = (detail = 'Send a valid access token or API key as "Authorization: Bearer …".') =>
+/**
+ * How a kind of credential becomes an actor, offered by the module that owns its rows (members
+ * for access tokens, API keys, guest review for guest links), so that this plugin reads no
+ * module's tables. `lookup` says as which role (and tenant) to open the transaction and which
+ * read to send with BEGIN: its values must be validated (UUIDs, base62) since they are
+ * inlined. `resolve` turns the row (undefined: none) into an actor, or throws a 401.
+ */
+export interface CredentialSource<C extends Credential> {
+  lookup: (credential: C) => { role: 'herald_app' | 'herald_auth', orgId?: string, sql: string }
+  resolve: (row: Record<string, any> | undefined, tx: Tx, credential: C) => Promise<Actor>
+}
+
+export const unauthenticated = (detail = 'Send a valid access token or API key as "Authorization: Bearer …".') =>
   new AppError('HERALD_UNAUTHENTICATED', detail)
 
 export default fp<AuthPluginOptions>(async (app, opts) => {
@@ -69,6 +84,18 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     // A number is seconds to @fastify/jwt (it converts to milliseconds for fast-jwt itself).
     sign: { algorithm: 'HS256', iss: JWT_ISSUER, aud: JWT_AUDIENCE, expiresIn: opts.accessTtlSeconds },
     verify: { algorithms: ['HS256'], allowedIss: JWT_ISSUER, allowedAud: JWT_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub', 'org', 'mid'] }
+  })
+
+  const sources: { [K in Credential['kind']]?: CredentialSource<Extract<Credential, { kind: K }>> } = {}
+  app.decorate('credentialSources', {
+    register<K extends Credential['kind']> (kind: K, source: CredentialSource<Extract<Credential, { kind: K }>>): void {
+      if (sources[kind]) throw new Error(`a credential source for ${kind} is registered twice`)
+      ;(sources as Record<string, unknown>)[kind] = source
+    }
+  })
+  app.addHook('onReady', async () => {
+    const missing = (['access', 'api_key', 'guest'] as const).filter((k) => !sources[k])
+    if (missing.length) throw new Error(`no credential source registered for ${missing.join(', ')}`)
   })
 
   app.decorateRequest('credential', null)
@@ -80,26 +107,6 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     if (!this.actor || !this.tx) throw unauthenticated()
     return { actor: this.actor, db: this.tx.db, requestId: this.id }
   })
-
-  async function fromApiKey (token: string): Promise<{ actor: Actor, tx: Tx }> {
-    const m = API_KEY_PATTERN.exec(token)
-    if (!m) throw unauthenticated()
-    // The prefix is base62 (checked by the pattern), so it is safe to send with BEGIN.
-    const { tx, extra } = await app.openTx('herald_auth', undefined,
-      `SELECT id, organization_id, name, secret_hash, scopes, brand_ids, revoked_at, last_used_at FROM api_keys WHERE prefix = '${m[1]}'`)
-    try {
-      const row = extra?.rows[0]
-      if (!row || row.revoked_at || !safeEqualHex(row.secret_hash, sha256(token))) throw unauthenticated('The API key is not valid or has been revoked.')
-      await tx.enterTenant(row.organization_id)
-      if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_THROTTLE_MS) {
-        await tx.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id])
-      }
-      return { actor: apiKeyActor({ id: row.id, orgId: row.organization_id, scopes: row.scopes, brandIds: row.brand_ids, name: row.name }), tx }
-    } catch (err) {
-      await tx.rollback()
-      throw err
-    }
-  }
 
   function verifyAccessToken (token: string): AccessClaims {
     let claims: AccessClaims
@@ -113,38 +120,18 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     return claims
   }
 
-  async function fromAccessToken (claims: AccessClaims): Promise<{ actor: Actor, tx: Tx }> {
-    // The membership is read on every request, so a removed member or a changed role takes
-    // effect at once rather than when the token expires.
-    const { tx, extra } = await app.openTx('herald_app', claims.org,
-      `SELECT role, brand_ids, email FROM memberships WHERE id = '${claims.mid}' AND user_id = '${claims.sub}' AND status = 'active'`)
-    const row = extra?.rows[0]
-    if (!row) {
-      await tx.rollback()
-      throw unauthenticated('This membership no longer exists.')
-    }
-    return { actor: memberActor({ id: claims.mid, orgId: claims.org, userId: claims.sub, role: row.role as Role, brandIds: row.brand_ids, email: row.email }), tx }
-  }
-
   /**
-   * A guest review token: its link must exist, be unrevoked and unexpired, checked in the
-   * BEGIN round trip like an access token's membership (the token's org sets the tenant, so
-   * RLS confines the look-up to it).
+   * The credential's look-up, sent in the same round trip as BEGIN (role and tenant set with
+   * it), then turned into an actor by the module that owns the credential. Whatever fails
+   * gives the connection back.
    */
-  async function fromGuestToken (claims: GuestClaims): Promise<{ actor: Actor, tx: Tx }> {
-    const { tx, extra } = await app.openTx('herald_app', claims.org,
-      `SELECT l.email, l.revoked_at, l.expires_at <= now() AS expired, l.last_used_at, r.content_item_id, r.brand_id
-         FROM approval_guest_links l JOIN approval_requests r ON r.id = l.request_id AND r.organization_id = l.organization_id
-        WHERE l.id = '${claims.jti}' AND l.request_id = '${claims.req}' AND l.organization_id = '${claims.org}'`)
+  async function fromSource<K extends Credential['kind']> (kind: K, credential: Extract<Credential, { kind: K }>): Promise<{ actor: Actor, tx: Tx }> {
+    const source = sources[kind] as CredentialSource<typeof credential> | undefined
+    if (!source) throw new Error(`no credential source for ${kind}: the module that owns it has not registered`)
+    const lookup = source.lookup(credential)
+    const { tx, extra } = await app.openTx(lookup.role, lookup.orgId, lookup.sql)
     try {
-      const row = extra?.rows[0]
-      if (!row || row.revoked_at) throw unauthenticated('This review link has been revoked or no longer exists.')
-      if (row.expired) throw new AppError('HERALD_TOKEN_EXPIRED', 'This review link has expired; ask the agency for a new one.')
-      if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_THROTTLE_MS) {
-        await tx.query('UPDATE approval_guest_links SET last_used_at = now() WHERE id = $1', [claims.jti])
-      }
-      const actor = guestActor({ linkId: claims.jti, requestId: claims.req, contentItemId: row.content_item_id, email: row.email, orgId: claims.org, brandId: row.brand_id })
-      return { actor, tx }
+      return { actor: await source.resolve(extra?.rows[0], tx, credential), tx }
     } catch (err) {
       await tx.rollback()
       throw err
@@ -173,9 +160,7 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
   app.addHook('preValidation', async (req, reply) => {
     const credential = req.credential
     if (!credential) return
-    const { actor, tx } = credential.kind === 'guest'
-      ? await fromGuestToken(credential.claims)
-      : credential.kind === 'api_key' ? await fromApiKey(credential.token) : await fromAccessToken(credential.claims)
+    const { actor, tx } = await fromSource(credential.kind, credential)
     // The client may have gone while this request waited for a connection: give it back now,
     // there is nobody to answer. Otherwise, whatever ends the response (sent, failed, or the
     // client disconnecting mid-handler) also ends the transaction if onSend has not.

@@ -1,9 +1,12 @@
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { maxHeaderSize, STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { isDatabaseUnavailable } from '../db/client.js'
 import { TransactionEndedError } from '../db/tx.js'
-import { AppError, ERROR_CODES, problemType, type ErrorCode, type FieldError } from '../lib/errors.js'
+import { AppError, clip, ERROR_CODES, problemType, shownErrors, type ErrorCode, type FieldError } from '../lib/errors.js'
 
 // Every error leaves as RFC 9457 problem+json with a stable `code`; /graphql answers in the
 // GraphQL response shape instead so GraphQL clients can always parse the reply. 5xx are
@@ -16,7 +19,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'HERALD_VALIDATION',
   FST_ERR_CTP_INVALID_JSON_BODY: 'HERALD_VALIDATION',
   FST_JWT_AUTHORIZATION_TOKEN_EXPIRED: 'HERALD_TOKEN_EXPIRED',
-  FST_ERR_NOT_FOUND: 'HERALD_NOT_FOUND'
+  FST_ERR_NOT_FOUND: 'HERALD_NOT_FOUND',
+  FST_ERR_BAD_URL: 'HERALD_VALIDATION',
+  FST_ERR_MAX_PARAM_LENGTH: 'HERALD_URI_TOO_LONG'
 }
 
 /** Seconds a client is asked to wait when the database is unreachable (it recovers on its own). */
@@ -32,25 +37,37 @@ const BY_STATUS: Record<number, ErrorCode> = {
   403: 'HERALD_FORBIDDEN',
   404: 'HERALD_NOT_FOUND',
   405: 'HERALD_METHOD_NOT_ALLOWED',
+  408: 'HERALD_REQUEST_TIMEOUT',
   409: 'HERALD_CONFLICT',
   412: 'HERALD_PRECONDITION_FAILED',
   413: 'HERALD_PAYLOAD_TOO_LARGE',
+  414: 'HERALD_URI_TOO_LONG',
   415: 'HERALD_UNSUPPORTED_MEDIA_TYPE',
   422: 'HERALD_UNPROCESSABLE',
   429: 'HERALD_RATE_LIMITED',
+  431: 'HERALD_HEADERS_TOO_LARGE',
   503: 'HERALD_UNAVAILABLE'
 }
 
 function fieldErrors (err: FastifyError): FieldError[] {
   const where = err.validationContext
-  return (err.validation ?? []).map((v) => {
+  return (err.validation ?? []).flatMap((v) => {
     const params = v.params as { keys?: string[], missingProperty?: string } | undefined
-    // An unknown field is named by its own path, as if it were a field that failed.
-    const inner = [v.instancePath.replace(/^\//, ''), params?.keys?.join(',')].filter(Boolean).join('/')
+    const inner = v.instancePath.replace(/^\//, '')
     // Body paths read like "targets/1/body"; query and path parameters name the parameter.
-    const path = where === 'body' ? inner : inner || String(params?.missingProperty ?? where)
-    return { path: path || '(body)', message: v.message ?? 'invalid' }
+    const named = (p: string) => (where === 'body' ? p : p || String(params?.missingProperty ?? where)) || '(body)'
+    // Unknown fields: one error each, named by its own path, as if it were a field that failed.
+    if (Array.isArray(params?.keys) && params.keys.length) {
+      return params.keys.map((k) => ({ path: named(inner ? `${inner}/${k}` : k), message: 'unknown field' }))
+    }
+    return [{ path: named(inner), message: v.message ?? 'invalid' }]
   })
+}
+
+/** "body field x: message; …" for the first few errors (the rest are in `errors`). */
+export function describeErrors (where: string, errors: readonly FieldError[]): string {
+  const shown = errors.slice(0, 10).map((x) => `${where ? `${where} ` : ''}${clip(x.path, 200)}: ${clip(x.message, 300)}`).join('; ')
+  return errors.length > 10 ? `${shown}; and ${errors.length - 10} more (see errors)` : shown
 }
 
 export function toAppError (err: unknown): AppError {
@@ -59,11 +76,12 @@ export function toAppError (err: unknown): AppError {
   if (hasZodFastifySchemaValidationErrors(e)) {
     const errors = fieldErrors(e)
     const where = e.validationContext === 'querystring' ? 'query parameter' : e.validationContext === 'params' ? 'path parameter' : 'body field'
-    const detail = errors.map((x) => `${where} ${x.path}: ${x.message}`).join('; ')
-    return new AppError('HERALD_VALIDATION', detail, { errors })
+    return new AppError('HERALD_VALIDATION', describeErrors(where, errors), { errors })
   }
   if (e?.code && FASTIFY_CODES[e.code]) {
     const code = FASTIFY_CODES[e.code]
+    if (e.code === 'FST_ERR_BAD_URL') return new AppError(code, 'The URL path is not valid: a segment has malformed percent-encoding.', { errors: [{ path: '(path)', message: 'malformed percent-encoding' }] })
+    if (e.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError(code, 'A path segment is longer than any id or name the API uses.')
     return new AppError(code, code === 'HERALD_VALIDATION' ? `The request body is not valid JSON: ${e.message}` : e.message)
   }
   if (e?.code?.startsWith('FST_JWT') || e?.code?.startsWith('FAST_JWT')) {
@@ -87,11 +105,11 @@ export function problemBody (err: AppError, requestId: string): Record<string, u
     type: problemType(err.code),
     title: err.title,
     status: err.status,
-    detail: err.message,
+    detail: clip(err.message, 5000),
     code: err.code,
     requestId,
-    ...(err.errors ? { errors: err.errors } : {}),
-    ...(err.extra ?? {})
+    ...(err.extra ?? {}),
+    ...(err.errors ? shownErrors(err.errors) : {})
   }
 }
 
@@ -116,10 +134,48 @@ export function sendError (err: unknown, req: FastifyRequest, reply: FastifyRepl
   if (isGraphqlRequest(req)) {
     return reply.type('application/json; charset=utf-8').send(JSON.stringify({
       data: null,
-      errors: [{ message: appErr.message, extensions: { code: appErr.code, requestId: req.id } }]
+      errors: [{ message: appErr.message, extensions: { code: appErr.code, requestId: req.id, ...(appErr.errors ? shownErrors(appErr.errors) : {}) } }]
     }))
   }
   return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify(problemBody(appErr, req.id)))
+}
+
+/**
+ * What Node's HTTP parser refuses before there is a request (fastify's `clientErrorHandler`):
+ * malformed HTTP (400), header fields over Node's 16 KiB (431), a request not received within
+ * `requestTimeout` (408). Answered as problem+json on the raw socket, which then closes.
+ */
+export function clientErrorHandler (this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has no one to answer; a response already under way cannot be replaced.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (err.code === 'ECONNRESET' || socket.destroyed || inFlight?.headersSent) {
+    socket.destroy()
+    return
+  }
+  const [code, detail]: [ErrorCode, string] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['HERALD_REQUEST_TIMEOUT', 'The request was not received in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['HERALD_HEADERS_TOO_LARGE', `The request line and headers exceed ${maxHeaderSize} bytes.`]
+        : ['HERALD_VALIDATION', `The request is not valid HTTP/1.1 (${err.code ?? 'malformed'}).`]
+  const requestId = randomUUID()
+  const appErr = new AppError(code, detail)
+  this.log.info({ requestId, code, status: appErr.status, reason: err.code }, 'malformed request refused')
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const body = JSON.stringify(problemBody(appErr, requestId))
+  // Closed once the answer is flushed, whatever the client does (it may never close its side).
+  socket.end([
+    `HTTP/1.1 ${appErr.status} ${STATUS_CODES[appErr.status]}`,
+    'content-type: application/problem+json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    `x-request-id: ${requestId}`,
+    'connection: close',
+    '',
+    body
+  ].join('\r\n'), () => socket.destroy())
 }
 
 export default fp(async (app) => {

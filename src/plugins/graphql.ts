@@ -3,12 +3,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql'
+import { getOperationAST, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, parse, visit, type ASTNode, type DocumentNode } from 'graphql'
 import type { FastifyRequest } from 'fastify'
-import { isDatabaseUnavailable } from '../db/client.js'
-import { AppError } from '../lib/errors.js'
+import { z } from 'zod'
+import { AppError, clip, shownErrors, type FieldError } from '../lib/errors.js'
+import { fieldErrorsOf } from '../lib/http.js'
+import { textFault, textFaults } from '../lib/text-input.js'
+import { describeErrors, toAppError } from './errors.js'
 import type { Ctx } from '../lib/context.js'
-import { databaseUnavailable } from './errors.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 
 export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
@@ -21,29 +23,125 @@ declare module 'mercurius' {
   interface MercuriusContext extends GraphqlContext {}
 }
 
-function codeOf (err: GraphQLError): { code: string, message: string, extra?: Record<string, unknown> } {
+/** The Herald error a GraphQL error stands for: its code, status, message and extra members. */
+function appErrorOf (err: GraphQLError): AppError {
   const original = err.originalError
-  if (original instanceof AppError) {
-    // The same members as the REST problem (allowed, currentStatus, blackout, missingScope…).
-    return { code: original.code, message: original.message, extra: { ...(original.extra ?? {}), ...(original.errors ? { errors: original.errors } : {}) } }
-  }
+  if (original instanceof AppError) return original
   // Set by the limit rules themselves (src/graphql/limits.ts).
-  if (err.extensions?.code === 'HERALD_QUERY_LIMIT') return { code: 'HERALD_QUERY_LIMIT', message: err.message }
+  if (err.extensions?.code === 'HERALD_QUERY_LIMIT') return new AppError('HERALD_QUERY_LIMIT', err.message)
   // Mercurius reports parse/validation/CSRF refusals as its own 4xx errors: the caller's mistake.
   const mer = original as { code?: string, statusCode?: number } | undefined
-  if (mer?.code?.startsWith('MER_ERR_') && (mer.statusCode ?? 400) < 500) return { code: 'HERALD_VALIDATION', message: err.message }
-  // The database went away mid-operation: not a bug, the client may retry (as REST's 503).
-  if (isDatabaseUnavailable(original)) return { code: 'HERALD_UNAVAILABLE', message: 'The database is unavailable; retry shortly.' }
-  // Anything a resolver threw that is not ours is a bug: masked here, logged in full.
-  if (original && !(original instanceof GraphQLError)) return { code: 'HERALD_INTERNAL', message: 'Internal error' }
-  return { code: 'HERALD_VALIDATION', message: err.message }
+  if (mer?.code?.startsWith('MER_ERR_') && (mer.statusCode ?? 400) < 500) return new AppError('HERALD_VALIDATION', err.message)
+  // Refusals of the HTTP layer before GraphQL ran (a body over 1 MiB, not JSON…) keep their
+  // code and status; anything else a resolver threw that is not ours is a bug (masked, logged).
+  if (original && !(original instanceof GraphQLError)) return toAppError(original)
+  return new AppError('HERALD_VALIDATION', err.message)
+}
+
+/** The members a GraphQL error carries beside `code`: the REST problem's extras and its (capped) errors. */
+const extrasOf = (e: AppError) => ({ ...(e.extra ?? {}), ...(e.errors ? shownErrors(e.errors) : {}) })
+
+const invalid = (errors: FieldError[]) => new AppError('HERALD_VALIDATION', describeErrors('', errors), { errors })
+
+// The request itself, checked before fastify's own validation of mercurius's schema, which
+// coerces (`{"query":["…"]}` would run the query inside the array, `{"query":123}` would run
+// "123"). The contract's GraphQLRequest: a document, optional variables, name and extensions.
+const GraphqlPost = z.strictObject({
+  query: z.string({ error: 'must be a string holding a GraphQL document' }),
+  variables: z.record(z.string(), z.unknown(), { error: 'must be an object of variable values (or null)' }).nullish(),
+  operationName: z.string({ error: 'must be a string (or null)' }).max(1024).nullish(),
+  extensions: z.record(z.string(), z.unknown(), { error: 'must be an object' }).nullish()
+}, { error: 'must be a JSON object {query, variables?, operationName?}; batches are not accepted' })
+const GraphqlGet = z.object({
+  query: z.string({ error: 'must be given once, holding a GraphQL document' }),
+  variables: z.string({ error: 'must be given at most once, as a JSON object' }).optional(),
+  operationName: z.string({ error: 'must be given at most once' }).max(1024).optional(),
+  extensions: z.string({ error: 'must be given at most once, as a JSON object' }).optional()
+})
+
+function checkRequest (req: FastifyRequest): void {
+  if (req.method !== 'GET') {
+    const parsed = GraphqlPost.safeParse(req.body)
+    if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error))
+    return
+  }
+  const parsed = GraphqlGet.safeParse(req.query)
+  if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error))
+  // Variables and extensions travel as JSON text; mercurius would pass on whatever it parses to.
+  for (const name of ['variables', 'extensions'] as const) {
+    const text = parsed.data[name]
+    if (text === undefined) continue
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      throw invalid([{ path: name, message: 'is not valid JSON' }])
+    }
+    if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw invalid([{ path: name, message: 'must be a JSON object' }])
+  }
+  // Mercurius picks the operation of a GET itself (to refuse mutations) and fails on a name
+  // the document does not have, or on several operations and no name. Checked here, on a
+  // document that parses; a syntax error is left for GraphQL to report with its position.
+  const { query, operationName } = parsed.data
+  let document: DocumentNode
+  try {
+    document = parse(query, { maxTokens: LIMITS.tokens })
+  } catch {
+    return
+  }
+  if (!getOperationAST(document, operationName)) {
+    const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length
+    throw invalid([{
+      path: operationName ? 'operationName' : 'query',
+      message: operationName ? `the document has no operation named "${operationName}"` : operations ? 'the document has several operations: name the one to run in operationName' : 'the document has no operation to run'
+    }])
+  }
+}
+
+/**
+ * Mercurius runs a `query` that does not parse as GraphQL but does as JSON as if it were an
+ * already-parsed document (`"123"`, `{"kind":…}`), which graphql-js then trips over. No
+ * executable GraphQL document is valid JSON, so such a query is refused as what it is.
+ */
+function refuseJsonDocument (source: string): void {
+  try {
+    JSON.parse(source)
+  } catch {
+    return
+  }
+  throw invalid([{ path: 'query', message: 'is not a GraphQL document' }])
+}
+
+/** NUL characters in string literals of the document (`"a\u0000b"`), named by where they are. */
+function literalFaults (document: DocumentNode): FieldError[] {
+  const errors: FieldError[] = []
+  visit(document, {
+    StringValue (node, _key, parent, _path, ancestors) {
+      const fault = textFault(node.value)
+      if (!fault) return
+      const names = [...ancestors, parent].filter(Boolean).flatMap((a) => {
+        const n = a as ASTNode
+        if (n.kind === Kind.FIELD) return [n.alias?.value ?? n.name.value]
+        if (n.kind === Kind.ARGUMENT || n.kind === Kind.OBJECT_FIELD) return [n.name.value]
+        if (n.kind === Kind.VARIABLE_DEFINITION) return [`$${n.variable.name.value}`]
+        return []
+      })
+      const at = node.loc ? ` (line ${node.loc.startToken.line}, column ${node.loc.startToken.column})` : ''
+      errors.push({ path: names.join('/') || 'query', message: `${fault}${at}` })
+    }
+  })
+  return errors
 }
 
 // GraphQL at /graphql, from schema.graphql served as written. Modules add their resolvers with
 // app.graphql.defineResolvers. Every operation runs in the request's tenant transaction.
 export default fp<GraphqlOptions>(async (app, opts) => {
   app.addHook('onRoute', (route) => {
-    if (route.url === '/graphql') route.config = { ...(route.config ?? {}), auth: 'actor' }
+    if (route.url === '/graphql') {
+      route.config = { ...(route.config ?? {}), auth: 'actor' }
+      const own = route.preValidation ? [route.preValidation].flat() : []
+      route.preValidation = [...own, async (req: FastifyRequest) => { checkRequest(req) }]
+    }
     if (route.url.startsWith('/graphiql')) route.config = { ...(route.config ?? {}), auth: 'public', rateLimit: false } as any
   })
 
@@ -66,22 +164,34 @@ export default fp<GraphqlOptions>(async (app, opts) => {
         const o = e.originalError as { code?: string, errors?: unknown } | undefined
         return o?.code?.startsWith('MER_ERR_') && Array.isArray(o.errors) && o.errors.length ? o.errors as GraphQLError[] : [e]
       })
-      const errors = flat.map((e) => {
-        const { code, message, extra } = codeOf(e)
+      const refusals = flat.map(appErrorOf)
+      const errors = flat.map((e, i) => {
+        const { code, message } = refusals[i]
         if (code === 'HERALD_INTERNAL') request?.log.error({ err: e.originalError ?? e }, 'graphql resolver failed')
-        return { message, locations: e.locations, path: e.path, extensions: { code, requestId: request?.id, ...(extra ?? {}) } }
+        // Clipped: graphql-js quotes the offending value, which may be as long as the body.
+        return { message: clip(message, 2000), locations: e.locations, path: e.path, extensions: { code, requestId: request?.id, ...extrasOf(refusals[i]) } }
       })
       // Refused before execution: the refusal's own status (401, 413, 429…) or 400 for parse,
       // validation and limits; executed, even with errors: 200.
-      // (The database unreachable before execution is a 503 with Retry-After, as in REST.)
-      const refusal = flat.map((e) => e.originalError)
-        .map((o) => o instanceof AppError ? o : isDatabaseUnavailable(o) ? databaseUnavailable() : undefined)
-        .find((o): o is AppError => o !== undefined)
-      const statusCode = execution.data === undefined ? (refusal?.status ?? 400) : 200
-      if (execution.data === undefined && refusal?.headers) context?.reply?.headers(refusal.headers)
+      const statusCode = execution.data === undefined ? (refusals[0]?.status ?? 400) : 200
+      // Its headers too (Retry-After of a 503 when the database could not be reached).
+      if (execution.data === undefined && refusals[0]?.headers) context?.reply?.headers(refusals[0].headers)
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })
   // Before parsing, so an oversized document is refused with our code (see checkTokenLimit).
-  app.graphql.addHook('preParsing', async (_schema, source) => { checkTokenLimit(source) })
+  app.graphql.addHook('preParsing', async (_schema, source) => {
+    checkTokenLimit(source)
+    refuseJsonDocument(source)
+  })
+  // Text PostgreSQL cannot store, where the central check (src/plugins/input.ts) cannot see it:
+  // string literals of the document, and variables sent as JSON text in a GET.
+  app.graphql.addHook('preValidation', async (_schema, document) => {
+    const errors = literalFaults(document)
+    if (errors.length) throw invalid(errors)
+  })
+  app.graphql.addHook('preExecution', async (_schema, _document, _context, variables) => {
+    const errors = textFaults(variables ?? {}, 'variables')
+    if (errors.length) throw invalid(errors)
+  })
 }, { name: 'graphql', dependencies: ['auth'] })

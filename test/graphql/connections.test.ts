@@ -1,5 +1,8 @@
 import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { buildSchema, getNamedType, isNonNullType, isObjectType } from 'graphql'
 import { bearer, createTestApp, json } from '../helper.js'
+import { schemaPath } from '../../src/plugins/graphql.js'
 import { createBrand, signup } from '../factories.js'
 
 // Relay paging arguments on root connections: first: 0 is an empty page that still says
@@ -50,5 +53,30 @@ t.test('connection arguments', async (t) => {
     const res = await h.inject({ method: 'GET', url: '/v1/brands?limit=0', headers: bearer(owner.token) })
     t.equal(res.statusCode, 400)
     t.match(json(res), { code: 'HERALD_VALIDATION', errors: [{ path: 'limit' }] })
+  })
+
+  t.test('every connection, root or nested, treats first: 0 and a bad first alike', async (t) => {
+    await createBrand(h, owner, 'Nested')
+    const schema = buildSchema(readFileSync(schemaPath, 'utf8'))
+    const isConnection = (type: any): boolean => (getNamedType(type) as unknown as { name: string }).name.endsWith('Connection')
+    const roots = Object.values(schema.getQueryType()!.getFields())
+      .filter((f) => isConnection(f.type) && !f.args.some((a) => isNonNullType(a.type)))
+    t.ok(roots.length >= 6, `root connections found: ${roots.map((f) => f.name).join(', ')}`)
+    for (const field of roots) {
+      const zero = await gql(owner.token, `{ ${field.name}(first: 0) { edges { cursor } pageInfo { hasNextPage endCursor } } }`)
+      t.same({ errors: zero.body.errors, edges: zero.body.data?.[field.name]?.edges }, { errors: undefined, edges: [] }, `${field.name}(first: 0) is an empty page`)
+      const bad = await gql(owner.token, `{ ${field.name}(first: -1) { edges { cursor } } }`)
+      t.same(bad.body.errors?.[0]?.extensions?.errors?.map((e: any) => e.path), ['first'], `${field.name}(first: -1) names first`)
+    }
+    // Every connection on Brand, the parent of most nested ones.
+    const nested = Object.values((schema.getType('Brand') as any).getFields() as Record<string, any>)
+      .filter((f) => isObjectType(getNamedType(f.type)) && isConnection(f.type) && !f.args.some((a: any) => isNonNullType(a.type)))
+    t.ok(nested.length >= 4, `Brand connections found: ${nested.map((f) => f.name).join(', ')}`)
+    for (const field of nested) {
+      const zero = await gql(owner.token, `{ brands(first: 1) { edges { node { ${field.name}(first: 0) { edges { cursor } pageInfo { hasNextPage } } } } } }`)
+      t.same({ errors: zero.body.errors, edges: zero.body.data?.brands.edges[0].node[field.name].edges }, { errors: undefined, edges: [] }, `Brand.${field.name}(first: 0) is an empty page`)
+      const bad = await gql(owner.token, `{ brands(first: 1) { edges { node { ${field.name}(first: -1) { edges { cursor } } } } } }`)
+      t.same(bad.body.errors?.[0]?.extensions?.errors?.map((e: any) => e.path), ['first'], `Brand.${field.name}(first: -1) names first`)
+    }
   })
 })

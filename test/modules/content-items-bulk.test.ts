@@ -48,8 +48,13 @@ t.test('bulk creation: JSON and CSV, all or nothing, every problem reported', as
         item({ scheduledLocal: '2030-03-31T02:30' })
       ]
     })
-    t.equal(refs.statusCode, 404, 'the most basic kind of problem sets the status')
-    t.same(json(refs).errors.map((e: any) => e.path), ['items/1/targets/1/socialAccountId', 'items/2/campaignId', 'items/3/brandId', 'items/4/scheduledLocal'])
+    t.equal(refs.statusCode, 400, 'problems of several kinds: a 400 in which each problem says its own kind')
+    t.same(json(refs).errors.map((e: any) => [e.path, e.code]), [
+      ['items/1/targets/1/socialAccountId', 'HERALD_UNPROCESSABLE'],
+      ['items/2/campaignId', 'HERALD_NOT_FOUND'],
+      ['items/3/brandId', 'HERALD_NOT_FOUND'],
+      ['items/4/scheduledLocal', 'HERALD_UNPROCESSABLE']
+    ])
     t.match(json(refs).errors[0].message, /another brand/)
     t.equal(await count(), before, 'nothing was created')
     await h.inject({ method: 'POST', url: `/v1/brands/${brand.id}/blackouts`, headers: bearer(a.token), payload: { startsAt: '2031-01-01T00:00:00Z', endsAt: '2031-01-02T00:00:00Z', reason: 'Closed' } })

@@ -169,16 +169,13 @@ t.test('content status: actions, edit rules, events, hooks', async (t) => {
     const before = async (_ctx: any, _item: any, info: any) => {
       if (veto && info.to === 'scheduled') throw new (await import('../../src/lib/errors.js')).AppError('HERALD_CONFLICT', 'The approved revision is not the current one.')
     }
-    hooks.submitted.push(submitted)
-    hooks.publishableChanged.push(changed)
-    hooks.transitioned.push(transitioned)
-    hooks.beforeTransition.push(before)
-    t.teardown(() => {
-      hooks.submitted.splice(hooks.submitted.indexOf(submitted), 1)
-      hooks.publishableChanged.splice(hooks.publishableChanged.indexOf(changed), 1)
-      hooks.transitioned.splice(hooks.transitioned.indexOf(transitioned), 1)
-      hooks.beforeTransition.splice(hooks.beforeTransition.indexOf(before), 1)
-    })
+    const registered = [
+      hooks.afterSubmit.register(submitted),
+      hooks.afterPublishableChange.register(changed),
+      hooks.afterTransition.register(transitioned),
+      hooks.beforeTransition.register(before)
+    ]
+    t.teardown(() => { for (const unregister of registered) unregister() })
     const item = await createItem(h, a, { brandId: brand.id, targets: [{ socialAccountId: x }], scheduledAt: future(6) })
     await act(a, item.id, 'submit', { dueAt: '2031-01-01T00:00:00Z' })
     await moveTo(h, a, item.id, 'approved')
@@ -197,10 +194,10 @@ t.test('content status: actions, edit rules, events, hooks', async (t) => {
       'moved approved>draft edited'
     ])
     const failing = async () => { throw new Error('hook failed') }
-    hooks.submitted.push(failing)
+    const unregister = hooks.afterSubmit.register(failing)
     const other = await createItem(h, a, { brandId: brand.id, targets: [{ socialAccountId: x }] })
     const res = await act(a, other.id, 'submit')
-    hooks.submitted.splice(hooks.submitted.indexOf(failing), 1)
+    unregister()
     t.equal(res.statusCode, 500)
     t.equal(json(await h.inject({ method: 'GET', url: `/v1/content-items/${other.id}`, headers: bearer(a.token) })).status, 'draft', 'a failing hook rolls the move back')
     t.equal((await h.sql("SELECT count(*)::int AS n FROM events WHERE subject_id = $1 AND type = 'content_item.submitted'", [other.id]))[0].n, 0)

@@ -2,7 +2,7 @@ import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createApiKey, signup } from '../factories.js'
 import { PLATFORMS } from '../../src/db/tables/social-accounts.js'
-import { PLATFORM_FACTS } from '../../src/modules/platforms/platform-rules.js'
+import { PLATFORM_FACTS } from '../../src/modules/platforms/platform-facts.js'
 
 t.test('platforms', async (t) => {
   const h = await createTestApp(t)

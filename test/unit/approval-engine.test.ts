@@ -1,8 +1,9 @@
 import t from 'tap'
 import {
-  builtInDefaultPolicy, checkDecider, decide, isClientStep, refusalError, resolveEligible, stepComplete, unreachableSteps,
+  checkDecider, decide, refusalError, resolveEligible, stepComplete, unreachableSteps,
   type DeciderActor, type DecisionRecord, type EligibleMember, type FrozenStep, type RequestState
-} from '../../src/modules/approvals/approval-engine.js'
+} from '../../src/modules/approval-requests/approval-engine.js'
+import { builtInDefaultPolicy, isClientStep } from '../../src/modules/approval-policies/policy-steps.js'
 import type { Role } from '../../src/lib/actor.js'
 
 // The approval rules without a database: who may decide, and what each decision does.

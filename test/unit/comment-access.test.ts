@@ -1,6 +1,7 @@
 import t from 'tap'
 import { apiKeyActor, guestActor, memberActor, ROLES, type Role } from '../../src/lib/actor.js'
-import { assertMayWrite, isAuthor, labelFor, mayModerate, seesInternal } from '../../src/modules/comments/comment-access.js'
+import { assertMayWrite, isAuthor, mayModerate } from '../../src/modules/comments/comment-access.js'
+import { labelFor, seesInternal } from '../../src/lib/visibility.js'
 import { AppError } from '../../src/lib/errors.js'
 
 const ORG = '11111111-1111-4111-8111-111111111111'

@@ -1,7 +1,9 @@
 import t from 'tap'
 import { PLATFORMS, type Platform } from '../../src/db/tables/social-accounts.js'
 import type { ContentKind, MediaItem } from '../../src/db/tables/content-items.js'
-import { checkTarget, composePosts, inspectTarget, PLATFORM_FACTS, textRuleFor, type MediaType, type TargetContent } from '../../src/modules/platforms/platform-rules.js'
+import { checkTarget, composePosts, inspectTarget, textRuleFor } from '../../src/modules/platforms/check-target.js'
+import { PLATFORM_FACTS } from '../../src/modules/platforms/platform-facts.js'
+import type { MediaType, TargetContent } from '../../src/modules/platforms/platform-types.js'
 import { certainBoundary, countText, EXACT_LIMIT, graphemes, graphemeSegments, X_LIBRARY_CONFIG } from '../../src/modules/platforms/text-counting.js'
 
 // Pure checks of the facts table and the checker: no database, no app.

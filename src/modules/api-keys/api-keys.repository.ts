@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { tenantRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import { apiKeys } from '../../db/tables/api-keys.js'
 import type { ApiKeyListQuery } from './api-keys.schemas.js'
@@ -8,10 +9,7 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect
 
 export function createApiKeysRepository (codec: CursorCodec) {
   return {
-    async findById (orgId: string, id: string, db: Database): Promise<ApiKeyRow | undefined> {
-      const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id)))
-      return row
-    },
+    ...tenantRows(apiKeys),
 
     async list (orgId: string, q: ApiKeyListQuery, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: apiKeys.createdAt }, idColumn: apiKeys.id, cursor: q.cursor, limit: q.limit, codec }
@@ -21,7 +19,7 @@ export function createApiKeysRepository (codec: CursorCodec) {
         q.revoked === 'true' ? isNotNull(apiKeys.revokedAt) : q.revoked === 'false' ? isNull(apiKeys.revokedAt) : undefined,
         page.where
       )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args, (r) => r.createdAt)
+      return toPage(rows, args)
     },
 
     async insert (orgId: string, v: Omit<typeof apiKeys.$inferInsert, 'organizationId' | 'id'>, db: Database): Promise<ApiKeyRow> {

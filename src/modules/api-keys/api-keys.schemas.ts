@@ -2,9 +2,7 @@ import { z } from 'zod'
 import { SCOPES } from '../../lib/actor.js'
 import { text } from '../../lib/http.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-import { brandIdsSchema } from '../members/members.schemas.js'
-
-export const ScopeSchema = z.enum(SCOPES)
+import { brandIdsSchema, ScopeSchema } from '../../lib/schemas.js'
 
 export const ApiKeySchema = z.object({
   id: z.uuid(),

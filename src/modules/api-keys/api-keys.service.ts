@@ -3,12 +3,12 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
 import { newApiKey } from '../../lib/tokens.js'
-import type { BrandsService } from '../brands/brands.service.js'
-import type { RecordEvent } from '../events/events.service.js'
+import type { BrandsService } from '../brands/public.js'
+import type { RecordEvent } from '../events/public.js'
 import type { ApiKeyRow, ApiKeysRepository } from './api-keys.repository.js'
 import type { ApiKeyDto, ApiKeyListQuery, CreateApiKeyInput } from './api-keys.schemas.js'
 
-export const toApiKeyDto = (r: ApiKeyRow): ApiKeyDto => ({
+const toApiKeyDto = (r: ApiKeyRow): ApiKeyDto => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,

@@ -1,17 +1,13 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { organizations } from '../../db/tables/organizations.js'
 import { users } from '../../db/tables/users.js'
-import { memberships } from '../../db/tables/members.js'
-import { apiKeys } from '../../db/tables/api-keys.js'
 import { refreshTokens } from '../../db/tables/auth.js'
 
 export type UserRow = typeof users.$inferSelect
-export type OrganizationRow = typeof organizations.$inferSelect
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect
 
-// Sign-in needs a few reads before the organization is known; those run as the credential
-// look-up role (see the RLS migration), everything after them inside the tenant.
+// Users and refresh tokens: the tables this module owns. What it reads of other modules' rows
+// is in auth.queries.ts.
 export function createAuthRepository () {
   return {
     async findUserByEmail (email: string, db: Database): Promise<UserRow | undefined> {
@@ -26,39 +22,6 @@ export function createAuthRepository () {
 
     async insertUser (v: { email: string, name: string, passwordHash: string }, db: Database): Promise<UserRow> {
       const [row] = await db.insert(users).values(v).returning()
-      return row
-    },
-
-    async insertOrganization (v: { id: string, name: string, slug: string }, db: Database): Promise<OrganizationRow> {
-      const [row] = await db.insert(organizations).values(v).returning()
-      return row
-    },
-
-    async findOrganization (orgId: string, db: Database): Promise<OrganizationRow | undefined> {
-      const [row] = await db.select().from(organizations).where(eq(organizations.id, orgId))
-      return row
-    },
-
-    /** Active memberships of a user across organizations, oldest first (credential look-up role). */
-    async activeMembershipsOf (userId: string, db: Database) {
-      return await db.select({ id: memberships.id, organizationId: memberships.organizationId, role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
-        .orderBy(asc(memberships.createdAt))
-    },
-
-    async findMembership (orgId: string, id: string, db: Database) {
-      const [row] = await db.select().from(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id)))
-      return row
-    },
-
-    async findInvitation (tokenHash: string, db: Database) {
-      const [row] = await db.select().from(memberships).where(and(eq(memberships.invitationTokenHash, tokenHash), eq(memberships.status, 'invited')))
-      return row
-    },
-
-    async findApiKey (orgId: string, id: string, db: Database) {
-      const [row] = await db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id)))
       return row
     },
 

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { emailSchema, RoleSchema } from '../members/members.schemas.js'
-import { ScopeSchema } from '../api-keys/api-keys.schemas.js'
+import { emailSchema, RoleSchema, ScopeSchema } from '../../lib/schemas.js'
 
 // Passwords: at least 10 characters, at most 1,024 bytes (hashing a megabyte is a DoS).
 export const passwordSchema = z.string().min(10).refine((p) => Buffer.byteLength(p) <= 1024, { message: 'must be at most 1024 bytes' })

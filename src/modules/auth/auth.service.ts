@@ -6,16 +6,17 @@ import { AppError, isUniqueViolation } from '../../lib/errors.js'
 import type { LoginGuard } from '../../lib/failure-limiter.js'
 import { hashPassword, verifyPassword } from '../../lib/passwords.js'
 import { base62, opaqueToken, sha256 } from '../../lib/tokens.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { MembersRepository } from '../members/members.repository.js'
-import { toOrganizationDto } from '../organizations/organizations.service.js'
-import type { AuthRepository, OrganizationRow, UserRow } from './auth.repository.js'
+import type { MembersService } from '../members/public.js'
+import type { OrganizationsService } from '../organizations/public.js'
+import type { AuthQueries, OrganizationRow } from './auth.queries.js'
+import type { AuthRepository, UserRow } from './auth.repository.js'
 import type { AcceptInvitationInput, MeResponse, SignupInput, TokenInput, TokenResponse } from './auth.schemas.js'
 
 export interface AuthDeps {
   repo: AuthRepository
-  members: Pick<MembersRepository, 'insertActive' | 'activate'>
-  record: RecordEvent
+  queries: AuthQueries
+  members: Pick<MembersService, 'addFounder' | 'join'>
+  organizations: Pick<OrganizationsService, 'create' | 'current'>
   withTenant: <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => Promise<T>
   withAuthLookup: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>
   signAccess: (claims: { sub: string, org: string, mid: string, typ: 'access' }) => string
@@ -36,10 +37,10 @@ function slugify (name: string): string {
 }
 
 export function createAuthService (deps: AuthDeps) {
-  const { repo, record } = deps
+  const { repo, queries } = deps
 
   /** Issues an access token and a refresh token (a new family unless one is given). */
-  async function issue (tx: Tx, p: { user: UserRow, org: OrganizationRow, membershipId: string, role: Role, familyId?: string }): Promise<TokenResponse> {
+  async function issue (tx: Tx, p: { user: UserRow, org: Pick<OrganizationRow, 'id' | 'name' | 'slug' | 'timeZone'>, membershipId: string, role: Role, familyId?: string }): Promise<TokenResponse> {
     const refreshToken = opaqueToken()
     await repo.insertRefreshToken({
       organizationId: p.org.id,
@@ -67,7 +68,7 @@ export function createAuthService (deps: AuthDeps) {
     await deps.limiter.check(input.email, meta.ip)
     const found = await deps.withAuthLookup(async (tx) => {
       const user = await repo.findUserByEmail(input.email, tx.db)
-      const memberships = user ? await repo.activeMembershipsOf(user.id, tx.db) : []
+      const memberships = user ? await queries.activeMembershipsOf(user.id, tx.db) : []
       return { user, memberships }
     })
     const ok = await verifyPassword(found.user?.passwordHash, input.password)
@@ -81,7 +82,7 @@ export function createAuthService (deps: AuthDeps) {
     await deps.limiter.succeeded(input.email, meta.ip)
     const user = found.user
     return await deps.withTenant(membership.organizationId, async (tx) => {
-      const org = (await repo.findOrganization(membership.organizationId, tx.db))!
+      const org = (await queries.findOrganization(membership.organizationId, tx.db))!
       return await issue(tx, { user, org, membershipId: membership.id, role: membership.role })
     })
   }
@@ -96,9 +97,9 @@ export function createAuthService (deps: AuthDeps) {
         await repo.revokeFamily(row.organizationId, row.familyId, tx.db)
         return null
       }
-      const membership = await repo.findMembership(row.organizationId, row.membershipId, tx.db)
+      const membership = await queries.findMembership(row.organizationId, row.membershipId, tx.db)
       const user = await repo.findUser(row.userId, tx.db)
-      const org = await repo.findOrganization(row.organizationId, tx.db)
+      const org = await queries.findOrganization(row.organizationId, tx.db)
       if (!membership || membership.status !== 'active' || !user || !org) return null
       return await issue(tx, { user, org, membershipId: membership.id, role: membership.role, familyId: row.familyId })
     })
@@ -113,12 +114,13 @@ export function createAuthService (deps: AuthDeps) {
       const orgId = randomUUID()
       try {
         return await deps.withTenant(orgId, async (tx) => {
-          const org = await repo.insertOrganization({ id: orgId, name: input.organizationName, slug: slugify(input.organizationName) }, tx.db)
           const user = await repo.insertUser({ email: input.email, name: input.name, passwordHash }, tx.db)
-          const membershipId = await deps.members.insertActive(orgId, { userId: user.id, email: input.email, role: 'owner' }, tx.db)
+          // The organization and its owner's membership are written by their own modules, as
+          // the owner (who acts from the first event on).
+          const membershipId = randomUUID()
           const ctx = ctxFor(tx, meta, { id: membershipId, orgId, userId: user.id, role: 'owner', email: input.email })
-          await record(ctx, { type: 'organization.created', subjectType: 'organization', subjectId: orgId, data: { organization: { id: org.id, name: org.name, slug: org.slug } } })
-          await record(ctx, { type: 'member.joined', subjectType: 'member', subjectId: membershipId, data: { role: 'owner', email: input.email } })
+          const org = await deps.organizations.create(ctx, { name: input.organizationName, slug: slugify(input.organizationName) })
+          await deps.members.addFounder(ctx, input.email)
           return await issue(tx, { user, org, membershipId, role: 'owner' })
         })
       } catch (err) {
@@ -136,7 +138,7 @@ export function createAuthService (deps: AuthDeps) {
     async acceptInvitation (input: AcceptInvitationInput, meta: CallMeta): Promise<TokenResponse> {
       const hash = sha256(input.token)
       const found = await deps.withAuthLookup(async (tx) => {
-        const invitation = await repo.findInvitation(hash, tx.db)
+        const invitation = await queries.findInvitation(hash, tx.db)
         const user = invitation ? await repo.findUserByEmail(invitation.email, tx.db) : undefined
         return { invitation, user }
       })
@@ -151,28 +153,25 @@ export function createAuthService (deps: AuthDeps) {
       const passwordHash = found.user ? null : await hashPassword(input.password)
       return await deps.withTenant(inv.organizationId, async (tx) => {
         const user = found.user ?? await repo.insertUser({ email: inv.email, name: input.name, passwordHash: passwordHash! }, tx.db)
-        if (!await deps.members.activate(inv.organizationId, inv.id, user.id, tx.db)) {
+        const ctx = ctxFor(tx, meta, { id: inv.id, orgId: inv.organizationId, userId: user.id, role: inv.role, email: inv.email })
+        if (!await deps.members.join(ctx, inv.email)) {
           throw new AppError('HERALD_INVALID_CREDENTIALS', 'The invitation has already been used.')
         }
-        const org = (await repo.findOrganization(inv.organizationId, tx.db))!
-        const ctx = ctxFor(tx, meta, { id: inv.id, orgId: inv.organizationId, userId: user.id, role: inv.role, email: inv.email })
-        await record(ctx, { type: 'member.joined', subjectType: 'member', subjectId: inv.id, data: { role: inv.role, email: inv.email } })
+        const org = (await queries.findOrganization(inv.organizationId, tx.db))!
         return await issue(tx, { user, org, membershipId: inv.id, role: inv.role })
       })
     },
 
     async me (ctx: Ctx): Promise<MeResponse> {
-      const org = await repo.findOrganization(ctx.actor.orgId, ctx.db)
-      if (!org) throw new AppError('HERALD_UNAUTHENTICATED', 'The organization no longer exists.')
       // The full settings (version included, for GraphQL's updateOrganization); REST's /v1/me
       // serializes only the fields its schema names.
-      const organization = toOrganizationDto(org)
+      const organization = await deps.organizations.current(ctx)
       const scopes = SCOPES.filter((s) => ctx.actor.permissions.has(s)) as Scope[]
       if (ctx.actor.kind === 'member') {
         const user = (await repo.findUser(ctx.actor.userId!, ctx.db))!
         return { kind: 'user', user: { id: user.id, email: user.email, name: user.name }, apiKey: null, membershipId: ctx.actor.id, organization, role: ctx.actor.role!, scopes, brandIds: ctx.actor.brandIds ? [...ctx.actor.brandIds] : null }
       }
-      const key = (await repo.findApiKey(ctx.actor.orgId, ctx.actor.id, ctx.db))!
+      const key = (await queries.findApiKey(ctx.actor.orgId, ctx.actor.id, ctx.db))!
       return { kind: 'api_key', user: null, apiKey: key, membershipId: null, organization, role: null, scopes, brandIds: ctx.actor.brandIds ? [...ctx.actor.brandIds] : null }
     }
   }

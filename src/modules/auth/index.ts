@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { createLoginGuard, type LoginLimits } from '../../lib/failure-limiter.js'
 import { createAuthRepository } from './auth.repository.js'
+import { createAuthQueries } from './auth.queries.js'
 import { createAuthService } from './auth.service.js'
 import { authRoutes } from './auth.routes.js'
 import { authResolvers } from './auth.resolvers.js'
@@ -15,8 +16,9 @@ export interface AuthModuleOptions {
 export default fp<AuthModuleOptions>(async (app, opts) => {
   const service = createAuthService({
     repo: createAuthRepository(),
-    members: app.membersRepo,
-    record: app.events.record,
+    queries: createAuthQueries(),
+    members: app.members,
+    organizations: app.organizations,
     withTenant: app.withTenant,
     withAuthLookup: app.withAuthLookup,
     signAccess: (claims) => app.jwt.sign(claims),
@@ -27,4 +29,4 @@ export default fp<AuthModuleOptions>(async (app, opts) => {
   })
   await app.register(authRoutes, { service })
   app.graphql.defineResolvers(authResolvers(service))
-}, { name: 'auth-module', dependencies: ['members-module', 'events-module', 'rate-limit'] })
+}, { name: 'auth-module', dependencies: ['members-module', 'organizations-module', 'events-module', 'rate-limit'] })

@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { brandBlackouts } from '../../db/tables/blackouts.js'
 import type { BlackoutListQuery } from './blackouts.schemas.js'
@@ -11,14 +12,9 @@ const SORT_COLUMNS = { createdAt: brandBlackouts.createdAt, startsAt: brandBlack
 export function createBlackoutsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: BlackoutListQuery) =>
     ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: brandBlackouts.id, cursor: q.cursor, limit: q.limit, codec })
-  const valueOf = (sortField: string) => (r: BlackoutRow) => (sortField === 'startsAt' ? r.startsAt : r.createdAt)
 
   return {
-    async findById (orgId: string, brandId: string, id: string, db: Database): Promise<BlackoutRow | undefined> {
-      const [row] = await db.select().from(brandBlackouts)
-        .where(and(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId), eq(brandBlackouts.id, id)))
-      return row
-    },
+    ...versionedRows(brandBlackouts),
 
     async list (orgId: string, brandId: string, q: BlackoutListQuery, db: Database): Promise<Page<BlackoutRow>> {
       const args = pageArgs(orgId, q)
@@ -26,13 +22,13 @@ export function createBlackoutsRepository (codec: CursorCodec) {
       const rows = await db.select().from(brandBlackouts)
         .where(andAll(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId), page.where))
         .orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args, valueOf(args.sort.field))
+      return toPage(rows, args)
     },
 
     /** Brand.blackouts for a page of brands in one statement. */
     async perBrand (orgId: string, brandIds: readonly string[], q: BlackoutListQuery, db: Database): Promise<Map<string, Page<BlackoutRow>>> {
       const args = { ...pageArgs(orgId, q), parentColumn: brandBlackouts.brandId, parentIds: brandIds, orgColumn: brandBlackouts.organizationId }
-      return await keysetPerParent<typeof brandBlackouts, BlackoutRow>(db, brandBlackouts, args, valueOf(args.sort.field))
+      return await keysetPerParent<typeof brandBlackouts, BlackoutRow>(db, brandBlackouts, args)
     },
 
     /** Windows of these brands that overlap [from, to]: the candidates for a set of times. */
@@ -49,13 +45,6 @@ export function createBlackoutsRepository (codec: CursorCodec) {
     async insert (orgId: string, brandId: string, input: { startsAt: Date, endsAt: Date, reason: string }, db: Database): Promise<BlackoutRow> {
       const [row] = await db.insert(brandBlackouts).values({ ...input, brandId, organizationId: orgId }).returning()
       return row
-    },
-
-    async delete (orgId: string, brandId: string, id: string, version: number, db: Database): Promise<boolean> {
-      const rows = await db.delete(brandBlackouts)
-        .where(and(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId), eq(brandBlackouts.id, id), eq(brandBlackouts.version, version)))
-        .returning({ id: brandBlackouts.id })
-      return rows.length > 0
     }
   }
 }

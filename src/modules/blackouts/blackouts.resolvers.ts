@@ -1,8 +1,8 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
-import { perParams, type LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
+import type { LoaderQuery } from '../../graphql/batch.js'
+import { parseArgs, resolveNestedConnections } from '../../graphql/connection.js'
 import { BlackoutListQuery, CreateBlackoutBody } from './blackouts.schemas.js'
 import type { BlackoutsService } from './blackouts.service.js'
 
@@ -29,8 +29,7 @@ export function blackoutsLoaders (service: BlackoutsService): MercuriusLoaders {
   return {
     Brand: {
       blackouts: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForBrands(ctx, ids, parseArgs(BlackoutListQuery, pageQuery(params)))))
-          .map((page) => toConnection(page ?? { data: [], nextCursor: null, cursors: [] }))
+        await resolveNestedConnections(BlackoutListQuery, queries, (o) => o.id, async (q, ids) => await service.listForBrands(ctx, ids, q))
     }
   }
 }

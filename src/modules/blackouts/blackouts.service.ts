@@ -4,15 +4,16 @@ import { notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
-import type { BrandsService } from '../brands/brands.service.js'
-import type { RecordEvent } from '../events/events.service.js'
+import type { BrandsService } from '../brands/public.js'
+import type { EventType, RecordEvent } from '../events/public.js'
+import type { BlackoutsQueries } from './blackouts.queries.js'
 import type { BlackoutRow, BlackoutsRepository } from './blackouts.repository.js'
 import type { BlackoutDto, BlackoutListQuery, CreateBlackoutInput, CreatedBlackoutDto } from './blackouts.schemas.js'
 
 // Blackout windows belong to a brand: reading them needs brands:read, changing them
 // brands:write. Content checks them on every time it is given (content-validation.ts).
 
-export const toBlackoutDto = (r: BlackoutRow): BlackoutDto => ({
+const toBlackoutDto = (r: BlackoutRow): BlackoutDto => ({
   id: r.id,
   brandId: r.brandId,
   startsAt: iso(r.startsAt)!,
@@ -23,16 +24,27 @@ export const toBlackoutDto = (r: BlackoutRow): BlackoutDto => ({
   updatedAt: iso(r.updatedAt)!
 })
 
-/** Ids of the brand's items that mean to go out inside [from, to) (from the content module). */
-export type TimedItems = (ctx: Ctx, brandId: string, from: Date, to: Date) => Promise<string[]>
+export function createBlackoutsService (deps: { repo: BlackoutsRepository, queries: BlackoutsQueries, brands: Pick<BrandsService, 'visible'>, record: RecordEvent }) {
+  const { repo, queries, brands, record } = deps
 
-export function createBlackoutsService (deps: { repo: BlackoutsRepository, brands: Pick<BrandsService, 'visible'>, timedItems: TimedItems, record: RecordEvent }) {
-  const { repo, brands, timedItems, record } = deps
-
-  const event = async (ctx: Ctx, type: string, row: BlackoutRow, data: Record<string, unknown>) =>
-    await record(ctx, { type: `brand.${type}`, subjectType: 'brand_blackout', subjectId: row.id, brandId: row.brandId, data })
+  const event = async (ctx: Ctx, type: EventType, row: BlackoutRow, data: Record<string, unknown>) =>
+    await record(ctx, { type, subjectType: 'brand_blackout', subjectId: row.id, brandId: row.brandId, data })
 
   return {
+    /**
+     * For other modules' rules (content scheduling, publishing): for each instant of a brand,
+     * the window that covers it, or null; one statement for all of them.
+     */
+    async covering (ctx: Ctx, times: ReadonlyArray<{ brandId: string, at: Date }>): Promise<Array<BlackoutDto | null>> {
+      if (times.length === 0) return []
+      const ms = times.map((t) => t.at.getTime())
+      const windows = await repo.overlapping(ctx.actor.orgId, [...new Set(times.map((t) => t.brandId))], new Date(Math.min(...ms)), new Date(Math.max(...ms)), ctx.db)
+      return times.map(({ brandId, at }) => {
+        const w = windows.find((b) => b.brandId === brandId && b.startsAt <= at && at < b.endsAt)
+        return w ? toBlackoutDto(w) : null
+      })
+    },
+
     async list (ctx: Ctx, brandId: string, q: BlackoutListQuery): Promise<Page<BlackoutDto>> {
       authorize(ctx.actor, 'brands:read')
       await brands.visible(ctx, brandId)
@@ -55,20 +67,20 @@ export function createBlackoutsService (deps: { repo: BlackoutsRepository, brand
       authorize(ctx.actor, 'brands:write')
       await brands.visible(ctx, brandId)
       const row = await repo.insert(ctx.actor.orgId, brandId, { startsAt: new Date(input.startsAt), endsAt: new Date(input.endsAt), reason: input.reason }, ctx.db)
-      const conflictingContentItemIds = await timedItems(ctx, brandId, row.startsAt, row.endsAt)
+      const conflictingContentItemIds = await queries.itemsTimedIn(ctx.actor.orgId, brandId, row.startsAt, row.endsAt, ctx.db)
       const blackout = toBlackoutDto(row)
-      await event(ctx, 'blackout_created', row, { blackout, conflictingContentItemIds })
+      await event(ctx, 'brand.blackout_created', row, { blackout, conflictingContentItemIds })
       return { ...blackout, conflictingContentItemIds }
     },
 
     async remove (ctx: Ctx, brandId: string, id: string, expected?: number | '*'): Promise<void> {
       authorize(ctx.actor, 'brands:write')
       await brands.visible(ctx, brandId)
-      const row = await repo.findById(ctx.actor.orgId, brandId, id, ctx.db)
-      if (!row) throw notFound('Blackout')
+      const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
+      if (!row || row.brandId !== brandId) throw notFound('Blackout')
       checkVersion(expected, row.version)
-      if (!await repo.delete(ctx.actor.orgId, brandId, id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
-      await event(ctx, 'blackout_deleted', row, { blackout: toBlackoutDto(row) })
+      if (!await repo.delete(ctx.actor.orgId, id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
+      await event(ctx, 'brand.blackout_deleted', row, { blackout: toBlackoutDto(row) })
     }
   }
 }

@@ -1,25 +1,20 @@
 import fp from 'fastify-plugin'
-import { createContentItemsRepository } from '../content-items/content-items.repository.js'
 import { createBlackoutsRepository } from './blackouts.repository.js'
-import { createBlackoutsService, type BlackoutsService } from './blackouts.service.js'
+import { createBlackoutsQueries } from './blackouts.queries.js'
+import { createBlackoutsService } from './blackouts.service.js'
 import { blackoutsRoutes } from './blackouts.routes.js'
 import { blackoutsLoaders, blackoutsResolvers } from './blackouts.resolvers.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    blackouts: BlackoutsService
-  }
-}
+import { BLACKOUT_EVENTS } from './public.js'
 
 export default fp(async (app) => {
-  const content = createContentItemsRepository(app.cursors)
   const service = createBlackoutsService({
     repo: createBlackoutsRepository(app.cursors),
+    queries: createBlackoutsQueries(),
     brands: app.brands,
-    timedItems: async (ctx, brandId, from, to) => await content.idsTimedIn(ctx.actor.orgId, brandId, from, to, ctx.db),
     record: app.events.record
   })
   app.decorate('blackouts', service)
+  app.events.define(BLACKOUT_EVENTS)
   await app.register(blackoutsRoutes, { service })
   app.graphql.defineResolvers(blackoutsResolvers(service))
   app.graphql.defineLoaders(blackoutsLoaders(service))

@@ -1,6 +1,7 @@
 import type { IResolvers } from 'mercurius'
 import { z } from 'zod'
 import { parseArgs, resolveConnection } from '../../graphql/connection.js'
+import { parseInput } from '../../graphql/input.js'
 import { BrandListQuery, CreateBrandBody, UpdateBrandBody } from './brands.schemas.js'
 import type { BrandsService } from './brands.service.js'
 
@@ -13,9 +14,9 @@ export function brandsResolvers (service: BrandsService): IResolvers {
       brands: async (_root, args, { ctx }) => await resolveConnection(BrandListQuery, args, async (q) => await service.list(ctx, q))
     },
     Mutation: {
-      createBrand: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateBrandBody, args.input)),
+      createBrand: async (_root, args, { ctx }) => await service.create(ctx, parseInput(CreateBrandBody, args.input)),
       updateBrand: async (_root, args, { ctx }) =>
-        await service.update(ctx, parseArgs(Id, args.id), parseArgs(UpdateBrandBody, stripNulls(args.input)), args.expectedVersion ?? undefined),
+        await service.update(ctx, parseArgs(Id, args.id), parseInput(UpdateBrandBody, args.input), args.expectedVersion ?? undefined),
       deleteBrand: async (_root, args, { ctx }) => {
         const id = parseArgs(Id, args.id)
         await service.remove(ctx, id, args.expectedVersion ?? undefined)
@@ -23,9 +24,4 @@ export function brandsResolvers (service: BrandsService): IResolvers {
       }
     }
   }
-}
-
-/** GraphQL sends omitted optional input fields as absent but explicit nulls as null. */
-export function stripNulls<T extends Record<string, unknown>> (input: T): Partial<T> {
-  return Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null)) as Partial<T>
 }

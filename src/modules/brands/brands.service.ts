@@ -2,12 +2,13 @@ import { authorize, canSeeBrand, isBrandLimited } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import { Hook } from '../../lib/hooks.js'
 import { iso } from '../../lib/http.js'
-import type { RecordEvent } from '../events/events.service.js'
+import type { RecordEvent } from '../events/public.js'
 import type { BrandRow, BrandsRepository } from './brands.repository.js'
 import type { BrandDto, BrandListQuery, CreateBrandInput, UpdateBrandInput } from './brands.schemas.js'
 
-export const toBrandDto = (r: BrandRow): BrandDto => ({
+const toBrandDto = (r: BrandRow): BrandDto => ({
   id: r.id,
   name: r.name,
   timeZone: r.timeZone,
@@ -23,23 +24,29 @@ function changedFields<T extends Record<string, unknown>> (before: T, patch: Par
 }
 
 /**
- * Extension points for modules that attach things to brands (approval policies, ...) without
- * the brands module knowing their rules. Hooks run in the caller's transaction, in order.
+ * Extension points for modules that attach things to brands (approval policies, …) without
+ * the brands module knowing their rules; handlers run in the caller's transaction.
  */
 export interface BrandHooks {
   /** After the brand row is inserted and before brand.created is recorded. */
-  created: Array<(ctx: Ctx, brand: BrandRow) => Promise<void>>
-  /** Before a patch is written; a hook refuses it by throwing. */
-  beforeUpdate: Array<(ctx: Ctx, current: BrandRow, patch: UpdateBrandInput) => Promise<void>>
+  afterCreate: Hook<[ctx: Ctx, brand: BrandDto]>
+  /** Before a patch is written; a handler refuses it by throwing. */
+  beforeUpdate: Hook<[ctx: Ctx, current: BrandDto, patch: UpdateBrandInput]>
+  /**
+   * Before the brand is deleted: a module refuses (409) while the brand holds what it must
+   * keep (published history, anything beyond drafts), or removes what it owns with its own
+   * events, so nothing goes silently with the brand.
+   */
+  beforeDelete: Hook<[ctx: Ctx, brand: BrandDto]>
 }
 
 export function createBrandsService (deps: { repo: BrandsRepository, record: RecordEvent }) {
   const { repo, record } = deps
-  const hooks: BrandHooks = { created: [], beforeUpdate: [] }
+  const hooks: BrandHooks = { afterCreate: new Hook(), beforeUpdate: new Hook(), beforeDelete: new Hook() }
 
   /** A brand the caller may see, or 404 (another tenant's and an ungranted brand look alike). */
-  async function visible (ctx: Ctx, id: string): Promise<BrandRow> {
-    const row = canSeeBrand(ctx.actor, id) ? await repo.findById(ctx.actor.orgId, id, ctx.db) : undefined
+  async function visibleRow (ctx: Ctx, id: string, opts: { lock?: true } = {}): Promise<BrandRow> {
+    const row = canSeeBrand(ctx.actor, id) ? await repo.findById(ctx.actor.orgId, id, ctx.db, opts) : undefined
     if (!row) throw notFound('Brand')
     return row
   }
@@ -50,27 +57,37 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
    * one that does not exist look alike. For ids inside a body (member grants, API-key grants,
    * a campaign's brand…); `path` is the body field. Returns the rows in the order given.
    */
-  async function assertBrands (ctx: Ctx, ids: readonly string[], path = 'brandIds'): Promise<BrandRow[]> {
+  async function assertBrands (ctx: Ctx, ids: readonly string[], path = 'brandIds'): Promise<BrandDto[]> {
     if (ids.length === 0) return []
     const rows = await repo.findByIds(ctx.actor.orgId, [...new Set(ids)].filter((id) => canSeeBrand(ctx.actor, id)), ctx.db)
     const byId = new Map(rows.map((r) => [r.id, r]))
     const errors = ids.flatMap((id, i) => (byId.has(id) ? [] : [{ path: `${path}/${i}`, message: 'brand not found' }]))
     if (errors.length) throw new AppError('HERALD_NOT_FOUND', `Unknown brand in ${path}: ${errors.map((e) => e.path).join(', ')}.`, { errors })
-    return ids.map((id) => byId.get(id)!)
+    return ids.map((id) => toBrandDto(byId.get(id)!))
   }
 
   /** One brand id in a body (`brandId`): the brand, or a 404 naming the field. */
-  async function assertBrand (ctx: Ctx, id: string, path = 'brandId'): Promise<BrandRow> {
+  async function assertBrand (ctx: Ctx, id: string, path = 'brandId'): Promise<BrandDto> {
     const row = canSeeBrand(ctx.actor, id) ? await repo.findById(ctx.actor.orgId, id, ctx.db) : undefined
     if (!row) throw new AppError('HERALD_NOT_FOUND', `Unknown brand in ${path}.`, { errors: [{ path, message: 'brand not found' }] })
-    return row
+    return toBrandDto(row)
   }
 
   return {
-    visible,
+    /** For other modules: a brand the caller may see (by an id in a path), or 404. */
+    visible: async (ctx: Ctx, id: string): Promise<BrandDto> => toBrandDto(await visibleRow(ctx, id)),
     assertBrands,
     assertBrand,
     hooks,
+
+    /**
+     * For the approvals module, in the transaction that creates the brand (its afterCreate
+     * hook): names the brand's default policy without a new version, since nobody has seen
+     * version 1 without it.
+     */
+    async adoptDefaultPolicy (ctx: Ctx, brandId: string, policyId: string): Promise<void> {
+      await repo.setApprovalPolicy(ctx.actor.orgId, brandId, policyId, ctx.db)
+    },
 
     async list (ctx: Ctx, q: BrandListQuery) {
       authorize(ctx.actor, 'brands:read')
@@ -80,7 +97,7 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
 
     async get (ctx: Ctx, id: string): Promise<BrandDto> {
       authorize(ctx.actor, 'brands:read')
-      return toBrandDto(await visible(ctx, id))
+      return toBrandDto(await visibleRow(ctx, id))
     },
 
     /** Batched read for GraphQL edges; ungranted brands come back as null. */
@@ -97,8 +114,8 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
         throw new AppError('HERALD_FORBIDDEN', 'Credentials limited to some brands cannot create brands.')
       }
       let row = await repo.insert(ctx.actor.orgId, input, ctx.db)
-      if (hooks.created.length) {
-        for (const hook of hooks.created) await hook(ctx, row)
+      if (!hooks.afterCreate.isEmpty) {
+        await hooks.afterCreate.run(ctx, toBrandDto(row))
         // Hooks may have filled in references (the default approval policy): send what is stored.
         row = (await repo.findById(ctx.actor.orgId, row.id, ctx.db))!
       }
@@ -108,11 +125,11 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
 
     async update (ctx: Ctx, id: string, patch: UpdateBrandInput, expected?: number | '*'): Promise<BrandDto> {
       authorize(ctx.actor, 'brands:write')
-      const current = await visible(ctx, id)
+      const current = await visibleRow(ctx, id)
       checkVersion(expected, current.version)
       const changed = changedFields(current, patch)
       if (changed.length === 0) return toBrandDto(current)
-      for (const hook of hooks.beforeUpdate) await hook(ctx, current, patch)
+      await hooks.beforeUpdate.run(ctx, toBrandDto(current), patch)
       const row = await repo.update(ctx.actor.orgId, id, current.version, patch, ctx.db)
       if (!row) throw preconditionFailed(current.version + 1)
       await record(ctx, { type: 'brand.updated', subjectType: 'brand', subjectId: id, brandId: id, data: { changed, brand: toBrandDto(row) } })
@@ -121,8 +138,9 @@ export function createBrandsService (deps: { repo: BrandsRepository, record: Rec
 
     async remove (ctx: Ctx, id: string, expected?: number | '*'): Promise<void> {
       authorize(ctx.actor, 'brands:write')
-      const current = await visible(ctx, id)
+      const current = await visibleRow(ctx, id, { lock: true })
       checkVersion(expected, current.version)
+      await hooks.beforeDelete.run(ctx, toBrandDto(current))
       if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
       await record(ctx, { type: 'brand.deleted', subjectType: 'brand', subjectId: id, brandId: id, data: { brand: toBrandDto(current) } })
     }

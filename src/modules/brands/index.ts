@@ -1,18 +1,14 @@
 import fp from 'fastify-plugin'
 import { createBrandsRepository } from './brands.repository.js'
-import { createBrandsService, type BrandsService } from './brands.service.js'
+import { createBrandsService } from './brands.service.js'
 import { brandsRoutes } from './brands.routes.js'
 import { brandsResolvers } from './brands.resolvers.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    brands: BrandsService
-  }
-}
+import { BRAND_EVENTS } from './public.js'
 
 export default fp(async (app) => {
   const service = createBrandsService({ repo: createBrandsRepository(app.cursors), record: app.events.record })
   app.decorate('brands', service)
+  app.events.define(BRAND_EVENTS)
   await app.register(brandsRoutes, { service })
   app.graphql.defineResolvers(brandsResolvers(service))
 }, { name: 'brands-module', dependencies: ['events-module', 'graphql'] })

@@ -1,7 +1,7 @@
 import { and, arrayContains, asc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm'
-import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Sort } from '../../lib/pagination.js'
+import { brandScope, versionedRows } from '../../db/tenant-rows.js'
+import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import { campaignChannels, campaigns, type KpiTarget } from '../../db/tables/campaigns.js'
 import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas.js'
 import type { CampaignStatus } from './campaign-status.js'
@@ -25,22 +25,9 @@ export interface CampaignValues {
   ownerId: string | null
 }
 
-/**
- * startsOn is optional, and a NULL never compares in a keyset predicate; campaigns without a
- * start date sort last in both directions ('infinity' ascending, '-infinity' descending).
- */
-function sortColumns (sort: Sort): Record<string, PgColumn> {
-  const undated = sort.desc ? sql.raw("'-infinity'::date") : sql.raw("'infinity'::date")
-  const startsOn = sql`coalesce(${campaigns.startsOn}, ${undated})`
-  // keyset() only needs something it can compare and order by; an SQL expression works as a column.
-  return { createdAt: campaigns.createdAt, name: campaigns.name, startsOn: startsOn as unknown as PgColumn }
-}
-
-const sortValue = (sort: Sort) => (r: CampaignRow) => {
-  if (sort.field === 'name') return r.name
-  if (sort.field === 'startsOn') return r.startsOn ?? (sort.desc ? '-infinity' : 'infinity')
-  return r.createdAt
-}
+const SORT_COLUMNS = { createdAt: campaigns.createdAt, name: campaigns.name, startsOn: campaigns.startsOn }
+/** startsOn is optional: campaigns without a start date sort last either way. */
+const NULLABLE = ['startsOn']
 
 function filters (q: Partial<CampaignListQuery>): Array<SQL | undefined> {
   return [
@@ -56,15 +43,7 @@ function filters (q: Partial<CampaignListQuery>): Array<SQL | undefined> {
 
 export function createCampaignsRepository (codec: CursorCodec) {
   return {
-    async findById (orgId: string, id: string, db: Database): Promise<CampaignRow | undefined> {
-      const [row] = await db.select().from(campaigns).where(and(eq(campaigns.organizationId, orgId), eq(campaigns.id, id)))
-      return row
-    },
-
-    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<CampaignRow[]> {
-      if (ids.length === 0) return []
-      return await db.select().from(campaigns).where(and(eq(campaigns.organizationId, orgId), inArray(campaigns.id, [...new Set(ids)])))
-    },
+    ...versionedRows(campaigns),
 
     /** The channel ids of many campaigns in one statement, oldest channel first. */
     async channelsOf (orgId: string, campaignIds: readonly string[], db: Database): Promise<Map<string, string[]>> {
@@ -79,25 +58,24 @@ export function createCampaignsRepository (codec: CursorCodec) {
     },
 
     async list (orgId: string, q: CampaignListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
-      const sort = parseSort(q.sort)
-      const args = { orgId, sort, columns: sortColumns(sort), idColumn: campaigns.id, cursor: q.cursor, limit: q.limit, codec }
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: campaigns.id, cursor: q.cursor, limit: q.limit, codec }
       const page = keyset(args)
       const rows = await db.select().from(campaigns).where(andAll(
         eq(campaigns.organizationId, orgId),
         ...filters(q),
-        onlyBrandIds ? (onlyBrandIds.length ? inArray(campaigns.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
+        brandScope(campaigns.brandId, onlyBrandIds),
         page.where
       )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args, sortValue(sort))
+      return toPage(rows, args)
     },
 
     /** One page of campaigns for each brand, in one statement (GraphQL Brand.campaigns). */
     async listPerBrand (orgId: string, brandIds: readonly string[], q: BrandCampaignsQuery, db: Database) {
-      const sort = parseSort(q.sort)
       const args = {
         orgId,
-        sort,
-        columns: sortColumns(sort),
+        sort: parseSort(q.sort),
+        columns: SORT_COLUMNS,
+        nullable: NULLABLE,
         idColumn: campaigns.id,
         cursor: q.cursor,
         limit: q.limit,
@@ -107,7 +85,7 @@ export function createCampaignsRepository (codec: CursorCodec) {
         orgColumn: campaigns.organizationId,
         where: andAll(...filters(q))
       }
-      return await keysetPerParent<typeof campaigns, CampaignRow>(db, campaigns, args, sortValue(sort))
+      return await keysetPerParent<typeof campaigns, CampaignRow>(db, campaigns, args)
     },
 
     async insert (orgId: string, brandId: string, values: CampaignValues, db: Database): Promise<CampaignRow> {
@@ -115,13 +93,9 @@ export function createCampaignsRepository (codec: CursorCodec) {
       return row
     },
 
-    /** Compare-and-set on the version. */
-    async update (orgId: string, id: string, version: number, values: Partial<CampaignValues>, db: Database): Promise<CampaignRow | undefined> {
-      const [row] = await db.update(campaigns)
-        .set({ ...values, version: sql`${campaigns.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(campaigns.organizationId, orgId), eq(campaigns.id, id), eq(campaigns.version, version)))
-        .returning()
-      return row
+    /** A brand's campaigns, locked (its deletion is deciding about them). */
+    async ofBrandForDeletion (orgId: string, brandId: string, db: Database): Promise<CampaignRow[]> {
+      return await db.select().from(campaigns).where(and(eq(campaigns.organizationId, orgId), eq(campaigns.brandId, brandId))).for('update')
     },
 
     /** Makes the campaign's channels exactly `accountIds`: channels kept keep their place. */
@@ -135,13 +109,6 @@ export function createCampaignsRepository (codec: CursorCodec) {
       await db.insert(campaignChannels)
         .values(accountIds.map((socialAccountId) => ({ organizationId: orgId, campaignId, socialAccountId })))
         .onConflictDoNothing()
-    },
-
-    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
-      const rows = await db.delete(campaigns)
-        .where(and(eq(campaigns.organizationId, orgId), eq(campaigns.id, id), eq(campaigns.version, version)))
-        .returning({ id: campaigns.id })
-      return rows.length > 0
     },
 
     /**

@@ -1,9 +1,9 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
-import { perParams, type LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
-import type { BrandsService } from '../brands/brands.service.js'
-import type { SocialAccountsService } from '../social-accounts/social-accounts.service.js'
+import type { LoaderQuery } from '../../graphql/batch.js'
+import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import type { BrandsService } from '../brands/public.js'
+import type { SocialAccountsService } from '../social-accounts/public.js'
 import { BrandCampaignsQuery, CampaignListQuery, CreateCampaignBody, UpdateCampaignBody, type CampaignDto } from './campaigns.schemas.js'
 import type { CampaignsService } from './campaigns.service.js'
 
@@ -13,7 +13,7 @@ export function campaignsResolvers (service: CampaignsService): IResolvers {
   return {
     Query: {
       campaign: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      campaigns: async (_root, args, { ctx }) => toConnection(await service.list(ctx, parseArgs(CampaignListQuery, pageQuery(args))))
+      campaigns: async (_root, args, { ctx }) => await resolveConnection(CampaignListQuery, args, async (q) => await service.list(ctx, q))
     },
     Mutation: {
       createCampaign: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateCampaignBody, { ...args.input })),
@@ -33,8 +33,7 @@ export function campaignsLoaders (service: CampaignsService, socialAccounts: Soc
   return {
     Brand: {
       campaigns: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, brandIds) =>
-          await service.listForBrands(ctx, brandIds, parseArgs(BrandCampaignsQuery, pageQuery(params))))).map((page) => toConnection(page))
+        await resolveNestedConnections(BrandCampaignsQuery, queries, (o) => o.id, async (q, brandIds) => await service.listForBrands(ctx, brandIds, q))
     },
     Campaign: {
       channels: async (queries: Array<{ obj: CampaignDto }>, { ctx }) => {

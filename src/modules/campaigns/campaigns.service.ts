@@ -1,16 +1,13 @@
-import { authorize, can, canSeeBrand } from '../../lib/actor.js'
+import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import type { Page } from '../../lib/pagination.js'
-import type { BrandsService } from '../brands/brands.service.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { MembersRepository } from '../members/members.repository.js'
-import { toMemberDto } from '../members/members.service.js'
-import type { MemberDto } from '../members/members.schemas.js'
-import type { ApprovalPoliciesService } from '../approvals/approval-policies.service.js'
-import type { SocialAccountDto } from '../social-accounts/social-accounts.schemas.js'
-import type { SocialAccountsService } from '../social-accounts/social-accounts.service.js'
+import type { BrandsService } from '../brands/public.js'
+import type { RecordEvent } from '../events/public.js'
+import type { MemberDto, MembersService } from '../members/public.js'
+import type { ApprovalPoliciesService } from '../approval-policies/public.js'
+import type { SocialAccountDto, SocialAccountsService } from '../social-accounts/public.js'
 import { assertTransition, isDeletable } from './campaign-status.js'
 import { checkDates, diffPatch, toCampaignDto, valuesForCreate } from './campaign-values.js'
 import type { CampaignRow, CampaignsRepository } from './campaigns.repository.js'
@@ -20,7 +17,7 @@ export interface CampaignsDeps {
   repo: CampaignsRepository
   brands: Pick<BrandsService, 'visible' | 'assertBrand'>
   socialAccounts: Pick<SocialAccountsService, 'findManyForBrand'>
-  members: Pick<MembersRepository, 'findById' | 'findByIds'>
+  members: Pick<MembersService, 'assertFit' | 'readable'>
   /** approvalPolicyId must be one of the campaign's brand's policies (404 unknown, 422 another brand's). */
   policies: Pick<ApprovalPoliciesService, 'assertPolicyForBrand'>
   record: RecordEvent
@@ -49,11 +46,7 @@ export function createCampaignsService (deps: CampaignsDeps) {
 
   /** The owner is an active member of this organization who may work on the brand. */
   async function checkOwner (ctx: Ctx, ownerId: string, brandId: string): Promise<void> {
-    const m = await members.findById(ctx.actor.orgId, ownerId, ctx.db)
-    if (!m) throw new AppError('HERALD_NOT_FOUND', 'Owner was not found among the members.', { errors: [{ path: 'ownerId', message: 'member not found' }] })
-    const refuse = (message: string) => new AppError('HERALD_UNPROCESSABLE', `ownerId: ${message}.`, { errors: [{ path: 'ownerId', message }] })
-    if (m.status !== 'active') throw refuse('the member has not accepted the invitation yet')
-    if (m.brandIds && !m.brandIds.includes(brandId)) throw refuse('the member has no access to this brand')
+    await members.assertFit(ctx, brandId, [{ id: ownerId, path: 'ownerId' }])
   }
 
   return {
@@ -94,10 +87,8 @@ export function createCampaignsService (deps: CampaignsDeps) {
 
     /** Campaign.owner: null when there is no owner, or the caller may not read members. */
     async owners (ctx: Ctx, ownerIds: ReadonlyArray<string | null>): Promise<Array<MemberDto | null>> {
-      if (!can(ctx.actor, 'members:read')) return ownerIds.map(() => null)
-      const ids = [...new Set(ownerIds.filter((id): id is string => id !== null))]
-      const byId = new Map((await members.findByIds(ctx.actor.orgId, ids, ctx.db)).map((m) => [m.id, toMemberDto(m)]))
-      return ownerIds.map((id) => (id ? byId.get(id) ?? null : null))
+      const byId = await members.readable(ctx, [...new Set(ownerIds.filter((id): id is string => id !== null))])
+      return ownerIds.map((id) => (id && byId ? byId.get(id) ?? null : null))
     },
 
     async create (ctx: Ctx, input: CreateCampaignInput): Promise<CampaignDto> {
@@ -143,6 +134,24 @@ export function createCampaignsService (deps: CampaignsDeps) {
       if (fields.length) await record(ctx, { ...event, type: 'campaign.updated', data: { changed: fields, campaign } })
       if (values.status) await record(ctx, { ...event, type: 'campaign.status_changed', data: { from: current.status, to: values.status, campaign } })
       return campaign
+    },
+
+    /**
+     * For the brands module, before a brand is deleted: a brand with a campaign beyond draft
+     * keeps its history (409, archive the brand instead); draft campaigns go now, each with
+     * its campaign.deleted event.
+     */
+    async releaseBrand (ctx: Ctx, brand: { id: string, name: string }): Promise<void> {
+      const rows = await repo.ofBrandForDeletion(ctx.actor.orgId, brand.id, ctx.db)
+      const kept = rows.filter((r) => !isDeletable(r.status))
+      if (kept.length) {
+        throw new AppError('HERALD_IN_USE', `The brand "${brand.name}" has ${kept.length} campaign${kept.length === 1 ? '' : 's'} beyond draft: its history is kept. Archive the brand instead (PATCH /v1/brands/{id} {"status": "archived"}).`, { extra: { reason: 'brand_has_history' } })
+      }
+      for (const campaign of await toDtos(ctx, rows)) {
+        const row = rows.find((r) => r.id === campaign.id)!
+        if (!await repo.delete(ctx.actor.orgId, row.id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
+        await record(ctx, { type: 'campaign.deleted', subjectType: 'campaign', subjectId: row.id, brandId: row.brandId, data: { campaign, reason: 'brand_deleted' } })
+      }
     },
 
     /** Only drafts are deleted; a campaign that was planned or ran is archived instead. */

@@ -1,4 +1,5 @@
-import { authorize, can, type Actor, type Role } from '../../lib/actor.js'
+import { authorize, type Actor, type Role } from '../../lib/actor.js'
+import { seesInternal } from '../../lib/visibility.js'
 import { AppError } from '../../lib/errors.js'
 import type { CommentVisibility } from './comments.schemas.js'
 
@@ -18,16 +19,9 @@ import type { CommentVisibility } from './comments.schemas.js'
 // - Editing: only the author. Deleting: the author, or an owner, admin or manager (moderation).
 // - Who wrote it: `author.label` (a member's email, a key's name, a guest's email) only for
 //   readers who may read members (as approval decisions do), and for the author themself;
-//   clients and guests see the author's type and id.
+//   clients and guests see the author's type and id (src/lib/visibility.ts).
 
 const MODERATORS: readonly Role[] = ['owner', 'admin', 'manager']
-
-/** Whether this reader may see internal comments. */
-export function seesInternal (actor: Actor): boolean {
-  if (actor.kind === 'guest') return false
-  if (actor.kind === 'member') return actor.role !== 'client'
-  return true
-}
 
 export function assertMayRead (actor: Actor): void {
   authorize(actor, 'content:read')
@@ -46,11 +40,6 @@ export function assertMayWrite (actor: Actor, visibility: CommentVisibility): vo
       errors: [{ path: 'visibility', message: 'must be shared for this author' }]
     })
   }
-}
-
-/** The label of an actor as this reader may see it. */
-export function labelFor (reader: Actor, who: { type: string, id: string | null, label: string | null }): string | null {
-  return can(reader, 'members:read') || (who.type === reader.kind && who.id === reader.id) ? who.label : null
 }
 
 export const isAuthor = (actor: Actor, row: { authorType: string, authorId: string }) =>

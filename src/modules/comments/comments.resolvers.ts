@@ -1,18 +1,15 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
-import { perParams, type LoaderQuery } from '../../graphql/batch.js'
-import { pageQuery, parseArgs, toConnection } from '../../graphql/connection.js'
+import type { LoaderQuery } from '../../graphql/batch.js'
+import { parseArgs, resolveNestedConnections } from '../../graphql/connection.js'
+import { parseInput } from '../../graphql/input.js'
 import { CommentListQuery, CreateCommentBody, UpdateCommentBody } from './comments.schemas.js'
 import type { CommentsService } from './comments.service.js'
 
 // GraphQL face of comments: the same service methods and zod schemas as REST.
 
 const Id = z.uuid()
-
-/** GraphQL sends omitted optional input fields as absent but explicit nulls as null. */
-const dropNulls = (input: Record<string, unknown> | null | undefined) =>
-  Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== null))
 
 export function commentsResolvers (service: CommentsService): IResolvers {
   return {
@@ -21,9 +18,9 @@ export function commentsResolvers (service: CommentsService): IResolvers {
     },
     Mutation: {
       createComment: async (_root, args, { ctx }) =>
-        await service.create(ctx, parseArgs(Id, args.contentItemId), parseArgs(CreateCommentBody, dropNulls(args.input))),
+        await service.create(ctx, parseArgs(Id, args.contentItemId), parseInput(CreateCommentBody, args.input ?? {})),
       updateComment: async (_root, args, { ctx }) =>
-        await service.update(ctx, parseArgs(Id, args.id), parseArgs(UpdateCommentBody, dropNulls(args.input)), args.expectedVersion ?? undefined),
+        await service.update(ctx, parseArgs(Id, args.id), parseInput(UpdateCommentBody, args.input ?? {}), args.expectedVersion ?? undefined),
       deleteComment: async (_root, args, { ctx }) => {
         const id = parseArgs(Id, args.id)
         await service.remove(ctx, id, args.expectedVersion ?? undefined)
@@ -38,7 +35,7 @@ export function commentsLoaders (service: CommentsService): MercuriusLoaders {
     ContentItem: {
       // One statement for every item of the page (row_number() per item).
       comments: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForItems(ctx, ids, parseArgs(CommentListQuery, pageQuery(params))))).map((page) => toConnection(page))
+        await resolveNestedConnections(CommentListQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q))
     }
   }
 }

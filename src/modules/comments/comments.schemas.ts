@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { ActorRef } from '../../lib/schemas.js'
 
 // Every wire shape of comments, written once: REST bodies and queries, GraphQL arguments (the
 // same schemas through parseArgs) and replies.
@@ -51,12 +52,6 @@ export const CommentListQuery = z.strictObject({
 export type CommentListQuery = z.infer<typeof CommentListQuery>
 
 export const CommentParams = z.strictObject({ id: z.uuid(), commentId: z.uuid() })
-
-export const ActorRef = z.object({
-  type: z.enum(['member', 'api_key', 'guest', 'system']),
-  id: z.uuid().nullable(),
-  label: z.string().nullable()
-})
 
 export const CommentSchema = z.object({
   id: z.uuid(),

@@ -1,17 +1,19 @@
 import { canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
-import { AppError, notFound, type FieldError } from '../../lib/errors.js'
+import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { MembersRepository } from '../members/members.repository.js'
-import { assertMayRead, assertMayWrite, isAuthor, labelFor, mayModerate, seesInternal } from './comment-access.js'
+import type { RecordEvent } from '../events/public.js'
+import type { MembersService } from '../members/public.js'
+import { assertMayRead, assertMayWrite, isAuthor, mayModerate } from './comment-access.js'
+import { labelFor, seesInternal } from '../../lib/visibility.js'
 import type { Actor } from '../../lib/actor.js'
-import type { CommentRow, CommentsRepository, ItemRef } from './comments.repository.js'
+import type { CommentRow, CommentsRepository } from './comments.repository.js'
+import type { CommentsQueries, ItemRef } from './comments.queries.js'
 import type { CommentDto, CommentListQuery, CommentVisibility, CreateCommentInput, GuestCommentInput, UpdateCommentInput } from './comments.schemas.js'
 
-export const toCommentDto = (r: CommentRow): CommentDto => ({
+const toCommentDto = (r: CommentRow): CommentDto => ({
   id: r.id,
   contentItemId: r.contentItemId,
   body: r.body,
@@ -30,16 +32,17 @@ export const commentFor = (reader: Actor, c: CommentDto): CommentDto => ({ ...c,
 
 export interface CommentsDeps {
   repo: CommentsRepository
-  members: Pick<MembersRepository, 'findByIds'>
+  queries: CommentsQueries
+  members: Pick<MembersService, 'assertFit'>
   record: RecordEvent
 }
 
 export function createCommentsService (deps: CommentsDeps) {
-  const { repo, members, record } = deps
+  const { repo, queries, members, record } = deps
 
   /** An item the caller may see, or 404. */
   async function item (ctx: Ctx, id: string): Promise<ItemRef> {
-    const row = await repo.findItem(ctx.actor.orgId, id, ctx.db)
+    const row = await queries.findItem(ctx.actor.orgId, id, ctx.db)
     if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Content item')
     return row
   }
@@ -49,7 +52,7 @@ export function createCommentsService (deps: CommentsDeps) {
    * when there is one, and not internal for a reader who may not see internal comments.
    */
   async function visible (ctx: Ctx, id: string, itemId?: string): Promise<CommentRow & { brandId: string }> {
-    const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
+    const row = await queries.findById(ctx.actor.orgId, id, ctx.db)
     if (!row || !canSeeBrand(ctx.actor, row.brandId) || (itemId !== undefined && row.contentItemId !== itemId) ||
       (row.visibility === 'internal' && !seesInternal(ctx.actor))) throw notFound('Comment')
     return row
@@ -61,20 +64,8 @@ export function createCommentsService (deps: CommentsDeps) {
    * a client (else 422: they would be notified of something they cannot open).
    */
   async function checkMentions (ctx: Ctx, brandId: string, ids: readonly string[], visibility: CommentVisibility): Promise<void> {
-    if (ids.length === 0) return
-    const found = new Map((await members.findByIds(ctx.actor.orgId, ids, ctx.db)).map((m) => [m.id, m]))
-    const missing: FieldError[] = []
-    const unfit: FieldError[] = []
-    ids.forEach((id, i) => {
-      const path = `mentions/${i}`
-      const m = found.get(id)
-      if (!m) missing.push({ path, message: 'member not found' })
-      else if (m.status !== 'active') unfit.push({ path, message: 'this member has not accepted the invitation yet' })
-      else if (m.brandIds !== null && !m.brandIds.includes(brandId)) unfit.push({ path, message: 'this member cannot see the brand' })
-      else if (visibility === 'internal' && m.role === 'client') unfit.push({ path, message: 'a client cannot read internal comments' })
-    })
-    if (missing.length) throw new AppError('HERALD_NOT_FOUND', `Unknown member in mentions: ${missing.map((e) => e.path).join(', ')}.`, { errors: missing })
-    if (unfit.length) throw new AppError('HERALD_UNPROCESSABLE', `These members cannot read this comment: ${unfit.map((e) => e.path).join(', ')}.`, { errors: unfit })
+    await members.assertFit(ctx, brandId, ids.map((id, i) => ({ id, path: `mentions/${i}` })),
+      (m) => (visibility === 'internal' && m.role === 'client' ? 'a client cannot read internal comments' : null))
   }
 
   async function insert (ctx: Ctx, target: ItemRef, input: { body: string, visibility: CommentVisibility, mentions: string[] }): Promise<CommentDto> {
@@ -84,6 +75,7 @@ export function createCommentsService (deps: CommentsDeps) {
       visibility: input.visibility,
       mentions: input.mentions,
       authorType: ctx.actor.kind,
+      // A comment always has a person (or a guest link) behind it: the system never comments.
       authorId: ctx.actor.id,
       authorLabel: ctx.actor.label,
       revision: target.revision

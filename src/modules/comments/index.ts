@@ -1,19 +1,15 @@
 import fp from 'fastify-plugin'
 import { createCommentsRepository } from './comments.repository.js'
-import { createCommentsService, type CommentsService } from './comments.service.js'
+import { createCommentsQueries } from './comments.queries.js'
+import { createCommentsService } from './comments.service.js'
 import { commentsRoutes } from './comments.routes.js'
 import { commentsLoaders, commentsResolvers } from './comments.resolvers.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Comments on content items; `createAsGuest` and `sharedForGuest` serve guest review. */
-    comments: CommentsService
-  }
-}
+import { COMMENT_EVENTS } from './public.js'
 
 export default fp(async (app) => {
-  const service = createCommentsService({ repo: createCommentsRepository(app.cursors), members: app.membersRepo, record: app.events.record })
+  const service = createCommentsService({ repo: createCommentsRepository(app.cursors), queries: createCommentsQueries(), members: app.members, record: app.events.record })
   app.decorate('comments', service)
+  app.events.define(COMMENT_EVENTS)
   await app.register(commentsRoutes, { service })
   app.graphql.defineResolvers(commentsResolvers(service))
   app.graphql.defineLoaders(commentsLoaders(service))

@@ -4,11 +4,12 @@ import { checkVersion } from '../../lib/etag.js'
 import type { ContentStatus } from '../../db/tables/content-items.js'
 import type { ContentItemsRepository } from './content-items.repository.js'
 import type { ContentItemDto, ScheduleInput, SubmitInput } from './content-items.schemas.js'
-import { runHooks, type ContentCore } from './content-core.js'
+import type { ContentCore } from './content-core.js'
 import { resolveSchedule, ScheduleError, type Schedule } from './content-scheduling.js'
 import { changedFields, columnsOf, stateOf, type ItemState } from './content-state.js'
 import { assertAction, type ContentAction } from './content-status.js'
-import { issuesError, schedulePath, type ContentValidator, type Issue } from './content-validation.js'
+import { ARCHIVED, issuesError, schedulePath, type ContentValidator, type Issue } from './content-validation.js'
+import { AppError } from '../../lib/errors.js'
 
 // The status actions a client calls (submit, schedule, unschedule, archive, restore) and
 // transition(), the door through which other modules (approvals, the publisher) move an item.
@@ -25,6 +26,13 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
     return { row, state: stateOf(row, await items.targetsFor(ctx.actor.orgId, [id], ctx.db)) }
   }
 
+  /** Submitting and scheduling move content towards publication: not for an archived brand. */
+  async function activeBrand (ctx: Ctx, brandId: string) {
+    const brand = await validator.brand(ctx, brandId)
+    if (brand.status === 'archived') throw new AppError('HERALD_CONFLICT', `This item's ${ARCHIVED}.`, { extra: { reason: 'brand_archived' } })
+    return brand
+  }
+
   /** What must hold before content goes to review or out: somewhere to go, and every rule met. */
   function readiness (state: ItemState): Issue[] {
     if (state.targets.length === 0) return [{ code: 'HERALD_UNPROCESSABLE', path: 'targets', message: 'add at least one target (a social account) first' }]
@@ -34,11 +42,12 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
   return {
     async submit (ctx: Ctx, id: string, input: SubmitInput = {}, expected?: number | '*'): Promise<ContentItemDto> {
       const { row, state } = await load(ctx, id, expected, 'submit')
+      await activeBrand(ctx, row.brandId)
       const issues = readiness(state)
       if (issues.length) throw issuesError(issues)
       const moved = await core.move(ctx, row, 'in_review', 'submitted', 'submit')
-      await core.event(ctx, 'submitted', moved.row, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
-      await runHooks(core.hooks.submitted, ctx, moved.item, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
+      await core.event(ctx, 'content_item.submitted', moved.row, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
+      await core.hooks.afterSubmit.run(ctx, moved.item, { from: row.status, revision: moved.row.revision, dueAt: input.dueAt ?? null })
       return moved.item
     },
 
@@ -48,11 +57,12 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
      */
     async schedule (ctx: Ctx, id: string, input: ScheduleInput = {}, expected?: number | '*'): Promise<ContentItemDto> {
       const { row, state } = await load(ctx, id, expected, 'schedule')
+      const brand = await activeBrand(ctx, row.brandId)
       const issues: Issue[] = []
       let schedule: Schedule | null = state.schedule
       try {
         if (input.scheduledAt !== undefined || input.scheduledLocal !== undefined || input.timeZone !== undefined) {
-          const tz = input.timeZone ?? state.schedule?.timeZone ?? (await validator.brandTimeZone(ctx, row.brandId))
+          const tz = input.timeZone ?? state.schedule?.timeZone ?? brand.timeZone
           schedule = resolveSchedule(input, state.schedule, tz) ?? null
         }
       } catch (err) {
@@ -71,9 +81,9 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
       const moved = await core.move(ctx, row, 'scheduled', 'scheduled', 'schedule', edit)
       if (changed.length) {
         await core.saveRevisions(ctx, [{ row: moved.row, state: next, changed }])
-        await core.event(ctx, 'updated', moved.row, { changed, revision: moved.row.revision, contentItem: moved.item })
+        await core.event(ctx, 'content_item.updated', moved.row, { changed, revision: moved.row.revision, contentItem: moved.item })
       }
-      await core.event(ctx, 'scheduled', moved.row, { scheduledAt: moved.item.scheduledAt, scheduledLocal: moved.item.scheduledLocal, timeZone: moved.item.timeZone, scheduleBasis: moved.item.scheduleBasis })
+      await core.event(ctx, 'content_item.scheduled', moved.row, { scheduledAt: moved.item.scheduledAt, scheduledLocal: moved.item.scheduledLocal, timeZone: moved.item.timeZone, scheduleBasis: moved.item.scheduleBasis })
       return moved.item
     },
 
@@ -81,14 +91,14 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
     async unschedule (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
       const { row } = await load(ctx, id, expected, 'unschedule')
       const moved = await core.move(ctx, row, 'approved', 'unscheduled', 'unschedule')
-      await core.event(ctx, 'unscheduled', moved.row, { scheduledAt: moved.item.scheduledAt })
+      await core.event(ctx, 'content_item.unscheduled', moved.row, { scheduledAt: moved.item.scheduledAt })
       return moved.item
     },
 
     async archive (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
       const { row } = await load(ctx, id, expected, 'archive')
       const moved = await core.move(ctx, row, 'archived', 'archived', 'archive')
-      await core.event(ctx, 'archived', moved.row, { from: row.status })
+      await core.event(ctx, 'content_item.archived', moved.row, { from: row.status })
       return moved.item
     },
 
@@ -96,7 +106,7 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
     async restore (ctx: Ctx, id: string, expected?: number | '*'): Promise<ContentItemDto> {
       const { row } = await load(ctx, id, expected, 'restore')
       const moved = await core.move(ctx, row, 'draft', 'restored', 'restore')
-      await core.event(ctx, 'restored', moved.row, { archivedFrom: row.archivedFrom })
+      await core.event(ctx, 'content_item.restored', moved.row, { archivedFrom: row.archivedFrom })
       return moved.item
     },
 

@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
 import { AppError, type FieldError } from '../../lib/errors.js'
+import { fieldErrorsOf } from '../../lib/http.js'
+import { textFault } from '../../lib/text-input.js'
 import { CreateContentItemBody, type CreateContentItemInput } from './content-items.schemas.js'
 
 // Bulk creation input: a JSON body {items: [...]}, or a CSV of posts. Both end as the same
@@ -15,15 +17,6 @@ export const CSV_COLUMNS = [
   'brandId', 'campaignId', 'title', 'kind', 'body', 'link', 'hashtags', 'labels', 'firstComment',
   'assigneeId', 'socialAccountIds', 'scheduledAt', 'scheduledLocal', 'timeZone'
 ] as const
-
-/** Zod issues as field errors; an unknown field is named by its own path. */
-export function fieldErrorsOf (error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((i) => {
-    const base = i.path.join('/')
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: base ? `${base}/${k}` : k, message: 'unknown field' }))
-    return [{ path: base || '(body)', message: i.message }]
-  })
-}
 
 export function describe (errors: readonly FieldError[]): string {
   const shown = errors.slice(0, 10).map((e) => `${e.path}: ${e.message}`).join('; ')
@@ -51,6 +44,11 @@ export function parseBulkCsv (text: string): { items: CreateContentItemInput[], 
   const [header, ...rows] = records
   if (!header) throw invalid([{ path: '(body)', message: 'the CSV is empty; send a header row and one row per post' }])
   const columns = header.record.map((c) => c.trim())
+  const headerText = columns.flatMap((c, i): FieldError[] => {
+    const fault = textFault(c)
+    return fault ? [{ path: `columns/${i}`, message: `the column name ${fault} (CSV line ${header.info.lines})` }] : []
+  })
+  if (headerText.length) throw invalid(headerText)
   const headerErrors = columns.flatMap((c, i): FieldError[] => {
     if (!(CSV_COLUMNS as readonly string[]).includes(c)) return [{ path: `columns/${c || i}`, message: `unknown column; the columns are ${CSV_COLUMNS.join(', ')}` }]
     return columns.indexOf(c) !== i ? [{ path: `columns/${c}`, message: 'column given twice' }] : []
@@ -60,13 +58,19 @@ export function parseBulkCsv (text: string): { items: CreateContentItemInput[], 
   if (rows.length > MAX_BULK) throw invalid([{ path: 'items', message: `at most ${MAX_BULK} rows per import (this has ${rows.length})` }])
 
   const lines: number[] = []
+  // The route reads its body as raw text, so the central input check leaves it to us: a cell
+  // PostgreSQL cannot store (a NUL character) is named by its row, CSV line and column.
+  const textErrors: FieldError[] = []
   let previous = header.info
-  const raw = rows.map(({ record, info }) => {
-    lines.push(previous.lines + (info.empty_lines - previous.empty_lines) + 1)
+  const raw = rows.map(({ record, info }, row) => {
+    const line = previous.lines + (info.empty_lines - previous.empty_lines) + 1
+    lines.push(line)
     previous = info
     const item: Record<string, unknown> = {}
     columns.forEach((column, i) => {
       const cell = record[i] ?? ''
+      const fault = textFault(cell)
+      if (fault) textErrors.push({ path: `items/${row}/${column}`, message: `${fault} (CSV line ${line}, column ${column})` })
       if (cell.trim() === '') return
       if (column === 'hashtags') item.hashtags = cell.split(/\s+/).filter(Boolean)
       else if (column === 'labels') item.labels = cell.split(';').map((s) => s.trim()).filter(Boolean)
@@ -75,6 +79,7 @@ export function parseBulkCsv (text: string): { items: CreateContentItemInput[], 
     })
     return item
   })
+  if (textErrors.length) throw invalid(textErrors)
   const parsed = BulkBody.safeParse({ items: raw })
   if (!parsed.success) throw withCsvLines(invalid(fieldErrorsOf(parsed.error)), lines)
   return { items: parsed.data.items, lines }

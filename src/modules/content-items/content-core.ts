@@ -1,8 +1,9 @@
-import { canSeeBrand } from '../../lib/actor.js'
+import { actorRef, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { notFound } from '../../lib/errors.js'
 import { preconditionFailed } from '../../lib/etag.js'
-import type { RecordEvent } from '../events/events.service.js'
+import type { EventType, RecordEvent } from '../events/public.js'
+import { Hook } from '../../lib/hooks.js'
 import type { ContentStatus } from '../../db/tables/content-items.js'
 import type { ContentItemRow, ContentItemsRepository, TargetRow } from './content-items.repository.js'
 import type { ContentRevisionsRepository } from './content-revisions.repository.js'
@@ -13,29 +14,22 @@ import { assertTransition } from './content-status.js'
 // What every content operation shares: finding a visible item, turning rows into replies,
 // writing revisions and events, moving the status, and the hooks other modules plug in.
 
-/**
- * Called inside the request's transaction, after the change is written; a hook that throws
- * rolls the whole change back. `before` hooks may veto a status move by throwing.
- */
-export type ContentHook<I> = (ctx: Ctx, item: ContentItemDto, info: I) => Promise<void>
-
 export interface TransitionInfo { from: ContentStatus, to: ContentStatus, reason: string }
 
+/**
+ * Extension points other modules register on (approvals, the publisher…). Handlers run inside
+ * the caller's transaction, after the change is written (before* ones before it); a handler
+ * that throws rolls the whole change back, so `beforeTransition` vetoes a status move.
+ */
 export interface ContentHooks {
   /** The item was submitted for review (moved to in_review). */
-  submitted: Array<ContentHook<{ from: ContentStatus, revision: number, dueAt: string | null }>>
+  afterSubmit: Hook<[ctx: Ctx, item: ContentItemDto, info: { from: ContentStatus, revision: number, dueAt: string | null }]>
   /** What would be published changed (kind, body, media, link, hashtags, firstComment, targets). */
-  publishableChanged: Array<ContentHook<{ changed: string[], from: ContentStatus, to: ContentStatus, revision: number }>>
+  afterPublishableChange: Hook<[ctx: Ctx, item: ContentItemDto, info: { changed: string[], from: ContentStatus, to: ContentStatus, revision: number }]>
   /** A status move is about to happen (actions and transition(); not edits): throw to refuse it. */
-  beforeTransition: Array<ContentHook<TransitionInfo>>
+  beforeTransition: Hook<[ctx: Ctx, item: ContentItemDto, info: TransitionInfo]>
   /** The status moved (every move, edits that return to draft included). */
-  transitioned: Array<ContentHook<TransitionInfo>>
-}
-
-export const newHooks = (): ContentHooks => ({ submitted: [], publishableChanged: [], beforeTransition: [], transitioned: [] })
-
-export async function runHooks<I> (list: Array<ContentHook<I>>, ctx: Ctx, item: ContentItemDto, info: I): Promise<void> {
-  for (const hook of list) await hook(ctx, item, info)
+  afterTransition: Hook<[ctx: Ctx, item: ContentItemDto, info: TransitionInfo]>
 }
 
 export interface CoreDeps {
@@ -46,10 +40,10 @@ export interface CoreDeps {
 
 export function createContentCore (deps: CoreDeps) {
   const { items, revisions, record } = deps
-  const hooks = newHooks()
+  const hooks: ContentHooks = { afterSubmit: new Hook(), afterPublishableChange: new Hook(), beforeTransition: new Hook(), afterTransition: new Hook() }
 
   /** An item of a brand the caller may see, or 404; `lock` for writers (SELECT … FOR UPDATE). */
-  async function find (ctx: Ctx, id: string, opts: { lock?: boolean } = {}): Promise<ContentItemRow> {
+  async function find (ctx: Ctx, id: string, opts: { lock?: true } = {}): Promise<ContentItemRow> {
     const row = await items.findById(ctx.actor.orgId, id, ctx.db, opts)
     if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Content item')
     return row
@@ -65,15 +59,15 @@ export function createContentCore (deps: CoreDeps) {
 
   const dto = async (ctx: Ctx, row: ContentItemRow) => (await dtos(ctx, [row]))[0]
 
-  const event = async (ctx: Ctx, type: string, row: ContentItemRow, data: Record<string, unknown>) =>
-    await record(ctx, { type: `content_item.${type}`, subjectType: 'content_item', subjectId: row.id, brandId: row.brandId, data })
+  const event = async (ctx: Ctx, type: EventType, row: ContentItemRow, data: Record<string, unknown>) =>
+    await record(ctx, { type, subjectType: 'content_item', subjectId: row.id, brandId: row.brandId, data })
 
   async function saveRevisions (ctx: Ctx, list: Array<{ row: ContentItemRow, state: ItemState, changed: string[] }>): Promise<void> {
     await revisions.insertMany(ctx.actor.orgId, list.map(({ row, state, changed }) => ({
       contentItemId: row.id,
       revision: row.revision,
-      actorType: ctx.actor.kind,
-      actorId: ctx.actor.id,
+      actorType: actorRef(ctx.actor).type,
+      actorId: actorRef(ctx.actor).id,
       actorLabel: ctx.actor.label,
       changed,
       snapshot: snapshotOf(state)
@@ -84,7 +78,7 @@ export function createContentCore (deps: CoreDeps) {
   async function writeStatus (ctx: Ctx, row: ContentItemRow, to: ContentStatus, reason: string, extra: Record<string, unknown> = {}): Promise<ContentItemRow> {
     const updated = await items.update(ctx.actor.orgId, row.id, row.version, { status: to, ...(to === 'archived' ? { archivedFrom: row.status } : {}), ...extra }, ctx.db)
     if (!updated) throw preconditionFailed(row.version + 1)
-    await event(ctx, 'status_changed', updated, { from: row.status, to, reason, revision: updated.revision })
+    await event(ctx, 'content_item.status_changed', updated, { from: row.status, to, reason, revision: updated.revision })
     return updated
   }
 
@@ -95,11 +89,11 @@ export function createContentCore (deps: CoreDeps) {
   async function move (ctx: Ctx, row: ContentItemRow, to: ContentStatus, reason: string, what?: string, extra: Record<string, unknown> = {}): Promise<{ row: ContentItemRow, item: ContentItemDto }> {
     assertTransition(row.status, to, what)
     const info: TransitionInfo = { from: row.status, to, reason }
-    if (hooks.beforeTransition.length) await runHooks(hooks.beforeTransition, ctx, await dto(ctx, row), info)
+    if (!hooks.beforeTransition.isEmpty) await hooks.beforeTransition.run(ctx, await dto(ctx, row), info)
     const updated = await writeStatus(ctx, row, to, reason, extra)
-    if (to === 'draft' && row.status !== 'archived') await event(ctx, 'returned_to_draft', updated, { from: row.status, reason })
+    if (to === 'draft' && row.status !== 'archived') await event(ctx, 'content_item.returned_to_draft', updated, { from: row.status, reason })
     const item = await dto(ctx, updated)
-    await runHooks(hooks.transitioned, ctx, item, info)
+    await hooks.afterTransition.run(ctx, item, info)
     return { row: updated, item }
   }
 

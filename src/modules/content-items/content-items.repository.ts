@@ -1,85 +1,51 @@
-import { and, arrayContains, asc, desc, eq, gt, gte, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page, type Sort } from '../../lib/pagination.js'
-import { socialAccounts } from '../../db/tables/social-accounts.js'
+import { brandScope, versionedRows } from '../../db/tenant-rows.js'
+import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
+import { goesToPlatform, targetsFor } from './content-items.queries.js'
 
 export type ContentItemRow = typeof contentItems.$inferSelect
 export type NewContentItemRow = Omit<typeof contentItems.$inferInsert, 'organizationId'>
-export interface TargetRow {
-  id: string
-  contentItemId: string
-  socialAccountId: string
-  platform: typeof socialAccounts.$inferSelect['platform']
-  position: number
-  body: string | null
-  media: MediaItem[] | null
-  firstComment: string | null
-}
+export type { TargetRow } from './content-items.queries.js'
 export interface TargetValues { socialAccountId: string, body: string | null, media: MediaItem[] | null, firstComment: string | null }
 
 const SORT_COLUMNS = { createdAt: contentItems.createdAt, updatedAt: contentItems.updatedAt, scheduledAt: contentItems.scheduledAt, title: contentItems.title }
 
-const valueOf = (field: string) => (r: ContentItemRow) => r[field as keyof typeof SORT_COLUMNS]
+/** Items without a time sort last either way. */
+const NULLABLE = ['scheduledAt']
 
 /** The WHERE of every list: filters plus the brands a limited credential may see. */
 export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, visibleBrands: readonly string[] | null): SQL | undefined {
   return andAll(
     f.brandId ? eq(contentItems.brandId, f.brandId) : undefined,
-    visibleBrands ? (visibleBrands.length ? inArray(contentItems.brandId, [...visibleBrands]) : sql`false`) : undefined,
+    brandScope(contentItems.brandId, visibleBrands),
     f.campaignId ? eq(contentItems.campaignId, f.campaignId) : undefined,
     f.status ? eq(contentItems.status, f.status) : undefined,
     f.kind ? eq(contentItems.kind, f.kind) : undefined,
     f.assigneeId ? eq(contentItems.assigneeId, f.assigneeId) : undefined,
     f.label ? arrayContains(contentItems.labels, [f.label]) : undefined,
     f.platform
-      ? sql`exists (select 1 from ${contentTargets} join ${socialAccounts} on ${socialAccounts.id} = ${contentTargets.socialAccountId} where ${contentTargets.contentItemId} = ${contentItems.id} and ${socialAccounts.platform} = ${f.platform})`
+      ? goesToPlatform(f.platform)
       : undefined,
     f.scheduledAtFrom ? gte(contentItems.scheduledAt, new Date(f.scheduledAtFrom)) : undefined,
     f.scheduledAtTo ? sql`${contentItems.scheduledAt} <= ${new Date(f.scheduledAtTo)}` : undefined
   )
 }
 
-/**
- * Keyset on scheduledAt, which may be null: items without a time come last in both directions,
- * so a plain row comparison (which is never true against NULL) cannot express the next page.
- */
-function scheduledKeyset (sort: Sort, cursor: [unknown, unknown] | undefined): { where: SQL | undefined, orderBy: SQL[] } {
-  const col = contentItems.scheduledAt
-  const id = contentItems.id
-  const orderBy = sort.desc ? [sql`${col} desc nulls last`, desc(id)] : [sql`${col} asc nulls last`, asc(id)]
-  if (!cursor) return { where: undefined, orderBy }
-  const [value, lastId] = cursor as [string | null, string]
-  const after = sort.desc ? lt(id, lastId) : gt(id, lastId)
-  if (value === null) return { where: and(isNull(col), after), orderBy }
-  const at = new Date(value)
-  return { where: or(sort.desc ? lt(col, at) : gt(col, at), and(eq(col, at), after), isNull(col)), orderBy }
-}
-
 export function createContentItemsRepository (codec: CursorCodec) {
   return {
-    async findById (orgId: string, id: string, db: Database, opts: { lock?: boolean } = {}): Promise<ContentItemRow | undefined> {
-      const q = db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id)))
-      // Writers lock the row they read, so a concurrent edit waits and then sees this one's result.
-      const [row] = opts.lock ? await q.for('update') : await q
-      return row
-    },
-
-    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<ContentItemRow[]> {
-      if (ids.length === 0) return []
-      return await db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), inArray(contentItems.id, [...ids])))
-    },
+    // findById takes { lock: true } for writers: a concurrent edit waits, then sees this one's result.
+    ...versionedRows(contentItems),
 
     async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<Page<ContentItemRow>> {
-      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = args.sort.field === 'scheduledAt'
-        ? scheduledKeyset(args.sort, q.cursor ? codec.decode(orgId, args.sort.key, q.cursor) as [unknown, unknown] : undefined)
-        : keyset(args)
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
       const rows = await db.select().from(contentItems)
         .where(andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands), page.where))
-        .orderBy(...page.orderBy).limit(q.limit + 1)
-      return toPage(rows, args, valueOf(args.sort.field))
+        .orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args)
     },
 
     /** A page of items per brand or per campaign, for all of them in one statement. */
@@ -88,6 +54,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         orgId,
         sort: parseSort(q.sort),
         columns: SORT_COLUMNS,
+        nullable: NULLABLE,
         idColumn: contentItems.id,
         cursor: q.cursor,
         limit: q.limit,
@@ -97,7 +64,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         orgColumn: contentItems.organizationId,
         where: filterWhere(q, visibleBrands)
       }
-      return await keysetPerParent<typeof contentItems, ContentItemRow>(db, contentItems, args, valueOf(args.sort.field))
+      return await keysetPerParent<typeof contentItems, ContentItemRow>(db, contentItems, args)
     },
 
     /** Items of a brand whose time is in [from, to), in time order (the calendar). */
@@ -113,16 +80,10 @@ export function createContentItemsRepository (codec: CursorCodec) {
       )).orderBy(asc(contentItems.scheduledAt), asc(contentItems.id)).limit(max + 1)
     },
 
-    /** Items that still mean to go out at a time inside [from, to): what a new blackout hits. */
-    async idsTimedIn (orgId: string, brandId: string, from: Date, to: Date, db: Database): Promise<string[]> {
-      const rows = await db.select({ id: contentItems.id }).from(contentItems).where(and(
-        eq(contentItems.organizationId, orgId),
-        eq(contentItems.brandId, brandId),
-        gte(contentItems.scheduledAt, from),
-        lt(contentItems.scheduledAt, to),
-        notInArray(contentItems.status, ['published', 'archived'])
-      )).orderBy(asc(contentItems.scheduledAt), asc(contentItems.id))
-      return rows.map((r) => r.id)
+    /** A brand's items, locked (its deletion is deciding about them): drafts, and how many are not. */
+    async ofBrandForDeletion (orgId: string, brandId: string, db: Database): Promise<{ drafts: ContentItemRow[], others: number }> {
+      const rows = await db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), eq(contentItems.brandId, brandId))).for('update')
+      return { drafts: rows.filter((r) => r.status === 'draft'), others: rows.filter((r) => r.status !== 'draft').length }
     },
 
     async insertMany (orgId: string, values: NewContentItemRow[], db: Database): Promise<ContentItemRow[]> {
@@ -130,38 +91,14 @@ export function createContentItemsRepository (codec: CursorCodec) {
       return await db.insert(contentItems).values(values.map((v) => ({ ...v, organizationId: orgId }))).returning()
     },
 
-    /** Compare-and-set on version; undefined when someone else changed the row first. */
-    async update (orgId: string, id: string, version: number, patch: Partial<NewContentItemRow>, db: Database): Promise<ContentItemRow | undefined> {
-      const [row] = await db.update(contentItems)
-        .set({ ...patch, version: sql`${contentItems.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id), eq(contentItems.version, version)))
-        .returning()
-      return row
-    },
-
-    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
-      const rows = await db.delete(contentItems)
-        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id), eq(contentItems.version, version)))
-        .returning({ id: contentItems.id })
+    /** Whether any item still goes to this social account. */
+    async targetsAccount (orgId: string, accountId: string, db: Database): Promise<boolean> {
+      const rows = await db.select({ one: sql<number>`1` }).from(contentTargets)
+        .where(and(eq(contentTargets.organizationId, orgId), eq(contentTargets.socialAccountId, accountId))).limit(1)
       return rows.length > 0
     },
 
-    async targetsFor (orgId: string, itemIds: readonly string[], db: Database): Promise<TargetRow[]> {
-      if (itemIds.length === 0) return []
-      return await db.select({
-        id: contentTargets.id,
-        contentItemId: contentTargets.contentItemId,
-        socialAccountId: contentTargets.socialAccountId,
-        platform: socialAccounts.platform,
-        position: contentTargets.position,
-        body: contentTargets.body,
-        media: contentTargets.media,
-        firstComment: contentTargets.firstComment
-      }).from(contentTargets)
-        .innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
-        .where(and(eq(contentTargets.organizationId, orgId), inArray(contentTargets.contentItemId, [...itemIds])))
-        .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
-    },
+    targetsFor,
 
     /** Targets of many new items in one statement. */
     async insertTargets (orgId: string, byItem: Array<{ itemId: string, targets: TargetValues[] }>, db: Database): Promise<void> {

@@ -1,10 +1,11 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
-import { perParams, type LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
-import type { BrandsService } from '../brands/brands.service.js'
-import type { SocialAccountsService } from '../social-accounts/social-accounts.service.js'
+import type { LoaderQuery } from '../../graphql/batch.js'
+import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { normalizeInput, parseInput } from '../../graphql/input.js'
+import type { BrandsService } from '../brands/public.js'
+import type { SocialAccountsService } from '../social-accounts/public.js'
 import { CalendarQuery, type ContentCalendar } from './content-calendar.js'
 import { parseBulkJson } from './content-bulk.js'
 import { ContentItemListQuery, CreateContentItemBody, NestedContentQuery, ScheduleBody, SubmitBody, UpdateContentItemBody } from './content-items.schemas.js'
@@ -20,13 +21,6 @@ import type { ContentRevisionsService } from './content-revisions.service.js'
 const Id = z.uuid()
 const RevisionNumber = z.number().int().min(1)
 
-/** Omitted optional input fields are absent, explicit nulls are null: drop those null means nothing for. */
-const dropNulls = (input: Record<string, unknown> | null | undefined, keep: readonly string[] = []) =>
-  Object.fromEntries(Object.entries(input ?? {}).filter(([k, v]) => v !== null || keep.includes(k)))
-
-/** In an update, null clears these; for the other fields it means "not given". */
-const CLEARABLE = ['campaignId', 'link', 'firstComment', 'assigneeId', 'scheduledAt', 'scheduledLocal']
-
 const version = (args: { expectedVersion?: number | null }) => args.expectedVersion ?? undefined
 
 interface Deps { service: ContentItemsService, actions: ContentActions, revisions: ContentRevisionsService, calendar: ContentCalendar }
@@ -35,27 +29,27 @@ export function contentItemsResolvers ({ service, actions, revisions, calendar }
   return {
     Query: {
       contentItem: async (_root, args, { ctx }) => await service.getNode(ctx, parseArgs(Id, args.id)),
-      contentItems: async (_root, args, { ctx }) => toConnection(await service.listNodes(ctx, parseArgs(ContentItemListQuery, pageQuery(args)))),
+      contentItems: async (_root, args, { ctx }) => await resolveConnection(ContentItemListQuery, args, async (q) => await service.listNodes(ctx, q)),
       contentItemRevision: async (_root, args, { ctx }) => await revisions.get(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.revision)),
       contentItemRevisionDiff: async (_root, args, { ctx }) => {
         const diff = await revisions.compare(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.from), parseArgs(RevisionNumber, args.to))
         return { ...diff, changes: diff.changes.map((c) => ({ path: c.path, before: JSON.stringify(c.before), after: JSON.stringify(c.after) })) }
       },
-      calendar: async (_root, args, { ctx }) => await calendar.calendar(ctx, parseArgs(CalendarQuery, dropNulls(args)))
+      calendar: async (_root, args, { ctx }) => await calendar.calendar(ctx, parseInput(CalendarQuery, args))
     },
     Mutation: {
-      createContentItem: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateContentItemBody, dropNulls(args.input, ['campaignId', 'assigneeId']))),
+      createContentItem: async (_root, args, { ctx }) => await service.create(ctx, parseInput(CreateContentItemBody, args.input)),
       bulkCreateContentItems: async (_root, args, { ctx }) =>
-        await service.bulkCreate(ctx, parseBulkJson({ items: (args.items as Array<Record<string, unknown>>).map((i) => dropNulls(i, ['campaignId', 'assigneeId'])) })),
+        await service.bulkCreate(ctx, parseBulkJson({ items: (args.items as unknown[]).map((i) => normalizeInput(CreateContentItemBody, i)) })),
       updateContentItem: async (_root, args, { ctx }) =>
-        await service.update(ctx, parseArgs(Id, args.id), parseArgs(UpdateContentItemBody, dropNulls(args.input, CLEARABLE)), version(args)),
+        await service.update(ctx, parseArgs(Id, args.id), parseInput(UpdateContentItemBody, args.input), version(args)),
       deleteContentItem: async (_root, args, { ctx }) => {
         const id = parseArgs(Id, args.id)
         await service.remove(ctx, id, version(args))
         return id
       },
-      submitContentItem: async (_root, args, { ctx }) => await actions.submit(ctx, parseArgs(Id, args.id), parseArgs(SubmitBody, dropNulls({ dueAt: args.dueAt })), version(args)),
-      scheduleContentItem: async (_root, args, { ctx }) => await actions.schedule(ctx, parseArgs(Id, args.id), parseArgs(ScheduleBody, dropNulls(args.input)), version(args)),
+      submitContentItem: async (_root, args, { ctx }) => await actions.submit(ctx, parseArgs(Id, args.id), parseInput(SubmitBody, { dueAt: args.dueAt }), version(args)),
+      scheduleContentItem: async (_root, args, { ctx }) => await actions.schedule(ctx, parseArgs(Id, args.id), parseInput(ScheduleBody, args.input), version(args)),
       unscheduleContentItem: async (_root, args, { ctx }) => await actions.unschedule(ctx, parseArgs(Id, args.id), version(args)),
       archiveContentItem: async (_root, args, { ctx }) => await actions.archive(ctx, parseArgs(Id, args.id), version(args)),
       restoreContentItem: async (_root, args, { ctx }) => await actions.restore(ctx, parseArgs(Id, args.id), version(args))
@@ -79,7 +73,7 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
         return queries.map((q) => q.obj.targets ?? loaded.get(q.obj.id) ?? [])
       },
       revisions: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await revisions.listForItems(ctx, ids, parseArgs(RevisionListQuery, pageQuery(params))))).map((page) => toConnection(page)),
+        await resolveNestedConnections(RevisionListQuery, queries, (o) => o.id, async (q, ids) => await revisions.listForItems(ctx, ids, q)),
       brand: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))
     },
     ContentTarget: {
@@ -87,11 +81,11 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
     },
     Campaign: {
       contentItems: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForCampaigns(ctx, ids, parseArgs(NestedContentQuery, pageQuery(params))))).map((page) => toConnection(page))
+        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForCampaigns(ctx, ids, q))
     },
     Brand: {
       contentItems: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, ids) => await service.listForBrands(ctx, ids, parseArgs(NestedContentQuery, pageQuery(params))))).map((page) => toConnection(page))
+        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForBrands(ctx, ids, q))
     }
   }
 }

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto'
-import { authorize } from '../../lib/actor.js'
+import { authorize, can, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import type { Page } from '../../lib/pagination.js'
 import type { ContentItemRow, ContentItemsRepository, TargetRow, TargetValues } from './content-items.repository.js'
 import type { ContentItemDto, ContentItemListQuery, CreateContentItemInput, NestedContentQuery, TargetDto, UpdateContentItemInput } from './content-items.schemas.js'
-import { runHooks, type ContentCore } from './content-core.js'
+import type { ContentCore } from './content-core.js'
 import { columnsOf, fieldsSet, stateOf, toContentItemDto, toTargetDto, type ItemState } from './content-state.js'
 import { assertDeletable, assertEditable, isPublishableChange, statusAfterEdit } from './content-status.js'
 import { issuesError, type ContentValidator } from './content-validation.js'
 
 // Content items: create (one or a bulk), read, list, edit, delete. Status actions live in
 // content-actions.ts, revisions in content-revisions.service.ts, the calendar in
-// content-calendar.service.ts; all of them share content-core.ts.
+// content-calendar.ts; all of them share content-core.ts.
 
 /** A GraphQL node: targets are left to the batched ContentItem.targets loader. */
 export type ContentItemNode = Omit<ContentItemDto, 'targets'> & { targets?: TargetDto[] }
@@ -41,7 +41,7 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     await items.insertTargets(ctx.actor.orgId, ordered.map((r, i) => ({ itemId: r.id, targets: targetValues(ready[i]) })), ctx.db)
     await core.saveRevisions(ctx, ordered.map((row, i) => ({ row, state: ready[i], changed: fieldsSet(ready[i]) })))
     const created = await core.dtos(ctx, ordered)
-    for (const [i, item] of created.entries()) await core.event(ctx, 'created', ordered[i], { contentItem: item })
+    for (const [i, item] of created.entries()) await core.event(ctx, 'content_item.created', ordered[i], { contentItem: item })
     return created
   }
 
@@ -62,6 +62,17 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     async get (ctx: Ctx, id: string): Promise<ContentItemDto> {
       authorize(ctx.actor, 'content:read')
       return await core.dto(ctx, await core.find(ctx, id))
+    },
+
+    /**
+     * For other modules' GraphQL edges (ApprovalRequest.contentItem): items by id as nodes,
+     * null where the caller may not read content or see the brand.
+     */
+    async nodesById (ctx: Ctx, ids: readonly string[]): Promise<Array<ContentItemNode | null>> {
+      if (!can(ctx.actor, 'content:read')) return ids.map(() => null)
+      const rows = await items.findByIds(ctx.actor.orgId, ids, ctx.db)
+      const byId = new Map(rows.filter((r) => canSeeBrand(ctx.actor, r.brandId)).map((r) => [r.id, node(r)]))
+      return ids.map((id) => byId.get(id) ?? null)
     },
 
     /** GraphQL's contentItem(id): the same checks, targets left to the loader. */
@@ -123,16 +134,33 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
       if (changed.includes('targets')) await items.replaceTargets(ctx.actor.orgId, id, targetValues(next), ctx.db)
       await core.saveRevisions(ctx, [{ row: updated, state: next, changed }])
       const item = await core.dto(ctx, updated)
-      await core.event(ctx, 'updated', updated, { changed, revision: updated.revision, contentItem: item })
+      await core.event(ctx, 'content_item.updated', updated, { changed, revision: updated.revision, contentItem: item })
       if (to) {
-        await core.event(ctx, 'returned_to_draft', updated, { from: row.status, reason: 'edited', changed })
-        await core.event(ctx, 'status_changed', updated, { from: row.status, to, reason: 'edited', revision: updated.revision })
+        await core.event(ctx, 'content_item.returned_to_draft', updated, { from: row.status, reason: 'edited', changed })
+        await core.event(ctx, 'content_item.status_changed', updated, { from: row.status, to, reason: 'edited', revision: updated.revision })
       }
       if (isPublishableChange(changed)) {
-        await runHooks(core.hooks.publishableChanged, ctx, item, { changed, from: row.status, to: updated.status, revision: updated.revision })
+        await core.hooks.afterPublishableChange.run(ctx, item, { changed, from: row.status, to: updated.status, revision: updated.revision })
       }
-      if (to) await runHooks(core.hooks.transitioned, ctx, item, { from: row.status, to, reason: 'edited' })
+      if (to) await core.hooks.afterTransition.run(ctx, item, { from: row.status, to, reason: 'edited' })
       return item
+    },
+
+    /**
+     * For the brands module, before a brand is deleted: a brand whose content went beyond
+     * drafts keeps its history (409, archive the brand instead); its drafts go now, each with
+     * its content_item.deleted event.
+     */
+    async releaseBrand (ctx: Ctx, brand: { id: string, name: string }): Promise<void> {
+      const { drafts, others } = await items.ofBrandForDeletion(ctx.actor.orgId, brand.id, ctx.db)
+      if (others > 0) {
+        throw new AppError('HERALD_IN_USE', `The brand "${brand.name}" has ${others} content item${others === 1 ? '' : 's'} beyond drafts (in review, scheduled, published…): its history is kept. Archive the brand instead (PATCH /v1/brands/{id} {"status": "archived"}).`, { extra: { reason: 'brand_has_history' } })
+      }
+      for (const item of await core.dtos(ctx, drafts)) {
+        const row = drafts.find((r) => r.id === item.id)!
+        if (!await items.delete(ctx.actor.orgId, row.id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
+        await core.event(ctx, 'content_item.deleted', row, { contentItem: item, reason: 'brand_deleted' })
+      }
     },
 
     /** Only drafts; anything else is archived instead, so its history stays. */
@@ -143,7 +171,7 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
       assertDeletable(row.status)
       const item = await core.dto(ctx, row)
       if (!await items.delete(ctx.actor.orgId, id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
-      await core.event(ctx, 'deleted', row, { contentItem: item })
+      await core.event(ctx, 'content_item.deleted', row, { contentItem: item })
     }
   }
 

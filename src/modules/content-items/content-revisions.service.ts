@@ -7,11 +7,12 @@ import type { ContentCore } from './content-core.js'
 import type { ContentRevisionsRepository, RevisionRow } from './content-revisions.repository.js'
 import type { RevisionDiffDto, RevisionDto, RevisionListQuery } from './content-revisions.schemas.js'
 import { canonical, diffSnapshots } from './content-state.js'
+import { PUBLISHABLE_FIELDS } from './content-status.js'
 
 // Reading an item's history: every edit stored a revision (content-core saveRevisions); here
 // they are listed, read one by one, and compared field by field.
 
-export const toRevisionDto = (r: RevisionRow): RevisionDto => ({
+const toRevisionDto = (r: RevisionRow): RevisionDto => ({
   revision: r.revision,
   contentItemId: r.contentItemId,
   actor: { type: r.actorType, id: r.actorId },
@@ -30,6 +31,17 @@ export function createContentRevisionsService (deps: { core: Pick<ContentCore, '
   }
 
   return {
+    /**
+     * For other modules (approvals): whether two revisions of an item would publish the same
+     * thing (its title, labels, time… may differ). False when either revision is missing.
+     */
+    async samePublishable (ctx: Ctx, itemId: string, a: number, b: number): Promise<boolean> {
+      if (a === b) return true
+      const found = new Map((await revisions.get(ctx.actor.orgId, itemId, [a, b], ctx.db)).map((r) => [r.revision, r.snapshot]))
+      const pick = (s: Record<string, unknown> | undefined) => JSON.stringify(PUBLISHABLE_FIELDS.map((f) => canonical(s?.[f] ?? null)))
+      return found.has(a) && found.has(b) && pick(found.get(a)) === pick(found.get(b))
+    },
+
     async list (ctx: Ctx, itemId: string, q: RevisionListQuery): Promise<Page<RevisionDto>> {
       authorize(ctx.actor, 'content:read')
       await core.find(ctx, itemId)

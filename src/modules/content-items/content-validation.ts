@@ -1,10 +1,11 @@
 import { canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
-import type { BlackoutsRepository } from '../blackouts/blackouts.repository.js'
-import type { RuleViolation, TargetContent } from '../platforms/platform-rules.js'
+import type { BlackoutsService } from '../blackouts/public.js'
+import { memberFitIssue } from '../members/public.js'
+import type { RuleViolation, TargetContent } from '../platforms/public.js'
 import type { Platform } from '../../db/tables/social-accounts.js'
-import type { AccountFacts, BrandFacts, CampaignFacts, ContentLookups, MemberFacts } from './content-lookups.repository.js'
+import type { AccountFacts, BrandFacts, CampaignFacts, ContentQueries, MemberFacts } from './content-items.queries.js'
 import type { CreateContentItemInput, UpdateContentItemInput } from './content-items.schemas.js'
 import { resolveSchedule, ScheduleError, type Schedule } from './content-scheduling.js'
 import { changedFields, normaliseMedia, type ItemState, type TargetState } from './content-state.js'
@@ -26,8 +27,12 @@ export interface Issue { code: IssueCode, path: string, message: string, blackou
 const PRECEDENCE: IssueCode[] = ['HERALD_NOT_FOUND', 'HERALD_VALIDATION', 'HERALD_UNPROCESSABLE', 'HERALD_BLACKOUT']
 
 export function issuesError (issues: readonly Issue[]): AppError {
-  const code = PRECEDENCE.find((c) => issues.some((i) => i.code === c)) ?? 'HERALD_VALIDATION'
-  const errors = issues.map(({ path, message }) => ({ path, message }))
+  const kinds = new Set(issues.map((i) => i.code))
+  // Problems of one kind answer with that kind's status. Problems of several kinds (a bulk
+  // where one item names an unknown id and another breaks a rule) are a 400 in which every
+  // problem says its own code, so each item is named with what is wrong with it.
+  const code = kinds.size > 1 ? 'HERALD_VALIDATION' : (PRECEDENCE.find((c) => kinds.has(c)) ?? 'HERALD_VALIDATION')
+  const errors = issues.map(({ path, message, code: kind }) => (kinds.size > 1 ? { path, message, code: kind } : { path, message }))
   const shown = errors.slice(0, 10).map((e) => `${e.path}: ${e.message}`).join('; ')
   const detail = `${shown}${errors.length > 10 ? `; and ${errors.length - 10} more (see errors)` : ''}.`
   const blackout = code === 'HERALD_BLACKOUT' ? issues.find((i) => i.blackout)?.blackout : undefined
@@ -55,6 +60,9 @@ export function ruleIssues (check: TargetChecker, item: Pick<ItemState, 'kind' |
   })
 }
 
+/** Why an archived brand takes no new content, submissions or schedules. */
+export const ARCHIVED = 'the brand is archived: it takes no new content, submissions or schedules (make it active again first)'
+
 export const schedulePath = (s: Schedule) => (s.basis === 'local' ? 'scheduledLocal' : 'scheduledAt')
 
 interface Facts {
@@ -77,8 +85,8 @@ function targetStates (targets: NonNullable<CreateContentItemInput['targets']>, 
   }))
 }
 
-export function createContentValidator (deps: { lookups: ContentLookups, blackouts: Pick<BlackoutsRepository, 'overlapping'>, check: TargetChecker }) {
-  const { lookups, blackouts, check } = deps
+export function createContentValidator (deps: { queries: ContentQueries, blackouts: Pick<BlackoutsService, 'covering'>, check: TargetChecker }) {
+  const { queries: lookups, blackouts, check } = deps
 
   async function facts (ctx: Ctx, want: { brands?: string[], accounts?: string[], campaigns?: string[], members?: string[] }): Promise<Facts> {
     const { orgId } = ctx.actor
@@ -101,11 +109,8 @@ export function createContentValidator (deps: { lookups: ContentLookups, blackou
 
   function assigneeIssues (f: Facts, brandId: string, id: string | null, p: string): Issue[] {
     if (!id) return []
-    const m = f.members.get(id)
-    if (!m) return [{ code: 'HERALD_NOT_FOUND', path: `${p}assigneeId`, message: 'member not found' }]
-    if (m.status !== 'active') return [{ code: 'HERALD_UNPROCESSABLE', path: `${p}assigneeId`, message: 'the member has not joined yet' }]
-    if (m.brandIds && !m.brandIds.includes(brandId)) return [{ code: 'HERALD_UNPROCESSABLE', path: `${p}assigneeId`, message: 'the member cannot see this brand' }]
-    return []
+    const issue = memberFitIssue(f.members.get(id), brandId)
+    return issue ? [{ ...issue, path: `${p}assigneeId` }] : []
   }
 
   /** Checks each target's account and fills in its platform. */
@@ -122,14 +127,12 @@ export function createContentValidator (deps: { lookups: ContentLookups, blackou
 
   /** One statement for every time of every item: is any inside one of its brand's windows? */
   async function blackoutIssues (ctx: Ctx, times: Array<{ brandId: string, at: Date, path: string }>): Promise<Issue[]> {
-    if (times.length === 0) return []
-    const ms = times.map((t) => t.at.getTime())
-    const windows = await blackouts.overlapping(ctx.actor.orgId, uniq(times.map((t) => t.brandId)), new Date(Math.min(...ms)), new Date(Math.max(...ms)), ctx.db)
-    return times.flatMap(({ brandId, at, path }): Issue[] => {
-      const w = windows.find((b) => b.brandId === brandId && b.startsAt <= at && at < b.endsAt)
+    const covering = await blackouts.covering(ctx, times)
+    return times.flatMap(({ path }, i): Issue[] => {
+      const w = covering[i]
       if (!w) return []
-      const blackout = { id: w.id, reason: w.reason, startsAt: w.startsAt.toISOString(), endsAt: w.endsAt.toISOString() }
-      return [{ code: 'HERALD_BLACKOUT', path, message: `falls inside the brand's blackout "${w.reason}" (${blackout.startsAt} to ${blackout.endsAt})`, blackout }]
+      const blackout = { id: w.id, reason: w.reason, startsAt: w.startsAt, endsAt: w.endsAt }
+      return [{ code: 'HERALD_BLACKOUT', path, message: `falls inside the brand's blackout "${w.reason}" (${w.startsAt} to ${w.endsAt})`, blackout }]
     })
   }
 
@@ -145,8 +148,9 @@ export function createContentValidator (deps: { lookups: ContentLookups, blackou
 
   return {
     blackoutIssues,
-    async brandTimeZone (ctx: Ctx, brandId: string): Promise<string> {
-      return (await lookups.brands(ctx.actor.orgId, [brandId], ctx.db))[0]?.timeZone ?? 'UTC'
+    /** The item's brand as content rules see it (its time zone, whether it is archived). */
+    async brand (ctx: Ctx, brandId: string): Promise<BrandFacts> {
+      return (await lookups.brands(ctx.actor.orgId, [brandId], ctx.db))[0] ?? { id: brandId, timeZone: 'UTC', status: 'active' }
     },
     /** Every rule again before review or publishing (the rules may have changed since the edit). */
     readiness: (item: Parameters<typeof ruleIssues>[1], targets: readonly TargetState[]) => ruleIssues(check, item, targets),
@@ -168,6 +172,7 @@ export function createContentValidator (deps: { lookups: ContentLookups, blackou
           issues.push({ code: 'HERALD_NOT_FOUND', path: `${p}brandId`, message: 'brand not found' })
           return null
         }
+        if (brand.status === 'archived') issues.push({ code: 'HERALD_UNPROCESSABLE', path: `${p}brandId`, message: ARCHIVED })
         const state: ItemState = {
           campaignId: input.campaignId ?? null,
           title: input.title,

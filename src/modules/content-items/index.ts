@@ -1,35 +1,27 @@
 import fp from 'fastify-plugin'
-import { createBlackoutsRepository } from '../blackouts/blackouts.repository.js'
-import { checkTarget } from '../platforms/platform-rules.js'
+import { AppError } from '../../lib/errors.js'
+import { checkTarget } from '../platforms/public.js'
 import { createContentItemsRepository } from './content-items.repository.js'
 import { createContentRevisionsRepository } from './content-revisions.repository.js'
-import { createContentLookups } from './content-lookups.repository.js'
+import { createContentQueries } from './content-items.queries.js'
 import { createContentCore } from './content-core.js'
 import { createContentValidator } from './content-validation.js'
-import { createContentItemsService, type ContentItemsService } from './content-items.service.js'
-import { createContentActions, type ContentActions } from './content-actions.js'
+import { createContentItemsService } from './content-items.service.js'
+import { createContentActions } from './content-actions.js'
 import { contentItemsRoutes } from './content-items.routes.js'
-import { createContentRevisionsService, type ContentRevisionsService } from './content-revisions.service.js'
+import { createContentRevisionsService } from './content-revisions.service.js'
 import { contentRevisionsRoutes } from './content-revisions.routes.js'
-import { createContentCalendar, type ContentCalendar } from './content-calendar.js'
+import { createContentCalendar } from './content-calendar.js'
 import { contentCalendarRoutes } from './content-calendar.routes.js'
 import { contentBulkRoutes } from './content-bulk.routes.js'
 import { contentItemsLoaders, contentItemsResolvers } from './content-items.resolvers.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Content items: CRUD, actions, `hooks` and `transition` for other modules. */
-    contentItems: ContentItemsService & ContentActions
-    contentRevisions: ContentRevisionsService
-    contentCalendar: ContentCalendar
-  }
-}
+import { CONTENT_ITEM_EVENTS } from './public.js'
 
 export default fp(async (app) => {
   const items = createContentItemsRepository(app.cursors)
   const revisions = createContentRevisionsRepository(app.cursors)
   const core = createContentCore({ items, revisions, record: app.events.record })
-  const validator = createContentValidator({ lookups: createContentLookups(), blackouts: createBlackoutsRepository(app.cursors), check: checkTarget })
+  const validator = createContentValidator({ queries: createContentQueries(), blackouts: app.blackouts, check: checkTarget })
   const service = createContentItemsService({ core, items, validator })
   const actions = createContentActions({ core, items, validator })
   const revisionsService = createContentRevisionsService({ core, revisions })
@@ -37,6 +29,15 @@ export default fp(async (app) => {
   app.decorate('contentRevisions', revisionsService)
   const calendar = createContentCalendar({ core, items, brands: app.brands })
   app.decorate('contentCalendar', calendar)
+  app.events.define(CONTENT_ITEM_EVENTS)
+  // A brand whose content went beyond drafts cannot be deleted; its drafts go with it, announced.
+  app.brands.hooks.beforeDelete.register(async (ctx, brand) => { await service.releaseBrand(ctx, brand) })
+  // A social account that content still goes to cannot be deleted.
+  app.socialAccounts.hooks.beforeDelete.register(async (ctx, account) => {
+    if (await items.targetsAccount(ctx.actor.orgId, account.id, ctx.db)) {
+      throw new AppError('HERALD_IN_USE', 'Content items still go to this social account; remove it from their targets (or delete those items) first.')
+    }
+  })
   await app.register(contentBulkRoutes, { service })
   await app.register(contentItemsRoutes, { service, actions })
   await app.register(contentRevisionsRoutes, { service: revisionsService })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { ActorRef } from '../../lib/schemas.js'
 
 export const EventSchema = z.object({
   id: z.uuid(),
@@ -8,6 +9,8 @@ export const EventSchema = z.object({
   subjectId: z.uuid(),
   /** The brand the event concerns; null for organization-level events. */
   brandId: z.uuid().nullable(),
+  /** Who acted: a member, an API key, a guest link, or the system (label: see GET /v1/events). */
+  actor: ActorRef,
   data: z.record(z.string(), z.unknown()),
   createdAt: z.string()
 })

@@ -2,26 +2,19 @@ import { authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
+import { actorRef, type Actor } from '../../lib/actor.js'
+import { labelFor } from '../../lib/visibility.js'
+import type { EventDescriptions, EventType, RecordEvent } from './events.types.js'
 import type { EventsRepository, EventRow } from './events.repository.js'
 import type { AuditEventDto, AuditListQuery, EventDto, EventListQuery } from './events.schemas.js'
 
-export interface EventInput {
-  type: string
-  subjectType: string
-  subjectId: string
-  /** The brand the change concerns; null or absent for organization-level events. */
-  brandId?: string | null
-  data: Record<string, unknown>
+/** An event as this reader may see it: who acted, with their label only for readers who may read members. */
+const toEventDto = (reader: Actor, r: EventRow): EventDto => {
+  const actor = { type: r.actorType, id: r.actorId, label: r.actorLabel }
+  return { id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, brandId: r.brandId, actor: { ...actor, label: labelFor(reader, actor) }, data: r.data as Record<string, unknown>, createdAt: iso(r.createdAt)! }
 }
 
-/** Writes an event in the caller's transaction: the change and its event commit together. */
-export type RecordEvent = (ctx: Ctx, event: EventInput) => Promise<void>
-
-export const toEventDto = (r: EventRow): EventDto => ({
-  id: r.id, type: r.type, subjectType: r.subjectType, subjectId: r.subjectId, brandId: r.brandId, data: r.data as Record<string, unknown>, createdAt: iso(r.createdAt)!
-})
-
-export const toAuditDto = (r: EventRow): AuditEventDto => ({
+const toAuditDto = (r: EventRow): AuditEventDto => ({
   id: r.id,
   action: r.type,
   subjectType: r.subjectType,
@@ -40,25 +33,46 @@ function checkRange (q: { createdAtFrom?: string, createdAtTo?: string }) {
 }
 
 export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'list'>) {
+  /** The catalogue: every declared type and its description, in the order declared. */
+  const catalogue = new Map<string, string>()
+
   const record: RecordEvent = async (ctx, event) => {
+    // A type nobody declared is a programming error (a typo, or a module that forgot to
+    // declare it): refused here, so no integration ever sees an undocumented event.
+    if (!catalogue.has(event.type)) throw new Error(`event type ${event.type} is not declared; add it to its module's public.ts and define it`)
+    const actor = actorRef(ctx.actor)
     await repo.insert(ctx.actor.orgId, {
       ...event,
       brandId: event.brandId ?? null,
-      actorType: ctx.actor.kind,
-      actorId: ctx.actor.id,
-      actorLabel: ctx.actor.label,
-      requestId: ctx.requestId
+      actorType: actor.type,
+      actorId: actor.id,
+      actorLabel: actor.label,
+      // Work of the system answers no request.
+      requestId: ctx.actor.kind === 'system' ? null : ctx.requestId
     }, ctx.db)
   }
 
   return {
     record,
 
+    /** Declares a module's event types (called by each module's plugin as it loads). */
+    define (descriptions: EventDescriptions): void {
+      for (const [type, description] of Object.entries(descriptions)) {
+        if (catalogue.has(type)) throw new Error(`event type ${type} is declared twice`)
+        catalogue.set(type, description)
+      }
+    },
+
+    /** Every declared event type with its description. */
+    types (): Array<{ type: EventType, description: string }> {
+      return [...catalogue].map(([type, description]) => ({ type: type as EventType, description }))
+    },
+
     async list (ctx: Ctx, q: EventListQuery) {
       authorize(ctx.actor, 'events:read')
       checkRange(q)
       const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
-      return { ...page, data: page.data.map(toEventDto) }
+      return { ...page, data: page.data.map((r) => toEventDto(ctx.actor, r)) }
     },
 
     async listAudit (ctx: Ctx, q: AuditListQuery) {

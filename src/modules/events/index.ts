@@ -1,14 +1,11 @@
 import fp from 'fastify-plugin'
 import { createEventsRepository } from './events.repository.js'
-import { createEventsService, type EventsService } from './events.service.js'
+import { createEventsService } from './events.service.js'
 import { eventsRoutes } from './events.routes.js'
+import './public.js'
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    events: EventsService
-  }
-}
-
+// The outbox and its readers (GET /v1/events, /v1/audit-events). Every other module records
+// its events through `app.events.record` and declares their types with `app.events.define`.
 export default fp(async (app) => {
   const service = createEventsService(createEventsRepository(app.cursors))
   app.decorate('events', service)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-import { emailSchema } from '../members/members.schemas.js'
+import { emailSchema } from '../../lib/schemas.js'
 
 /** A link lives at most this long: it is a bearer credential sent by email. */
 export const MAX_GUEST_LINK_DAYS = 30

@@ -5,9 +5,10 @@ import { AppError, notFound } from '../../lib/errors.js'
 import { signGuestToken } from '../../lib/guest-tokens.js'
 import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
-import { isClientStep } from '../approvals/approval-engine.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { GuestLinkRow, GuestReviewRepository, RequestRow } from './guest-review.repository.js'
+import { isClientStep } from '../approval-policies/public.js'
+import type { RecordEvent } from '../events/public.js'
+import type { GuestLinkRow, GuestReviewRepository } from './guest-review.repository.js'
+import type { GuestReviewQueries, RequestRow } from './guest-review.queries.js'
 import { MAX_ACTIVE_GUEST_LINKS, MAX_GUEST_LINK_DAYS, type CreatedGuestLinkDto, type CreateGuestLinkInput, type GuestLinkDto, type GuestLinkListQuery } from './guest-links.schemas.js'
 
 // Guest review links: a signed, expiring token for one approval request, for a client contact
@@ -31,12 +32,12 @@ export function toGuestLinkDto (r: GuestLinkRow, now = Date.now()): GuestLinkDto
 
 const DAY_MS = 86_400_000
 
-export function createGuestLinksService (deps: { repo: GuestReviewRepository, record: RecordEvent, jwt: JWT }) {
-  const { repo, record, jwt } = deps
+export function createGuestLinksService (deps: { repo: GuestReviewRepository, queries: Pick<GuestReviewQueries, 'findRequest'>, record: RecordEvent, jwt: JWT }) {
+  const { repo, queries, record, jwt } = deps
 
   /** A request of a brand the caller may see, or 404. */
   async function request (ctx: Ctx, id: string): Promise<RequestRow> {
-    const row = await repo.findRequest(ctx.actor.orgId, id, ctx.db)
+    const row = await queries.findRequest(ctx.actor.orgId, id, ctx.db)
     if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Approval request')
     return row
   }
@@ -45,7 +46,7 @@ export function createGuestLinksService (deps: { repo: GuestReviewRepository, re
   async function link (ctx: Ctx, id: string, requestId?: string): Promise<{ link: GuestLinkRow, request: RequestRow }> {
     const row = await repo.findLink(ctx.actor.orgId, id, ctx.db)
     if (!row || (requestId !== undefined && row.requestId !== requestId)) throw notFound('Guest link')
-    const req = await repo.findRequest(ctx.actor.orgId, row.requestId, ctx.db)
+    const req = await queries.findRequest(ctx.actor.orgId, row.requestId, ctx.db)
     if (!req || !canSeeBrand(ctx.actor, req.brandId)) throw notFound('Guest link')
     return { link: row, request: req }
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { CommentSchema } from '../comments/comments.schemas.js'
-import { TimelineEntrySchema } from '../timeline/timeline.schemas.js'
+import { CommentSchema } from '../comments/public.js'
+import { TimelineEntrySchema } from '../timeline/public.js'
 
 // The guest's review page: what was submitted (the revision under review, not whatever the
 // item has become since), where the review stands, and the shared conversation.

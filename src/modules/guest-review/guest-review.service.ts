@@ -2,16 +2,15 @@ import type { GuestGrant } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
-import { isClientStep } from '../approvals/approval-engine.js'
-import type { CommentDto, GuestCommentInput } from '../comments/comments.schemas.js'
-import type { CommentsService } from '../comments/comments.service.js'
-import { normaliseMedia } from '../content-items/content-state.js'
+import { isClientStep } from '../approval-policies/public.js'
+import type { CommentDto, CommentsService, GuestCommentInput } from '../comments/public.js'
+import { normaliseMedia } from '../content-items/public.js'
 import type { MediaItem } from '../../db/tables/content-items.js'
-import type { RecordEvent } from '../events/events.service.js'
-import type { TimelineService } from '../timeline/timeline.service.js'
-import type { ApprovalRequestsService } from '../approvals/approval-requests.service.js'
-import type { DecisionInput, DecisionResultDto } from '../approvals/approval-requests.schemas.js'
+import type { RecordEvent } from '../events/public.js'
+import type { TimelineService } from '../timeline/public.js'
+import type { ApprovalRequestsService, DecisionInput, DecisionResultDto } from '../approval-requests/public.js'
 import type { GuestReviewRepository } from './guest-review.repository.js'
+import type { GuestReviewQueries } from './guest-review.queries.js'
 import type { GuestReviewDto } from './guest-review.schemas.js'
 
 // What a guest review link may do: view its one request's item as submitted, read and write
@@ -46,7 +45,8 @@ export function guestGrant (ctx: Ctx): GuestGrant {
 }
 
 export interface GuestReviewDeps {
-  repo: GuestReviewRepository
+  repo: Pick<GuestReviewRepository, 'findLink'>
+  queries: GuestReviewQueries
   comments: Pick<CommentsService, 'createAsGuest' | 'sharedForGuest'>
   timeline: Pick<TimelineService, 'forGuest'>
   /** The approvals module decides (its engine, locks and events); this only names the request. */
@@ -55,19 +55,19 @@ export interface GuestReviewDeps {
 }
 
 export function createGuestReviewService (deps: GuestReviewDeps) {
-  const { repo, comments, timeline, approvals, record } = deps
+  const { repo, queries, comments, timeline, approvals, record } = deps
 
   return {
     async view (ctx: Ctx): Promise<GuestReviewDto> {
       const grant = guestGrant(ctx)
       const orgId = ctx.actor.orgId
-      const req = await repo.findRequest(orgId, grant.requestId, ctx.db)
+      const req = await queries.findRequest(orgId, grant.requestId, ctx.db)
       if (!req) throw notFound('Approval request')
-      const item = await repo.itemAt(orgId, req.contentItemId, req.revision, ctx.db)
+      const item = await queries.itemAt(orgId, req.contentItemId, req.revision, ctx.db)
       if (!item?.snapshot) throw notFound('The revision under review')
       const snap = item.snapshot as unknown as Snapshot
-      const accounts = new Map((await repo.accounts(orgId, snap.targets.map((t) => t.socialAccountId), ctx.db)).map((a) => [a.id, a]))
-      const decisions = await repo.decisions(orgId, req.id, ctx.db)
+      const accounts = new Map((await queries.accounts(orgId, snap.targets.map((t) => t.socialAccountId), ctx.db)).map((a) => [a.id, a]))
+      const decisions = await queries.decisions(orgId, req.id, ctx.db)
       const current = req.steps[req.currentStep]
       const canDecide = req.status === 'open' && !!current && isClientStep(current) &&
         !decisions.some((d) => d.step === req.currentStep && d.actorType === 'guest' && d.actorId === grant.linkId)
@@ -76,7 +76,7 @@ export function createGuestReviewService (deps: GuestReviewDeps) {
 
       // Seeing the revision is evidence the client saw exactly that version: audited, with the
       // guest's email, at most once per link every ten minutes.
-      const last = await repo.lastViewedAt(orgId, req.id, grant.linkId, ctx.db)
+      const last = await queries.lastViewedAt(orgId, req.id, grant.linkId, ctx.db)
       if (!last || Date.now() - last.getTime() >= VIEW_EVENT_EVERY_MS) {
         await record(ctx, { type: 'guest_review.viewed', subjectType: 'approval_request', subjectId: req.id, brandId: req.brandId, data: { linkId: grant.linkId, contentItemId: req.contentItemId, revision: req.revision } })
       }

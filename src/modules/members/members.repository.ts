@@ -1,23 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
+import { versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
 import type { Role } from '../../lib/actor.js'
-import { users } from '../../db/tables/users.js'
 import { memberships } from '../../db/tables/members.js'
 import type { MemberListQuery } from './members.schemas.js'
+import { withUserName } from './members.queries.js'
 
-const columns = {
-  id: memberships.id,
-  userId: memberships.userId,
-  email: memberships.email,
-  name: users.name,
-  role: memberships.role,
-  brandIds: memberships.brandIds,
-  status: memberships.status,
-  version: memberships.version,
-  createdAt: memberships.createdAt,
-  updatedAt: memberships.updatedAt
-}
 export interface MemberRow {
   id: string
   userId: string | null
@@ -32,7 +21,8 @@ export interface MemberRow {
 }
 
 export function createMembersRepository (codec: CursorCodec) {
-  const base = (db: Database) => db.select(columns).from(memberships).leftJoin(users, eq(users.id, memberships.userId))
+  const versioned = versionedRows(memberships)
+  const base = withUserName
 
   return {
     async findById (orgId: string, id: string, db: Database): Promise<MemberRow | undefined> {
@@ -70,10 +60,8 @@ export function createMembersRepository (codec: CursorCodec) {
       return row.id
     },
 
-    async insertActive (orgId: string, v: { userId: string, email: string, role: Role }, db: Database): Promise<string> {
-      const [row] = await db.insert(memberships).values({ organizationId: orgId, userId: v.userId, email: v.email, role: v.role, status: 'active' })
-        .returning({ id: memberships.id })
-      return row.id
+    async insertActive (orgId: string, v: { id: string, userId: string, email: string, role: Role }, db: Database): Promise<void> {
+      await db.insert(memberships).values({ id: v.id, organizationId: orgId, userId: v.userId, email: v.email, role: v.role, status: 'active' })
     },
 
     /** Locks the organization's owners, so two "last owner" changes cannot both pass. */
@@ -85,11 +73,7 @@ export function createMembersRepository (codec: CursorCodec) {
     },
 
     async update (orgId: string, id: string, version: number, patch: { role?: Role, brandIds?: string[] | null }, db: Database): Promise<boolean> {
-      const rows = await db.update(memberships)
-        .set({ ...patch, version: sql`${memberships.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id), eq(memberships.version, version)))
-        .returning({ id: memberships.id })
-      return rows.length > 0
+      return await versioned.update(orgId, id, version, patch, db) !== undefined
     },
 
     async activate (orgId: string, id: string, userId: string, db: Database): Promise<boolean> {
@@ -100,12 +84,7 @@ export function createMembersRepository (codec: CursorCodec) {
       return rows.length > 0
     },
 
-    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
-      const rows = await db.delete(memberships)
-        .where(and(eq(memberships.organizationId, orgId), eq(memberships.id, id), eq(memberships.version, version)))
-        .returning({ id: memberships.id })
-      return rows.length > 0
-    }
+    delete: versioned.delete
   }
 }
 export type MembersRepository = ReturnType<typeof createMembersRepository>

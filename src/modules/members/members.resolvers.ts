@@ -1,7 +1,7 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import { parseArgs, resolveConnection } from '../../graphql/connection.js'
-import type { BrandsService } from '../brands/brands.service.js'
+import type { BrandsService } from '../brands/public.js'
 import { MemberListQuery, type MemberDto } from './members.schemas.js'
 import type { MembersService } from './members.service.js'
 

@@ -1,10 +1,6 @@
 import { z } from 'zod'
-import { ROLES } from '../../lib/actor.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-
-export const RoleSchema = z.enum(ROLES)
-export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase())
-export const brandIdsSchema = z.array(z.uuid()).max(500).refine((a) => new Set(a).size === a.length, { message: 'must not repeat an id' })
+import { brandIdsSchema, emailSchema, RoleSchema } from '../../lib/schemas.js'
 
 export const MemberSchema = z.object({
   id: z.uuid(),

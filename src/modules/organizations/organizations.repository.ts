@@ -12,6 +12,11 @@ export function createOrganizationsRepository () {
       return row
     },
 
+    async insert (v: { id: string, name: string, slug: string }, db: Database): Promise<OrganizationRow> {
+      const [row] = await db.insert(organizations).values(v).returning()
+      return row
+    },
+
     /** Updates only when the version still matches (compare-and-set, not read-then-write). */
     async update (orgId: string, version: number, patch: UpdateOrganizationInput, db: Database): Promise<OrganizationRow | undefined> {
       const [row] = await db.update(organizations)

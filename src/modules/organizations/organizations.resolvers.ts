@@ -1,6 +1,5 @@
 import type { IResolvers } from 'mercurius'
-import { parseArgs } from '../../graphql/connection.js'
-import { stripNulls } from '../brands/brands.resolvers.js'
+import { parseInput } from '../../graphql/input.js'
 import { UpdateOrganizationBody } from './organizations.schemas.js'
 import type { OrganizationsService } from './organizations.service.js'
 
@@ -8,7 +7,7 @@ export function organizationsResolvers (service: OrganizationsService): IResolve
   return {
     Mutation: {
       updateOrganization: async (_root, args, { ctx }) =>
-        await service.update(ctx, parseArgs(UpdateOrganizationBody, stripNulls(args.input)), args.expectedVersion ?? undefined)
+        await service.update(ctx, parseInput(UpdateOrganizationBody, args.input), args.expectedVersion ?? undefined)
     }
   }
 }

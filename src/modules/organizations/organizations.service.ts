@@ -3,11 +3,11 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
-import type { RecordEvent } from '../events/events.service.js'
+import type { RecordEvent } from '../events/public.js'
 import type { OrganizationRow, OrganizationsRepository } from './organizations.repository.js'
 import type { OrganizationSettingsDto, UpdateOrganizationInput } from './organizations.schemas.js'
 
-export const toOrganizationDto = (r: OrganizationRow): OrganizationSettingsDto => ({
+const toOrganizationDto = (r: OrganizationRow): OrganizationSettingsDto => ({
   id: r.id,
   name: r.name,
   slug: r.slug,
@@ -28,6 +28,21 @@ export function createOrganizationsService (deps: { repo: OrganizationsRepositor
   }
 
   return {
+    /**
+     * For other modules: creates the organization of a sign-up (ctx: its first owner, whose
+     * membership the members module writes in the same transaction).
+     */
+    async create (ctx: Ctx, v: { name: string, slug: string }): Promise<OrganizationSettingsDto> {
+      const organization = toOrganizationDto(await repo.insert({ id: ctx.actor.orgId, ...v }, ctx.db))
+      await record(ctx, { type: 'organization.created', subjectType: 'organization', subjectId: organization.id, data: { organization: { id: organization.id, name: organization.name, slug: organization.slug } } })
+      return organization
+    },
+
+    /** For other modules (GET /v1/me): the caller's organization, whatever its permissions. */
+    async current (ctx: Ctx): Promise<OrganizationSettingsDto> {
+      return toOrganizationDto(await current(ctx))
+    },
+
     async get (ctx: Ctx): Promise<OrganizationSettingsDto> {
       authorize(ctx.actor, 'organization:read')
       return toOrganizationDto(await current(ctx))

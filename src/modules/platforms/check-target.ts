@@ -1,8 +1,9 @@
 import type { Platform } from '../../db/tables/social-accounts.js'
 import type { ContentKind, MediaItem } from '../../db/tables/content-items.js'
-import { PLATFORM_FACTS, type MediaOption, type MediaType, type TextRule } from './platform-facts.js'
+import { PLATFORM_FACTS } from './platform-facts.js'
+import type { MediaOption, MediaType, TextRule } from './platform-types.js'
 import { countText, hashtagsIn, normaliseTag, splitThread, unitPhrase, urlsIn, utf8Bytes, type Counting } from './text-counting.js'
-import type { RuleViolation, TargetContent } from './platform-rules.js'
+import type { RuleViolation, TargetContent } from './platform-types.js'
 
 // Walks one platform's facts over one target. No platform is named here: every limit, unit and
 // wording comes from the facts table, so a new platform or a changed limit is a data change.

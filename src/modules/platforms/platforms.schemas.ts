@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { CONTENT_KINDS } from '../../db/tables/content-items.js'
-import { MEDIA_TYPES } from './platform-facts.js'
+import { MEDIA_TYPES } from './platform-types.js'
 import { COUNTINGS } from './text-counting.js'
 
 // Wire shapes of GET /v1/platforms, GET /v1/platforms/{platform} and POST /v1/platforms/check.

@@ -1,18 +1,14 @@
 import fp from 'fastify-plugin'
 import { createSocialAccountsRepository } from './social-accounts.repository.js'
-import { createSocialAccountsService, type SocialAccountsService } from './social-accounts.service.js'
+import { createSocialAccountsService } from './social-accounts.service.js'
 import { socialAccountsRoutes } from './social-accounts.routes.js'
 import { socialAccountsLoaders, socialAccountsResolvers } from './social-accounts.resolvers.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    socialAccounts: SocialAccountsService
-  }
-}
+import { SOCIAL_ACCOUNT_EVENTS } from './public.js'
 
 export default fp(async (app) => {
   const service = createSocialAccountsService({ repo: createSocialAccountsRepository(app.cursors), brands: app.brands, record: app.events.record })
   app.decorate('socialAccounts', service)
+  app.events.define(SOCIAL_ACCOUNT_EVENTS)
   await app.register(socialAccountsRoutes, { service })
   app.graphql.defineResolvers(socialAccountsResolvers(service))
   app.graphql.defineLoaders(socialAccountsLoaders(service, app.brands))

@@ -1,10 +1,10 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
-import { parseArgs, pageQuery, toConnection } from '../../graphql/connection.js'
-import type { BrandsService } from '../brands/brands.service.js'
+import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import type { BrandsService } from '../brands/public.js'
 import { BrandSocialAccountsQuery, CreateSocialAccountBody, SocialAccountListQuery, UpdateSocialAccountBody, type SocialAccountDto } from './social-accounts.schemas.js'
 import type { SocialAccountsService } from './social-accounts.service.js'
-import { perParams, type LoaderQuery } from '../../graphql/batch.js'
+import type { LoaderQuery } from '../../graphql/batch.js'
 
 const Id = z.uuid()
 
@@ -12,7 +12,7 @@ export function socialAccountsResolvers (service: SocialAccountsService): IResol
   return {
     Query: {
       socialAccount: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      socialAccounts: async (_root, args, { ctx }) => toConnection(await service.list(ctx, parseArgs(SocialAccountListQuery, pageQuery(args))))
+      socialAccounts: async (_root, args, { ctx }) => await resolveConnection(SocialAccountListQuery, args, async (q) => await service.list(ctx, q))
     },
     Mutation: {
       createSocialAccount: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateSocialAccountBody, { ...args.input })),
@@ -32,8 +32,7 @@ export function socialAccountsLoaders (service: SocialAccountsService, brands: B
   return {
     Brand: {
       socialAccounts: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
-        (await perParams(queries, (o) => o.id, async (params, brandIds) =>
-          await service.listForBrands(ctx, brandIds, parseArgs(BrandSocialAccountsQuery, pageQuery(params))))).map((page) => toConnection(page))
+        await resolveNestedConnections(BrandSocialAccountsQuery, queries, (o) => o.id, async (q, brandIds) => await service.listForBrands(ctx, brandIds, q))
     },
     SocialAccount: {
       brand: async (queries: Array<{ obj: SocialAccountDto }>, { ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))

@@ -4,14 +4,15 @@ import { AppError, hasPgCode, isUniqueViolation, notFound, type FieldError } fro
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
-import type { BrandsService } from '../brands/brands.service.js'
-import type { RecordEvent } from '../events/events.service.js'
+import type { BrandsService } from '../brands/public.js'
+import type { RecordEvent } from '../events/public.js'
+import { Hook } from '../../lib/hooks.js'
 import { handleProblem } from './handle-rules.js'
 import type { SocialAccountRow, SocialAccountsRepository } from './social-accounts.repository.js'
 import type { BrandSocialAccountsQuery, CreateSocialAccountInput, SocialAccountDto, SocialAccountListQuery, UpdateSocialAccountInput } from './social-accounts.schemas.js'
 import type { Platform } from '../../db/tables/social-accounts.js'
 
-export const toSocialAccountDto = (r: SocialAccountRow): SocialAccountDto => ({
+const toSocialAccountDto = (r: SocialAccountRow): SocialAccountDto => ({
   id: r.id,
   brandId: r.brandId,
   platform: r.platform,
@@ -23,8 +24,14 @@ export const toSocialAccountDto = (r: SocialAccountRow): SocialAccountDto => ({
   updatedAt: iso(r.updatedAt)!
 })
 
-/** Runs in the deleting transaction, before the row goes (campaigns drop it from their channels). */
-export type SocialAccountDeleteHook = (ctx: Ctx, account: SocialAccountDto) => Promise<void>
+/** Extension points: handlers run in the deleting transaction. */
+export interface SocialAccountHooks {
+  /**
+   * Before the account is deleted: a handler refuses by throwing (content still targets it) or
+   * lets go of it (campaigns drop it from their channels).
+   */
+  beforeDelete: Hook<[ctx: Ctx, account: SocialAccountDto]>
+}
 
 /** Where a failing id sits in the caller's body: "channelIds" → channelIds/2, or any path builder. */
 export type PathOf = string | ((index: number) => string)
@@ -35,7 +42,7 @@ const pathAt = (prefix: PathOf, i: number) => (typeof prefix === 'string' ? `${p
 // brands sees and manages only those brands' accounts; any other reads as 404.
 export function createSocialAccountsService (deps: { repo: SocialAccountsRepository, brands: Pick<BrandsService, 'visible' | 'assertBrand'>, record: RecordEvent }) {
   const { repo, brands, record } = deps
-  const deleteHooks: SocialAccountDeleteHook[] = []
+  const hooks: SocialAccountHooks = { beforeDelete: new Hook() }
 
   /** An account the caller may see (its brand is granted), or 404. */
   async function visible (ctx: Ctx, id: string): Promise<SocialAccountRow> {
@@ -64,7 +71,7 @@ export function createSocialAccountsService (deps: { repo: SocialAccountsReposit
   }
 
   return {
-    visible,
+    hooks,
 
     /**
      * The accounts named in a body, all of them this organization's and of `brandId`, returned
@@ -87,11 +94,6 @@ export function createSocialAccountsService (deps: { repo: SocialAccountsReposit
         throw new AppError('HERALD_UNPROCESSABLE', `Social accounts must belong to the same brand; not so at ${foreign.map((e) => e.path).join(', ')}.`, { errors: foreign })
       }
       return ids.map((id) => toSocialAccountDto(byId.get(id)!))
-    },
-
-    /** Registers work to do in the same transaction before an account is deleted. */
-    onDelete (hook: SocialAccountDeleteHook): void {
-      deleteHooks.push(hook)
     },
 
     async list (ctx: Ctx, q: SocialAccountListQuery) {
@@ -171,15 +173,13 @@ export function createSocialAccountsService (deps: { repo: SocialAccountsReposit
       authorize(ctx.actor, 'brands:write')
       const current = await visible(ctx, id)
       checkVersion(expected, current.version)
-      const inUse = () => new AppError('HERALD_IN_USE', 'Content items still go to this social account; remove it from their targets (or delete those items) first.')
-      if (await repo.isTargeted(ctx.actor.orgId, id, ctx.db)) throw inUse()
       const account = toSocialAccountDto(current)
-      for (const hook of deleteHooks) await hook(ctx, account)
+      await hooks.beforeDelete.run(ctx, account)
       try {
         if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
       } catch (err) {
-        // Content that targeted it arrived between the check and the delete.
-        if (hasPgCode(err, '23503')) throw inUse()
+        // Something that refers to it arrived after the beforeDelete hooks looked.
+        if (hasPgCode(err, '23503')) throw new AppError('HERALD_IN_USE', 'Content items still go to this social account; remove it from their targets (or delete those items) first.')
         throw err
       }
       await record(ctx, { type: 'social_account.deleted', subjectType: 'social_account', subjectId: id, brandId: current.brandId, data: { socialAccount: account } })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-import { ActorRef } from '../comments/comments.schemas.js'
+import { ActorRef } from '../../lib/schemas.js'
 
 export const TIMELINE_TYPES = ['revision', 'submitted', 'scheduled', 'status_changed', 'decision', 'comment', 'request_invalidated', 'request_overdue'] as const
 export type TimelineType = typeof TIMELINE_TYPES[number]

@@ -4,20 +4,20 @@ import { AppError, notFound } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
 import type { Page } from '../../lib/pagination.js'
 import type { Actor } from '../../lib/actor.js'
-import { labelFor, seesInternal } from '../comments/comment-access.js'
-import type { TimelineRepository, TimelineRow } from './timeline.repository.js'
+import { labelFor, seesInternal } from '../../lib/visibility.js'
+import type { TimelineQueries, TimelineRow } from './timeline.queries.js'
 import type { TimelineEntryDto, TimelineQuery } from './timeline.schemas.js'
 
 /** An entry as this reader may see it: the actor's label only for those who may read members. */
-export const toTimelineEntryDto = (reader: Actor, r: TimelineRow): TimelineEntryDto => {
+const toTimelineEntryDto = (reader: Actor, r: TimelineRow): TimelineEntryDto => {
   const actor = { type: r.actorType, id: r.actorId, label: r.actorLabel }
   return { id: r.id, type: r.type, at: iso(r.at)!, actor: { ...actor, label: labelFor(reader, actor) }, data: r.data }
 }
 
 const dtoPage = (reader: Actor, page: Page<TimelineRow>): Page<TimelineEntryDto> => ({ ...page, data: page.data.map((r) => toTimelineEntryDto(reader, r)) })
 
-export function createTimelineService (deps: { repo: TimelineRepository }) {
-  const { repo } = deps
+export function createTimelineService (deps: { queries: TimelineQueries }) {
+  const { queries: repo } = deps
 
   return {
     /** What happened to an item, merged in time order; internal comments only for the team. */

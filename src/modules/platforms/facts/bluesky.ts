@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 // The lexicons are the schema every Bluesky server validates records against.
 const POST_LEXICON = 'https://github.com/bluesky-social/atproto/blob/main/lexicons/app/bsky/feed/post.json'

@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 const PAGE_FEED = 'https://developers.facebook.com/docs/graph-api/reference/page/feed/'
 const PAGE_PHOTOS = 'https://developers.facebook.com/docs/graph-api/reference/page/photos/'

@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 const PUBLISHING = 'https://developers.facebook.com/docs/instagram-platform/content-publishing/'
 const MEDIA_REFERENCE = 'https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media'

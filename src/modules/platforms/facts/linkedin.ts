@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 const POSTS_API = 'https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api'
 const MULTI_IMAGE = 'https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/multiimage-post-api'

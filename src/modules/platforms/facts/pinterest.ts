@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 // Pinterest's own OpenAPI description of API v5 (github.com/pinterest/api-description), the
 // source of the reference at developers.pinterest.com/docs/api/v5/.

@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 const POSTS = 'https://developers.facebook.com/docs/threads/posts'
 const TEXT_ATTACHMENTS = 'https://developers.facebook.com/documentation/threads/create-posts/text-attachments'

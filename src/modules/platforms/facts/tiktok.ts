@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 const DIRECT_POST = 'https://developers.tiktok.com/doc/content-posting-api-reference-direct-post'
 const PHOTO_POST = 'https://developers.tiktok.com/doc/content-posting-api-reference-photo-post'

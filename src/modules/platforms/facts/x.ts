@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 const COUNTING = 'https://docs.x.com/fundamentals/counting-characters'
 const TWITTER_TEXT = 'https://github.com/twitter/twitter-text'

@@ -1,4 +1,4 @@
-import type { PlatformFacts } from '../platform-facts.js'
+import type { PlatformFacts } from '../platform-types.js'
 
 const VIDEOS = 'https://developers.google.com/youtube/v3/docs/videos'
 const HASHTAGS = 'https://support.google.com/youtube/answer/6390658'

@@ -1,0 +1,68 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
+import type { Database } from './client.js'
+
+// What every tenant table's repository repeats, written once: read one or many rows by id
+// within an organization, and change or remove a row only while its version is the one the
+// caller read (compare-and-set, never read-then-write). Repositories spread these into their
+// own object and add the queries that are theirs alone.
+
+/** A tenant table: an `id` and the `organizationId` it belongs to. */
+export type TenantTable = PgTable & { id: PgColumn, organizationId: PgColumn }
+/** A tenant table whose rows carry `version` and `updatedAt` (ETag / If-Match). */
+export type VersionedTable = TenantTable & { version: PgColumn, updatedAt: PgColumn }
+
+/**
+ * The rows a brand-limited credential may see: `column` (a brand id) among its brands.
+ * undefined (no condition) for a credential that sees every brand; `false` for one with none.
+ */
+export function brandScope (column: PgColumn, brandIds: readonly string[] | null | undefined): SQL | undefined {
+  if (!brandIds) return undefined
+  return brandIds.length ? inArray(column, [...brandIds]) : sql`false`
+}
+
+/**
+ * findById / findByIds for any tenant table. `lock`: FOR UPDATE for writers (true), or
+ * FOR KEY SHARE for something about to point at the row (a concurrent delete then waits).
+ */
+export function tenantRows<T extends TenantTable> (table: T) {
+  type Row = T['$inferSelect']
+  const t = table as TenantTable
+  return {
+    async findById (orgId: string, id: string, db: Database, opts: { lock?: true | 'update' | 'key share' } = {}): Promise<Row | undefined> {
+      const q = db.select().from(t as PgTable).where(and(eq(t.organizationId, orgId), eq(t.id, id)))
+      const [row] = opts.lock ? await q.for(opts.lock === true ? 'update' : opts.lock) : await q
+      return row as Row | undefined
+    },
+
+    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<Row[]> {
+      if (ids.length === 0) return []
+      return await db.select().from(t as PgTable).where(and(eq(t.organizationId, orgId), inArray(t.id, [...new Set(ids)]))) as Row[]
+    }
+  }
+}
+
+/** tenantRows plus the versioned update and delete. */
+export function versionedRows<T extends VersionedTable> (table: T) {
+  type Row = T['$inferSelect']
+  const t = table as VersionedTable
+  const current = (orgId: string, id: string, version: number) => and(eq(t.organizationId, orgId), eq(t.id, id), eq(t.version, version))
+  return {
+    ...tenantRows(table),
+
+    /** Applies the patch only when the version still matches; +1 version, updatedAt now. */
+    async update (orgId: string, id: string, version: number, patch: Partial<T['$inferInsert']>, db: Database): Promise<Row | undefined> {
+      const [row] = await db.update(t as PgTable)
+        .set({ ...patch, version: sql`${t.version} + 1`, updatedAt: sql`now()` } as any)
+        .where(current(orgId, id, version))
+        .returning()
+      return row as Row | undefined
+    },
+
+    /** Deletes only when the version still matches; false when it did not (or the row is gone). */
+    async delete (orgId: string, id: string, version: number, db: Database): Promise<boolean> {
+      const rows = await db.delete(t as PgTable).where(current(orgId, id, version)).returning({ id: t.id })
+      return rows.length > 0
+    }
+  }
+}

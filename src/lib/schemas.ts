@@ -1,0 +1,17 @@
+import { z } from 'zod'
+import { ROLES, SCOPES } from './actor.js'
+
+// Wire primitives that several modules share (people, grants, who acted), written once.
+
+export const RoleSchema = z.enum(ROLES)
+export const ScopeSchema = z.enum(SCOPES)
+export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase())
+/** A grant to some brands (null, where allowed: every brand). */
+export const brandIdsSchema = z.array(z.uuid()).max(500).refine((a) => new Set(a).size === a.length, { message: 'must not repeat an id' })
+
+/** Who acted (a comment's author, a timeline entry's actor, an event's actor). */
+export const ActorRef = z.object({
+  type: z.enum(['member', 'api_key', 'guest', 'system']),
+  id: z.uuid().nullable(),
+  label: z.string().nullable()
+})

@@ -1,0 +1,25 @@
+// What other modules may use of approval policies: `app.approvalPolicies` (the policy that
+// governs content, checking a brand's or campaign's policy id), what a step means, the reply
+// shape and the events.
+import type { ApprovalPoliciesService } from './approval-policies.service.js'
+
+export type { ApprovalPoliciesService, EffectivePolicy } from './approval-policies.service.js'
+export type { ApprovalPolicyDto } from './approval-policies.schemas.js'
+export { builtInDefaultPolicy, isClientStep } from './policy-steps.js'
+export { ApprovalModeSchema, StepRoleSchema } from './approval-policies.schemas.js'
+
+export const APPROVAL_POLICY_EVENTS = {
+  'approval_policy.created': 'An approval policy was created (every new brand gets a default one).',
+  'approval_policy.updated': "An approval policy's name or steps changed; requests already open keep the steps they were submitted with.",
+  'approval_policy.deleted': 'An approval policy was deleted.'
+} as const
+
+declare module '../events/public.js' {
+  interface EventCatalogue extends Record<keyof typeof APPROVAL_POLICY_EVENTS, true> {}
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    approvalPolicies: ApprovalPoliciesService
+  }
+}

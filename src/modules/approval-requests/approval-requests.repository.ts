@@ -1,0 +1,157 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { brandScope, tenantRows } from '../../db/tenant-rows.js'
+import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
+import type { FrozenStep } from './approval-engine.js'
+import { type ApprovalStep } from '../../db/tables/brands.js'
+import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
+import type { ApprovalRequestListQuery, ItemApprovalRequestsQuery } from './approval-requests.schemas.js'
+import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
+
+export type ApprovalRequestRow = Omit<typeof approvalRequests.$inferSelect, 'steps'> & { steps: FrozenStep[] }
+export type ApprovalDecisionRow = typeof approvalDecisions.$inferSelect
+type NewRequestRow = Omit<typeof approvalRequests.$inferInsert, 'organizationId' | 'steps'> & { steps: FrozenStep[] }
+type NewDecisionRow = Omit<typeof approvalDecisions.$inferInsert, 'organizationId'>
+
+// The steps column is typed as policy steps; requests store them frozen (with their deciders).
+const asRequest = (row: typeof approvalRequests.$inferSelect): ApprovalRequestRow => row as unknown as ApprovalRequestRow
+const asStored = (steps: FrozenStep[]) => steps as unknown as ApprovalStep[]
+
+/** A request is overdue while it is open and its due date has passed (at query time). */
+const overdueSql = sql`(${approvalRequests.status} = 'open' AND ${approvalRequests.dueAt} < now())`
+
+export function createApprovalRequestsRepository (codec: CursorCodec, queries: Pick<ApprovalRequestsQueries, 'mayDecideNow'>) {
+  const rows = tenantRows(approvalRequests)
+  return {
+    async insert (orgId: string, v: NewRequestRow, db: Database): Promise<ApprovalRequestRow> {
+      const [row] = await db.insert(approvalRequests).values({ ...v, steps: asStored(v.steps), organizationId: orgId }).returning()
+      return asRequest(row)
+    },
+
+    async findById (orgId: string, id: string, db: Database, opts: { lock?: true } = {}): Promise<ApprovalRequestRow | undefined> {
+      const row = await rows.findById(orgId, id, db, opts)
+      return row && asRequest(row)
+    },
+
+    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<ApprovalRequestRow[]> {
+      return (await rows.findByIds(orgId, ids, db)).map(asRequest)
+    },
+
+    /** The newest request of each item (an open one is always the newest: one open per item). */
+    async latestForItems (orgId: string, itemIds: readonly string[], db: Database): Promise<Map<string, ApprovalRequestRow>> {
+      if (itemIds.length === 0) return new Map()
+      const rows = await db.selectDistinctOn([approvalRequests.contentItemId]).from(approvalRequests)
+        .where(and(eq(approvalRequests.organizationId, orgId), inArray(approvalRequests.contentItemId, [...itemIds])))
+        .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id))
+      return new Map(rows.map((r) => [r.contentItemId, asRequest(r)]))
+    },
+
+    /** onlyBrandIds: the caller's granted brands (null: every brand). */
+    async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow>> {
+      const args: KeysetArgs = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalRequests.createdAt, dueAt: approvalRequests.dueAt }, nullable: ['dueAt'], idColumn: approvalRequests.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select().from(approvalRequests).where(andAll(
+        eq(approvalRequests.organizationId, orgId),
+        brandScope(approvalRequests.brandId, onlyBrandIds),
+        q.brandId ? eq(approvalRequests.brandId, q.brandId) : undefined,
+        q.contentItemId ? eq(approvalRequests.contentItemId, q.contentItemId) : undefined,
+        q.status ? eq(approvalRequests.status, q.status) : undefined,
+        q.step !== undefined ? eq(approvalRequests.currentStep, q.step) : undefined,
+        q.approverId ? queries.mayDecideNow(orgId, q.approverId) : undefined,
+        q.overdue === true ? overdueSql : undefined,
+        q.overdue === false ? sql`(${approvalRequests.dueAt} IS NULL OR NOT ${overdueSql})` : undefined,
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows.map(asRequest), args)
+    },
+
+    /** ContentItem.approvalRequests for a page of items, in one statement. */
+    async perItem (orgId: string, itemIds: readonly string[], q: ItemApprovalRequestsQuery, db: Database): Promise<Map<string, Page<ApprovalRequestRow>>> {
+      const args = {
+        orgId,
+        sort: parseSort(q.sort),
+        columns: { createdAt: approvalRequests.createdAt },
+        idColumn: approvalRequests.id,
+        cursor: q.cursor,
+        limit: q.limit,
+        codec,
+        parentColumn: approvalRequests.contentItemId,
+        parentIds: itemIds,
+        orgColumn: approvalRequests.organizationId
+      }
+      const pages = await keysetPerParent(db, approvalRequests, args)
+      return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(asRequest) }]))
+    },
+
+    /** Every decision of these requests, in the order they were made. */
+    async decisionsFor (orgId: string, requestIds: readonly string[], db: Database): Promise<ApprovalDecisionRow[]> {
+      if (requestIds.length === 0) return []
+      return await db.select().from(approvalDecisions)
+        .where(and(eq(approvalDecisions.organizationId, orgId), inArray(approvalDecisions.requestId, [...requestIds])))
+        .orderBy(asc(approvalDecisions.createdAt), asc(approvalDecisions.id))
+    },
+
+    async insertDecision (orgId: string, v: NewDecisionRow, db: Database): Promise<ApprovalDecisionRow> {
+      const [row] = await db.insert(approvalDecisions).values({ ...v, organizationId: orgId }).returning()
+      return row
+    },
+
+    /** Compare-and-set on the version. */
+    async update (orgId: string, id: string, version: number, patch: { status?: ApprovalRequestRow['status'], currentStep?: number, closed?: boolean }, db: Database): Promise<ApprovalRequestRow | undefined> {
+      const [row] = await db.update(approvalRequests)
+        .set({
+          ...(patch.status ? { status: patch.status } : {}),
+          ...(patch.currentStep !== undefined ? { currentStep: patch.currentStep } : {}),
+          ...(patch.closed ? { closedAt: sql`now()` } : {}),
+          version: sql`${approvalRequests.version} + 1`,
+          updatedAt: sql`now()`
+        })
+        .where(and(eq(approvalRequests.organizationId, orgId), eq(approvalRequests.id, id), eq(approvalRequests.version, version)))
+        .returning()
+      return row && asRequest(row)
+    },
+
+    /** Closes the item's open request, if any, as invalidated (one statement). */
+    async invalidateOpen (orgId: string, itemId: string, db: Database): Promise<ApprovalRequestRow[]> {
+      const rows = await db.update(approvalRequests)
+        .set({ status: 'invalidated', closedAt: sql`now()`, version: sql`${approvalRequests.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(approvalRequests.organizationId, orgId), eq(approvalRequests.contentItemId, itemId), eq(approvalRequests.status, 'open')))
+        .returning()
+      return rows.map(asRequest)
+    },
+
+    /**
+     * Across organizations, as herald_system (which may read only the id, organization,
+     * status and dates of requests: migrations/0005): open requests past due and not yet
+     * announced, oldest due first.
+     */
+    async overdueCandidates (db: Database, limit: number): Promise<Array<{ id: string, orgId: string }>> {
+      return await db.select({ id: approvalRequests.id, orgId: approvalRequests.organizationId }).from(approvalRequests)
+        .where(and(eq(approvalRequests.status, 'open'), sql`${approvalRequests.overdueNotifiedAt} IS NULL`, sql`${approvalRequests.dueAt} < now()`))
+        .orderBy(asc(approvalRequests.dueAt)).limit(limit)
+    },
+
+    /**
+     * Marks these requests as notified of being overdue and returns those it marked: only
+     * rows still open, past due and not yet marked, and not locked by anyone else (SKIP
+     * LOCKED: a concurrent scan, or a decision closing the request, has them). Two scans
+     * running at once therefore mark, and announce, each request exactly once.
+     */
+    async markOverdue (orgId: string, ids: readonly string[], db: Database): Promise<Array<Pick<ApprovalRequestRow, 'id' | 'brandId' | 'contentItemId' | 'dueAt' | 'currentStep' | 'steps' | 'revision'>>> {
+      if (ids.length === 0) return []
+      const claim = db.select({ id: approvalRequests.id }).from(approvalRequests).where(and(
+        eq(approvalRequests.organizationId, orgId),
+        inArray(approvalRequests.id, [...ids]),
+        eq(approvalRequests.status, 'open'),
+        sql`${approvalRequests.overdueNotifiedAt} IS NULL`,
+        sql`${approvalRequests.dueAt} < now()`
+      )).for('update', { skipLocked: true })
+      const rows = await db.update(approvalRequests)
+        .set({ overdueNotifiedAt: sql`now()` })
+        .where(and(eq(approvalRequests.organizationId, orgId), inArray(approvalRequests.id, claim)))
+        .returning({ id: approvalRequests.id, brandId: approvalRequests.brandId, contentItemId: approvalRequests.contentItemId, dueAt: approvalRequests.dueAt, currentStep: approvalRequests.currentStep, steps: approvalRequests.steps, revision: approvalRequests.revision })
+      return rows.map((r) => ({ ...r, steps: r.steps as unknown as FrozenStep[] }))
+    }
+  }
+}
+export type ApprovalRequestsRepository = ReturnType<typeof createApprovalRequestsRepository>

@@ -1,0 +1,208 @@
+import { authorize, canSeeBrand } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
+import { checkVersion, preconditionFailed } from '../../lib/etag.js'
+import { iso } from '../../lib/http.js'
+import type { Page } from '../../lib/pagination.js'
+import type { RecordEvent } from '../events/public.js'
+import type { ContentItemDto, ContentStatus } from '../content-items/public.js'
+import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
+import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
+import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
+import { toDecisionDto, toRequestDtos } from './approval-requests.dto.js'
+import { showsLabels } from '../../lib/visibility.js'
+import type { ApprovalHooks } from './approval-requests.hooks.js'
+import {
+  DecisionBody, type ApprovalRequestDto, type ApprovalRequestListQuery, type ContentApprovalDto, type DecisionInput, type DecisionResultDto, type ItemApprovalRequestsQuery
+} from './approval-requests.schemas.js'
+
+// Approval requests: reading them (members with approvals:read, clients only their brands,
+// guests only their own) and deciding them. Who may decide is the engine's answer
+// (approval-engine.ts); this service loads the state under locks, asks, and writes exactly
+// what it answers, with the content move and the events, in the caller's transaction.
+
+export interface ApprovalRequestsDeps {
+  repo: ApprovalRequestsRepository
+  queries: Pick<ApprovalRequestsQueries, 'lockItem' | 'itemSummary'>
+  hooks: Pick<ApprovalHooks, 'approvalState'>
+  /** The content module's door for status moves (app.contentItems.transition). */
+  transition: (ctx: Ctx, id: string, to: ContentStatus, reason: string) => Promise<ContentItemDto>
+  record: RecordEvent
+}
+
+/** Callers other than the routes (guest review) may pass raw input: the same rules apply. */
+function parseDecision (input: DecisionInput) {
+  const parsed = DecisionBody.safeParse(input)
+  if (parsed.success) return parsed.data
+  const errors = parsed.error.issues.map((i) => ({ path: i.path.join('/') || '(body)', message: i.message }))
+  throw new AppError('HERALD_VALIDATION', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors })
+}
+
+const REASONS: Record<string, string> = { approved: 'approved', changes_requested: 'changes_requested', draft: 'rejected' }
+
+export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
+  const { repo, queries, hooks, transition, record } = deps
+
+  async function dtos (ctx: Ctx, rows: readonly ApprovalRequestRow[]): Promise<ApprovalRequestDto[]> {
+    const decisions = await repo.decisionsFor(ctx.actor.orgId, rows.map((r) => r.id), ctx.db)
+    return toRequestDtos(rows, decisions, showsLabels(ctx.actor))
+  }
+  const dto = async (ctx: Ctx, row: ApprovalRequestRow) => (await dtos(ctx, [row]))[0]
+
+  /** A request the caller may see: a member or key with approvals:read and the brand, or its own guest. */
+  async function visible (ctx: Ctx, id: string, opts: { lock?: true } = {}): Promise<ApprovalRequestRow> {
+    if (ctx.actor.kind === 'guest') {
+      if (ctx.actor.guest?.requestId !== id) throw notFound('Approval request')
+    } else {
+      authorize(ctx.actor, 'approvals:read')
+    }
+    const row = await repo.findById(ctx.actor.orgId, id, ctx.db, opts)
+    if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Approval request')
+    return row
+  }
+
+  const pageOf = async (ctx: Ctx, page: Page<ApprovalRequestRow>): Promise<Page<ApprovalRequestDto>> => ({ ...page, data: await dtos(ctx, page.data) })
+
+  return {
+    /**
+     * For the overdue scan (a system actor in the tenant): marks these requests as announced
+     * and records approval_request.overdue for each it marked, in one transaction. Requests
+     * are marked by one transaction only (see markOverdue), so each is announced once, even
+     * when several scans overlap or one crashes half-way. Returns the ids it announced.
+     */
+    async announceOverdue (ctx: Ctx, ids: readonly string[]): Promise<string[]> {
+      const marked = await repo.markOverdue(ctx.actor.orgId, ids, ctx.db)
+      for (const r of marked) {
+        const step = r.steps[r.currentStep]
+        await record(ctx, {
+          type: 'approval_request.overdue',
+          subjectType: 'approval_request',
+          subjectId: r.id,
+          brandId: r.brandId,
+          data: { requestId: r.id, contentItemId: r.contentItemId, revision: r.revision, dueAt: iso(r.dueAt), currentStep: r.currentStep, stepName: step?.name ?? null }
+        })
+      }
+      return marked.map((r) => r.id)
+    },
+
+    async list (ctx: Ctx, q: ApprovalRequestListQuery): Promise<Page<ApprovalRequestDto>> {
+      authorize(ctx.actor, 'approvals:read')
+      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return { data: [], nextCursor: null, cursors: [] }
+      return await pageOf(ctx, await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db))
+    },
+
+    async get (ctx: Ctx, id: string): Promise<ApprovalRequestDto> {
+      if (ctx.actor.kind === 'guest') throw notFound('Approval request')
+      return await dto(ctx, await visible(ctx, id))
+    },
+
+    /** For guest review: the guest's own request, nothing else (404 for any other id). */
+    async getForGuest (ctx: Ctx, requestId: string): Promise<ApprovalRequestDto> {
+      if (ctx.actor.kind !== 'guest') throw notFound('Approval request')
+      return await dto(ctx, await visible(ctx, requestId))
+    },
+
+    /** Batched read for GraphQL; unknown or ungranted ids come back as null. */
+    async getMany (ctx: Ctx, ids: readonly string[]): Promise<Array<ApprovalRequestDto | null>> {
+      authorize(ctx.actor, 'approvals:read')
+      const rows = (await repo.findByIds(ctx.actor.orgId, [...new Set(ids)], ctx.db)).filter((r) => canSeeBrand(ctx.actor, r.brandId))
+      const byId = new Map((await dtos(ctx, rows)).map((d) => [d.id, d]))
+      return ids.map((id) => byId.get(id) ?? null)
+    },
+
+    /** ContentItem.approvalRequests for a page of (already visible) items: two statements. */
+    async listForItems (ctx: Ctx, itemIds: readonly string[], q: ItemApprovalRequestsQuery): Promise<Map<string, Page<ApprovalRequestDto>>> {
+      authorize(ctx.actor, 'approvals:read')
+      const pages = await repo.perItem(ctx.actor.orgId, itemIds, q, ctx.db)
+      const all = new Map((await dtos(ctx, [...pages.values()].flatMap((p) => p.data))).map((d) => [d.id, d]))
+      return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map((r) => all.get(r.id)!) }]))
+    },
+
+    /** ContentItem.approval for a page of items: each one's latest request (two statements). */
+    async latestForItems (ctx: Ctx, itemIds: readonly string[]): Promise<Map<string, ApprovalRequestDto>> {
+      authorize(ctx.actor, 'approvals:read')
+      const latest = await repo.latestForItems(ctx.actor.orgId, itemIds, ctx.db)
+      const rows = [...latest.values()].filter((r) => canSeeBrand(ctx.actor, r.brandId))
+      return new Map((await dtos(ctx, rows)).map((d) => [d.contentItemId, d]))
+    },
+
+    /** GET /v1/content-items/{id}/approval: the latest request and whether it approves the content as it is. */
+    async approvalOf (ctx: Ctx, itemId: string): Promise<ContentApprovalDto> {
+      authorize(ctx.actor, 'approvals:read')
+      const item = await queries.itemSummary(ctx.actor.orgId, itemId, ctx.db)
+      if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')
+      const { latest, current } = await hooks.approvalState(ctx, item)
+      return {
+        contentItemId: item.id,
+        currentRevision: item.revision,
+        approved: current,
+        approvedRevision: latest?.status === 'approved' ? latest.revision : null,
+        request: latest ? await dto(ctx, latest) : null
+      }
+    },
+
+    /**
+     * Records a decision at the request's current step and applies what the engine answers:
+     * the next step; or, at the last step, the request approved and the content approved;
+     * request_changes → changes_requested; reject → rejected and the content back to draft.
+     * For members (deciding needs no approvals:write: the engine says who decides) and for
+     * guests holding a review link for this request (client steps only); API keys never decide.
+     * The item's row is locked first, then the request's, so concurrent decisions, and a
+     * decision racing an edit, run one after the other and each sees the other's result.
+     */
+    async decide (ctx: Ctx, requestId: string, input: DecisionInput, expected?: number | '*'): Promise<DecisionResultDto> {
+      const body = parseDecision(input)
+      if (ctx.actor.kind === 'api_key') {
+        throw new AppError('HERALD_USER_REQUIRED', 'Approval decisions are made by people; API keys cannot decide.', { extra: { reason: 'api_key' } })
+      }
+      const peek = await visible(ctx, requestId)
+      const item = await queries.lockItem(ctx.actor.orgId, peek.contentItemId, ctx.db)
+      const row = await repo.findById(ctx.actor.orgId, requestId, ctx.db, { lock: true })
+      if (!item || !row) throw notFound('Approval request')
+      checkVersion(expected, row.version)
+      const decisions = await repo.decisionsFor(ctx.actor.orgId, [row.id], ctx.db)
+      const state: RequestState = {
+        status: row.status,
+        currentStep: row.currentStep,
+        steps: row.steps,
+        decisions: decisions.map((d) => ({ step: d.step, decision: d.decision, actorType: d.actorType as DeciderActor['kind'], actorId: d.actorId })),
+        brandId: row.brandId,
+        authorId: item.createdById
+      }
+      const decider: DeciderActor = ctx.actor.kind === 'guest'
+        ? { kind: 'guest', id: ctx.actor.id }
+        : { kind: 'member', id: ctx.actor.id, role: ctx.actor.role!, brandIds: ctx.actor.brandIds }
+      const result = decideStep(state, decider, body.decision)
+      if (!result.ok) throw refusalError(result.refusal)
+      const outcome = result.outcome
+      if (item.status !== 'in_review') {
+        // Cannot happen while the hooks hold (an item leaving review closes its request); refuse rather than guess.
+        throw new AppError('HERALD_CONFLICT', `The content item is ${item.status}, not in review; this request takes no decisions.`, { extra: { reason: 'request_closed' } })
+      }
+
+      let decisionRow
+      try {
+        decisionRow = await repo.insertDecision(ctx.actor.orgId, {
+          requestId: row.id, step: outcome.record.step, decision: body.decision, comment: body.comment ?? null, actorType: decider.kind, actorId: ctx.actor.id, actorLabel: ctx.actor.label
+        }, ctx.db)
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('HERALD_CONFLICT', 'You have already decided at this step.', { extra: { reason: 'already_decided' } })
+        throw err
+      }
+      const updated = await repo.update(ctx.actor.orgId, row.id, row.version, { status: outcome.status, currentStep: outcome.currentStep, closed: outcome.closed }, ctx.db)
+      if (!updated) throw preconditionFailed(row.version + 1)
+
+      const common = { requestId: row.id, contentItemId: row.contentItemId, revision: row.revision }
+      for (const e of outcome.events.filter((e) => e.type === 'approval.decided')) {
+        await record(ctx, { type: e.type, subjectType: 'approval_request', subjectId: row.id, brandId: row.brandId, data: { ...common, ...e.data, comment: body.comment ?? null } })
+      }
+      if (outcome.contentStatus) await transition(ctx, row.contentItemId, outcome.contentStatus, REASONS[outcome.contentStatus])
+      for (const e of outcome.events.filter((e) => e.type !== 'approval.decided')) {
+        await record(ctx, { type: e.type, subjectType: 'content_item', subjectId: row.contentItemId, brandId: row.brandId, data: { ...common, ...e.data, comment: body.comment ?? null } })
+      }
+      const show = showsLabels(ctx.actor)
+      return { decision: toDecisionDto(decisionRow, row.steps[decisionRow.step], show), request: await dto(ctx, updated) }
+    },
+  }
+}
+export type ApprovalRequestsService = ReturnType<typeof createApprovalRequestsService>

@@ -1,0 +1,79 @@
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { brands } from '../../db/tables/brands.js'
+import { campaigns } from '../../db/tables/campaigns.js'
+import { memberships } from '../../db/tables/members.js'
+import { socialAccounts } from '../../db/tables/social-accounts.js'
+import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
+
+// Read-only: what content needs of rows other modules own. The few facts its rules check
+// (brands, campaigns, members, social accounts) are read by id, many at once, so checking a
+// bulk of 100 items costs four statements; a target's platform is its social account's.
+// Only their owners write those rows.
+
+/** Items with a target on this platform (a condition for lists). */
+export const goesToPlatform = (platform: string): SQL =>
+  sql`exists (select 1 from ${contentTargets} join ${socialAccounts} on ${socialAccounts.id} = ${contentTargets.socialAccountId} where ${contentTargets.contentItemId} = ${contentItems.id} and ${socialAccounts.platform} = ${platform})`
+
+export interface TargetRow {
+  id: string
+  contentItemId: string
+  socialAccountId: string
+  platform: AccountFacts['platform']
+  position: number
+  body: string | null
+  media: MediaItem[] | null
+  firstComment: string | null
+}
+
+/** The targets of these items, each with its account's platform, in order. */
+export async function targetsFor (orgId: string, itemIds: readonly string[], db: Database): Promise<TargetRow[]> {
+  if (itemIds.length === 0) return []
+  return await db.select({
+    id: contentTargets.id,
+    contentItemId: contentTargets.contentItemId,
+    socialAccountId: contentTargets.socialAccountId,
+    platform: socialAccounts.platform,
+    position: contentTargets.position,
+    body: contentTargets.body,
+    media: contentTargets.media,
+    firstComment: contentTargets.firstComment
+  }).from(contentTargets)
+    .innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
+    .where(and(eq(contentTargets.organizationId, orgId), inArray(contentTargets.contentItemId, [...itemIds])))
+    .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
+}
+
+export interface BrandFacts { id: string, timeZone: string, status: 'active' | 'archived' }
+export interface AccountFacts { id: string, brandId: string, platform: typeof socialAccounts.$inferSelect['platform'] }
+export interface CampaignFacts { id: string, brandId: string }
+export interface MemberFacts { id: string, status: 'invited' | 'active', brandIds: string[] | null }
+
+export function createContentQueries () {
+  return {
+    async brands (orgId: string, ids: readonly string[], db: Database): Promise<BrandFacts[]> {
+      if (ids.length === 0) return []
+      return await db.select({ id: brands.id, timeZone: brands.timeZone, status: brands.status }).from(brands)
+        .where(and(eq(brands.organizationId, orgId), inArray(brands.id, [...ids])))
+    },
+
+    async accounts (orgId: string, ids: readonly string[], db: Database): Promise<AccountFacts[]> {
+      if (ids.length === 0) return []
+      return await db.select({ id: socialAccounts.id, brandId: socialAccounts.brandId, platform: socialAccounts.platform }).from(socialAccounts)
+        .where(and(eq(socialAccounts.organizationId, orgId), inArray(socialAccounts.id, [...ids])))
+    },
+
+    async campaigns (orgId: string, ids: readonly string[], db: Database): Promise<CampaignFacts[]> {
+      if (ids.length === 0) return []
+      return await db.select({ id: campaigns.id, brandId: campaigns.brandId }).from(campaigns)
+        .where(and(eq(campaigns.organizationId, orgId), inArray(campaigns.id, [...ids])))
+    },
+
+    async members (orgId: string, ids: readonly string[], db: Database): Promise<MemberFacts[]> {
+      if (ids.length === 0) return []
+      return await db.select({ id: memberships.id, status: memberships.status, brandIds: memberships.brandIds }).from(memberships)
+        .where(and(eq(memberships.organizationId, orgId), inArray(memberships.id, [...ids])))
+    }
+  }
+}
+export type ContentQueries = ReturnType<typeof createContentQueries>

@@ -1,0 +1,31 @@
+import type { Ctx } from '../../lib/context.js'
+
+/**
+ * Every event type Herald writes, by name. Each module adds its own from its public.ts by
+ * interface merging, next to the descriptions it declares at start-up:
+ *
+ *   export const BRAND_EVENTS = { 'brand.created': 'A brand was created.', … } as const
+ *   declare module '../events/public.js' {
+ *     interface EventCatalogue extends Record<keyof typeof BRAND_EVENTS, true> {}
+ *   }
+ *   // in its plugin: app.events.define(BRAND_EVENTS)
+ *
+ * so that `record` accepts only declared names, and GET /v1/event-types (webhooks) lists them.
+ */
+export interface EventCatalogue {}
+export type EventType = Extract<keyof EventCatalogue, string>
+
+/** A module's event types and what each means, in plain words. */
+export type EventDescriptions = Readonly<Record<string, string>>
+
+export interface EventInput {
+  type: EventType
+  subjectType: string
+  subjectId: string
+  /** The brand the change concerns; null or absent for organization-level events. */
+  brandId?: string | null
+  data: Record<string, unknown>
+}
+
+/** Writes an event in the caller's transaction: the change and its event commit together. */
+export type RecordEvent = (ctx: Ctx, event: EventInput) => Promise<void>

@@ -1,0 +1,25 @@
+// What other modules may use of members: `app.members` (joining, the people named in other
+// modules' bodies, batched reads for GraphQL edges), the rule for who may work on a brand,
+// the reply shape and the events.
+import type { MembersService } from './members.service.js'
+
+export type { MembersService } from './members.service.js'
+export type { MemberDto } from './members.schemas.js'
+export { memberFitIssue, type MemberFit } from './member-fit.js'
+
+export const MEMBER_EVENTS = {
+  'member.invited': 'Someone was invited to join the organization with a role (and perhaps only some brands).',
+  'member.joined': 'A person joined: signed up as the first owner, or accepted an invitation.',
+  'member.updated': "A member's role or brand grants changed.",
+  'member.removed': 'A member was removed from the organization.'
+} as const
+
+declare module '../events/public.js' {
+  interface EventCatalogue extends Record<keyof typeof MEMBER_EVENTS, true> {}
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    members: MembersService
+  }
+}

@@ -104,9 +104,10 @@ t.test('Ctrl-C of `npm start` (SIGINT to its whole process group): drains like S
   // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group. With some
   // shells npm's forwarded copy reaches the server too (through tsx): one key press, two signals.
   process.kill(-server.child.pid!, 'SIGINT')
-  // (A few ms later, as a relayed copy arrives: two signals sent at once may merge into one.)
+  // (Once the first has been taken, as a relayed copy arrives a moment later: two signals
+  // pending at once would merge into one.)
   const serverPid = server.lines.find((l) => l.msg?.startsWith('Herald is serving'))!.pid as number
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  await server.waitFor((l) => l.some((x) => x.msg === 'shutting down'), 'the first SIGINT to be taken')
   process.kill(serverPid, 'SIGINT')
 
   const statuses = await Promise.all(inFlight)

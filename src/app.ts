@@ -3,7 +3,7 @@ import { maxHeaderSize } from 'node:http'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
-import type { QueryObserver } from './db/client.js'
+import type { QueryObserver, RoundTripObserver } from './db/client.js'
 import { CursorCodec } from './lib/pagination.js'
 import { sha256 } from './lib/tokens.js'
 import db from './plugins/db.js'
@@ -37,6 +37,8 @@ export interface BuildOptions {
   logStream?: DestinationStream
   /** Sees every SQL statement the repositories send (tests count them). */
   observeQuery?: QueryObserver
+  /** Sees every round trip to PostgreSQL with the statements it carried (tests and the bench count them). */
+  observeRoundTrip?: RoundTripObserver
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
@@ -90,7 +92,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(errors)
   await app.register(input)
-  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery })
+  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip })
   await app.register(security, { corsOrigins: config.corsOrigins })
   // Before auth: its hooks must run ahead of auth's (an address over its budget is refused
   // before any credential look-up); see src/plugins/rate-limit.ts.

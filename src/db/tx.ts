@@ -1,44 +1,38 @@
+import { createRequire } from 'node:module'
 import type pg from 'pg'
-import { createDatabase, type Database, type QueryObserver } from './client.js'
+import { createDatabase, type Database, type QueryObserver, type RoundTripObserver } from './client.js'
+
+// pg's own text encoding of parameters and its literal quoting, so an inlined value is exactly
+// what the extended protocol would have sent.
+const { prepareValue, escapeLiteral } = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue: (v: unknown) => string | Buffer | null
+  escapeLiteral: (s: string) => string
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export type DbRole = 'herald_app' | 'herald_auth' | 'herald_system'
+
+/** A statement sent with the transaction's first batch that must return a row, or the request is refused. */
+export interface Guard {
+  sql: string
+  /** The error when the statement returns no row (the credential no longer stands). */
+  refused: () => Error
+}
 
 export interface TxOptions {
   role: DbRole
   orgId?: string
   statementTimeoutMs: number
   observe?: QueryObserver
-}
-
-function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: number): string {
-  if (orgId !== undefined && !UUID.test(orgId)) throw new Error('orgId must be a UUID')
-  // Values are inlined (validated above, or constants) so BEGIN and the settings travel in one
-  // round trip; set_config(..., true) is SET LOCAL: it ends with the transaction.
-  const parts = [`set_config('role', '${role}', true)`, `set_config('app.org_id', '${orgId ?? ''}', true)`]
-  if (timeoutMs !== undefined) parts.push(`set_config('statement_timeout', '${Math.trunc(timeoutMs)}', true)`)
-  return `SELECT ${parts.join(', ')}`
-}
-
-/**
- * GraphQL resolves sibling fields concurrently, but one connection runs one statement at a time;
- * queue them explicitly instead of relying on pg's deprecated implicit queue. Once the
- * transaction has ended (committed, or rolled back because its client went away) nothing more
- * may be sent: the connection is back in the pool and may already serve another request.
- */
-function serialized (client: pg.PoolClient, ended: () => boolean): pg.PoolClient {
-  let tail: Promise<unknown> = Promise.resolve()
-  const proxy = Object.create(client) as pg.PoolClient
-  proxy.query = ((...args: unknown[]) => {
-    const run = tail.then(() => {
-      if (ended()) throw new TransactionEndedError()
-      return (client.query as (...a: unknown[]) => Promise<unknown>)(...args)
-    })
-    tail = run.catch(() => {})
-    return run
-  }) as pg.PoolClient['query']
-  return proxy
+  observeRoundTrip?: RoundTripObserver
+  /**
+   * Reads only (GET, HEAD): no explicit transaction at all. Every batch is one implicit
+   * transaction carrying the role and tenant settings, and no connection is held between
+   * batches. Under READ COMMITTED each statement sees its own snapshot either way.
+   */
+  readOnly?: boolean
+  guard?: Guard
 }
 
 /** A statement sent after its transaction ended (typically: the client disconnected). */
@@ -46,72 +40,319 @@ export class TransactionEndedError extends Error {
   constructor () { super('The transaction has already ended; nothing more can run in it.') }
 }
 
+function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: number): string {
+  if (orgId !== undefined && !UUID.test(orgId)) throw new Error('orgId must be a UUID')
+  // Values are inlined (validated above, or constants); set_config(..., true) is SET LOCAL: it
+  // ends with the (implicit or explicit) transaction.
+  const parts = [`set_config('role', '${role}', true)`, `set_config('app.org_id', '${orgId ?? ''}', true)`]
+  if (timeoutMs !== undefined) parts.push(`set_config('statement_timeout', '${Math.trunc(timeoutMs)}', true)`)
+  return `SELECT ${parts.join(', ')}`
+}
+
+function literal (value: unknown): string {
+  const v = prepareValue(value)
+  if (v === null) return 'NULL'
+  if (Buffer.isBuffer(v)) return `'\\x${v.toString('hex')}'::bytea`
+  return escapeLiteral(v)
+}
+
 /**
- * One database transaction bound to one tenant (or to credential look-up before the tenant is
- * known). A request's reads and writes, its events and its idempotency record all go through
- * one of these, so they commit or roll back together.
+ * The statement with its $n parameters written in as literals, so that several statements can
+ * travel in one simple-protocol message. Quoted strings, quoted identifiers, comments and
+ * dollar-quoted bodies are copied untouched. An untyped literal is resolved by PostgreSQL from
+ * its context exactly as an untyped parameter is.
+ */
+export function inlineParams (text: string, values: readonly unknown[] | undefined): string {
+  if (!values || values.length === 0) return text
+  let out = ''
+  let i = 0
+  const n = text.length
+  while (i < n) {
+    const c = text[i]
+    if (c === "'" || c === '"') {
+      let j = i + 1
+      while (j < n) {
+        if (text[j] === c) {
+          if (text[j + 1] === c) { j += 2; continue }
+          break
+        }
+        j++
+      }
+      out += text.slice(i, j + 1)
+      i = j + 1
+    } else if (c === '-' && text[i + 1] === '-') {
+      const j = text.indexOf('\n', i)
+      const end = j < 0 ? n : j
+      out += text.slice(i, end)
+      i = end
+    } else if (c === '/' && text[i + 1] === '*') {
+      const j = text.indexOf('*/', i + 2)
+      const end = j < 0 ? n : j + 2
+      out += text.slice(i, end)
+      i = end
+    } else if (c === '$') {
+      const param = /^\$(\d+)/.exec(text.slice(i, i + 8))
+      if (param) {
+        const index = Number(param[1]) - 1
+        if (index < 0 || index >= values.length) throw new Error(`statement has no value for $${index + 1}`)
+        out += literal(values[index])
+        i += param[0].length
+        continue
+      }
+      const tag = /^\$[A-Za-z_][A-Za-z0-9_]*\$|^\$\$/.exec(text.slice(i, i + 64))
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length)
+        const end = close < 0 ? n : close + tag[0].length
+        out += text.slice(i, end)
+        i = end
+        continue
+      }
+      out += c
+      i++
+    } else {
+      out += c
+      i++
+    }
+  }
+  return out
+}
+
+interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string }
+
+interface Pending {
+  text: string
+  values: unknown[] | undefined
+  config: QueryConfigLike | undefined
+  resolve: (r: pg.QueryResult) => void
+  reject: (e: unknown) => void
+}
+
+type State = 'lazy' | 'open' | 'auto' | 'done'
+
+const asObjects = (r: pg.QueryResult): pg.QueryResult => {
+  const names = r.fields.map((f) => f.name)
+  return { ...r, rows: (r.rows as unknown[][]).map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]]))) }
+}
+
+/**
+ * One unit of database work bound to one tenant (or to credential look-up before the tenant is
+ * known): a request's reads and writes, its events and its idempotency record. Nothing is sent
+ * until the first statement: then the settings (role, tenant, timeout), the credential's guard
+ * and every statement issued in the same turn of the event loop travel in ONE round trip, as
+ * one simple-protocol message (values inlined by pg's own quoting). Statements issued together
+ * later are batched the same way; a lone statement of an open transaction goes as it is, with
+ * its parameters. Writes open an explicit transaction (BEGIN travels with the first batch) that
+ * commits or rolls back at the end; reads run in autocommit and hold no connection between
+ * batches. `defer` queues a write whose answer nobody waits for (an event, a touch of
+ * lastUsedAt): it rides with the next batch or with COMMIT, and its failure fails them.
  */
 export class Tx {
   readonly db: Database
-  private finished = false
-  private readonly queued: pg.PoolClient
+  private state: State = 'lazy'
+  private client: pg.PoolClient | undefined
+  private pending: Pending[] = []
+  private deferred: string[] = []
+  private scheduled = false
+  private running: Promise<void> = Promise.resolve()
 
-  private constructor (private readonly client: pg.PoolClient, observe?: QueryObserver) {
-    this.queued = serialized(client, () => this.finished)
-    this.db = createDatabase(this.queued, observe)
+  private readonly opts: TxOptions
+
+  constructor (private readonly pool: pg.Pool, opts: TxOptions) {
+    this.opts = { ...opts }
+    this.db = createDatabase(this as unknown as pg.PoolClient)
   }
 
-  static async open (pool: pg.Pool, opts: TxOptions, extraSql = ''): Promise<{ tx: Tx, extra: pg.QueryResult | undefined }> {
-    const client = await pool.connect()
+  get done (): boolean { return this.state === 'done' }
+
+  /**
+   * Says the work only reads (a GraphQL query arriving by POST), while nothing has been sent
+   * yet: it then runs in autocommit like a GET.
+   */
+  readOnly (): void {
+    if (this.state === 'lazy') this.opts.readOnly = true
+  }
+
+  /** Sends a statement (batched with any others issued in the same turn). */
+  async query<R extends pg.QueryResultRow = any>(textOrConfig: string | QueryConfigLike, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    if (this.state === 'done') throw new TransactionEndedError()
+    const config = typeof textOrConfig === 'string' ? undefined : textOrConfig
+    const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig.text
+    this.opts.observe?.(text)
+    return await new Promise<pg.QueryResult<R>>((resolve, reject) => {
+      this.pending.push({ text, values: values ?? config?.values, config, resolve: resolve as (r: pg.QueryResult) => void, reject })
+      this.schedule()
+    })
+  }
+
+  /** Queues a write nobody waits for; it travels with the next batch, or with COMMIT. */
+  defer (text: string, values?: unknown[]): void {
+    if (this.state === 'done') throw new TransactionEndedError()
+    this.opts.observe?.(text)
+    this.deferred.push(inlineParams(text, values))
+  }
+
+  private schedule (): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    // After the current turn: statements issued by concurrent resolvers, loaders or
+    // Promise.all in the same turn join the batch.
+    process.nextTick(() => {
+      this.scheduled = false
+      this.running = this.running.then(async () => { await this.flush() })
+    })
+  }
+
+  private statementsFor (batch: readonly string[]): { statements: string[], guardAt: number } {
+    const statements: string[] = []
+    let guardAt = -1
+    if (this.state === 'lazy') {
+      if (!this.opts.readOnly) statements.push('BEGIN')
+      statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs))
+      if (this.opts.guard) {
+        guardAt = statements.length
+        statements.push(this.opts.guard.sql)
+      }
+    } else if (this.state === 'auto') {
+      statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs))
+    }
+    statements.push(...this.deferred.splice(0), ...batch)
+    return { statements, guardAt }
+  }
+
+  private async connection (): Promise<pg.PoolClient> {
+    if (!this.client) {
+      this.client = await this.pool.connect()
+    }
+    return this.client
+  }
+
+  private release (err?: Error): void {
+    const client = this.client
+    this.client = undefined
+    client?.release(err)
+  }
+
+  private async flush (): Promise<void> {
+    const batch = this.pending.splice(0)
+    if (batch.length === 0) return
+    if (this.state === 'done') {
+      for (const p of batch) p.reject(new TransactionEndedError())
+      return
+    }
     try {
-      const sql = `BEGIN; ${settingsSql(opts.role, opts.orgId, opts.statementTimeoutMs)}${extraSql ? '; ' + extraSql : ''}`
-      const res = await client.query(sql) as unknown as pg.QueryResult[]
-      return { tx: new Tx(client, opts.observe), extra: extraSql ? res[res.length - 1] : undefined }
+      // A lone statement of an open transaction keeps its parameters (extended protocol).
+      if (this.state === 'open' && batch.length === 1 && this.deferred.length === 0) {
+        const [p] = batch
+        const client = await this.connection()
+        this.opts.observeRoundTrip?.([p.text])
+        p.resolve(await client.query(p.config ? { ...p.config, values: p.values } as any : { text: p.text, values: p.values } as any))
+        return
+      }
+      const { statements, guardAt } = this.statementsFor(batch.map((p) => inlineParams(p.text, p.values)))
+      // From here a write has an open transaction, even if a statement of this batch fails (it
+      // is then aborted, and rollback must say so to the connection before it goes back).
+      if (this.state === 'lazy') this.state = this.opts.readOnly ? 'auto' : 'open'
+      const results = await this.send(statements)
+      if (guardAt >= 0 && results[guardAt].rows.length === 0) {
+        const refused = this.opts.guard!.refused()
+        await this.end(false)
+        for (const p of batch) p.reject(refused)
+        return
+      }
+      const mine = results.slice(results.length - batch.length)
+      batch.forEach((p, i) => { p.resolve(p.config?.rowMode === 'array' ? mine[i] : asObjects(mine[i])) })
     } catch (err) {
-      client.release(err as Error)
-      throw err
+      // An error in an open transaction aborts it: the rest must not run, the caller rolls back.
+      for (const p of batch) p.reject(err)
     }
   }
 
-  get done (): boolean { return this.finished }
-
-  /** Switches this transaction to a tenant (after a credential look-up found the organization). */
-  async enterTenant (orgId: string): Promise<void> {
-    await this.client.query(settingsSql('herald_app', orgId))
+  /** Sends statements as one message; every result comes back in array mode. */
+  private async send (statements: string[]): Promise<pg.QueryResult[]> {
+    const client = await this.connection()
+    const text = statements.join(';\n')
+    this.opts.observeRoundTrip?.(statements)
+    try {
+      const res = await client.query({ text, rowMode: 'array', types: DRIZZLE_TYPES } as any) as unknown as pg.QueryResult | pg.QueryResult[]
+      return Array.isArray(res) ? res : [res]
+    } finally {
+      // Reads in autocommit hold no connection between batches.
+      if (this.opts.readOnly) this.release()
+    }
   }
 
-  async query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    return await this.queued.query<R>(text, values)
-  }
-
+  /**
+   * Ends the work: sends what is still queued, then commits (writes) or, for reads, just the
+   * deferred writes. Work that never touched the database still proves its credential (the
+   * guard), so a removed member is refused even by a route that reads nothing.
+   */
   async commit (): Promise<void> {
-    if (this.finished) return
-    this.finished = true
+    await this.running
+    if (this.pending.length) {
+      this.running = this.running.then(async () => { await this.flush() })
+      await this.running
+    }
+    if (this.state === 'done') return
+    const write = !this.opts.readOnly
+    if (this.state === 'lazy' && !this.opts.guard && this.deferred.length === 0) { this.state = 'done'; return }
+    if (this.state === 'auto' && this.deferred.length === 0) { this.state = 'done'; return }
+    const { statements, guardAt } = this.statementsFor([])
+    if (write) statements.push('COMMIT')
+    this.state = 'done'
     try {
-      await this.client.query('COMMIT')
-      this.client.release()
+      const results = await this.send(statements)
+      if (guardAt >= 0 && results[guardAt].rows.length === 0) throw this.opts.guard!.refused()
+      // The COMMIT of a transaction that a statement aborted answers ROLLBACK.
+      const last = results[results.length - 1] as pg.QueryResult & { command?: string }
+      if (write && last?.command === 'ROLLBACK') throw new Error('the transaction was rolled back by the database')
+      this.release()
     } catch (err) {
-      this.client.release(err as Error)
+      // After a failed statement the rest of the message (COMMIT included) never ran.
+      if (write && this.client) await this.client.query('ROLLBACK').then(() => { this.release() }, (e) => { this.release(e as Error) })
       throw err
     }
   }
 
+  /** Abandons the work: rolls an open transaction back; what was queued is dropped. */
   async rollback (): Promise<void> {
-    if (this.finished) return
-    this.finished = true
+    await this.end(true)
+  }
+
+  private async end (waitRunning: boolean): Promise<void> {
+    if (waitRunning) await this.running.catch(() => {})
+    if (this.state === 'done' && !this.client) return
+    const wasOpen = this.state === 'open'
+    this.state = 'done'
+    for (const p of this.pending.splice(0)) p.reject(new TransactionEndedError())
+    this.deferred.length = 0
+    if (!this.client) return
+    if (!wasOpen) { this.release(); return }
     try {
       await this.client.query('ROLLBACK')
-      this.client.release()
+      this.release()
     } catch (err) {
       // A broken connection must not go back to the pool.
-      this.client.release(err as Error)
+      this.release(err as Error)
     }
   }
 }
 
-/** Runs fn in a transaction of its own; commits on success, rolls back on any error. */
+/** Timestamps, dates and intervals as PostgreSQL's text, as drizzle expects (it maps them itself). */
+const DRIZZLE_TYPES = {
+  getTypeParser: (() => {
+    const raw = new Set([1184, 1114, 1082, 1186, 1231, 1115, 1185, 1187, 1182])
+    let base: ((id: number, format?: string) => (v: string) => unknown) | undefined
+    return (id: number, format?: string) => {
+      if (raw.has(id)) return (v: string) => v
+      base ??= createRequire(import.meta.url)('pg').types.getTypeParser
+      return base!(id, format)
+    }
+  })()
+}
+
+/** Runs fn in a unit of work of its own; commits on success, rolls back on any error. */
 export async function withTx<T> (pool: pg.Pool, opts: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const { tx } = await Tx.open(pool, opts)
+  const tx = new Tx(pool, opts)
   try {
     const result = await fn(tx)
     await tx.commit()

@@ -51,7 +51,7 @@ export const clip = (s: string, max: number) => (s.length > max ? `${[...s].slic
 
 /** The field errors a reply shows (capped, long paths shortened) and how many it leaves out. */
 export function shownErrors (errors: readonly FieldError[]): { errors: FieldError[], errorsOmitted?: number } {
-  const shown = errors.slice(0, MAX_FIELD_ERRORS).map((e) => ({ path: clip(e.path, 300), message: clip(e.message, 500) }))
+  const shown = errors.slice(0, MAX_FIELD_ERRORS).map((e) => ({ path: clip(e.path, 300), message: clip(e.message, 500), ...(e.code ? { code: e.code } : {}) }))
   return errors.length > MAX_FIELD_ERRORS ? { errors: shown, errorsOmitted: errors.length - MAX_FIELD_ERRORS } : { errors: shown }
 }
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Tx } from '../db/tx.js'
+import type { Guard, Tx } from '../db/tx.js'
 import type { Actor } from '../lib/actor.js'
 import type { Ctx } from '../lib/context.js'
 import { AppError } from '../lib/errors.js'
@@ -63,16 +63,30 @@ export type Credential =
   | { kind: 'access', claims: AccessClaims }
   | { kind: 'guest', claims: GuestClaims }
 
+/** A write the request's work makes for its credential (e.g. lastUsedAt), deferred. */
+export interface Touch { sql: string, values?: unknown[] }
+
 /**
  * How a kind of credential becomes an actor, offered by the module that owns its rows (members
  * for access tokens, API keys, guest review for guest links), so that this plugin reads no
- * module's tables. `lookup` says as which role (and tenant) to open the transaction and which
- * read to send with BEGIN: its values must be validated (UUIDs, base62) since they are
- * inlined. `resolve` turns the row (undefined: none) into an actor, or throws a 401.
+ * module's tables. A source remembers the actors it resolved:
+ * - `remembered`: the actor of a credential seen before (and a write due for it, if any): the
+ *   request then needs no look-up of its own; `guard` is a statement that returns a row while
+ *   that actor still stands (membership unchanged, key not revoked), sent in the same round
+ *   trip as the request's first statement, which it refuses (401) when it returns none. The
+ *   owner forgets an actor as soon as it changes it on this instance (a role change, a
+ *   revocation); a change made on another instance is caught by the guard.
+ * - otherwise `lookup` (a statement as which role and tenant: its values must be validated,
+ *   UUIDs or base62, since they are inlined) is read in a round trip of its own, and `resolve`
+ *   turns its row (undefined: none) into an actor, or throws a 401.
  */
 export interface CredentialSource<C extends Credential> {
+  remembered: (credential: C) => { actor: Actor, touch?: Touch } | undefined
+  guard: (credential: C, actor: Actor) => string
   lookup: (credential: C) => { role: 'herald_app' | 'herald_auth', orgId?: string, sql: string }
-  resolve: (row: Record<string, any> | undefined, tx: Tx, credential: C) => Promise<Actor>
+  resolve: (row: Record<string, any> | undefined, credential: C) => { actor: Actor, touch?: Touch }
+  /** Forgets what was remembered for this credential (its guard refused it). */
+  forget: (credential: C) => void
 }
 
 export const unauthenticated = (detail = 'Send a valid access token or API key as "Authorization: Bearer …".') =>
@@ -121,21 +135,32 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
   }
 
   /**
-   * The credential's look-up, sent in the same round trip as BEGIN (role and tenant set with
-   * it), then turned into an actor by the module that owns the credential. Whatever fails
-   * gives the connection back.
+   * The request's actor and its unit of work: from what the credential's source remembers
+   * (checked by a guard in the work's first round trip), or from a look-up of its own. Reads
+   * (GET, HEAD) run in autocommit, everything else in one transaction.
    */
-  async function fromSource<K extends Credential['kind']> (kind: K, credential: Extract<Credential, { kind: K }>): Promise<{ actor: Actor, tx: Tx }> {
+  async function fromSource<K extends Credential['kind']> (kind: K, credential: Extract<Credential, { kind: K }>, readOnly: boolean): Promise<{ actor: Actor, tx: Tx }> {
     const source = sources[kind] as CredentialSource<typeof credential> | undefined
     if (!source) throw new Error(`no credential source for ${kind}: the module that owns it has not registered`)
-    const lookup = source.lookup(credential)
-    const { tx, extra } = await app.openTx(lookup.role, lookup.orgId, lookup.sql)
-    try {
-      return { actor: await source.resolve(extra?.rows[0], tx, credential), tx }
-    } catch (err) {
-      await tx.rollback()
-      throw err
+    let found = source.remembered(credential)
+    let guard: Guard | undefined
+    if (found) {
+      const sql = source.guard(credential, found.actor)
+      guard = {
+        sql,
+        refused: () => {
+          source.forget(credential)
+          return unauthenticated('This credential no longer stands as it was (revoked, removed, or its access changed); if it is still valid, send the request again.')
+        }
+      }
+    } else {
+      const lookup = source.lookup(credential)
+      const row = (await app.lookup(lookup.role, lookup.orgId, lookup.sql)).rows[0]
+      found = source.resolve(row, credential)
     }
+    const tx = app.unitOfWork({ role: 'herald_app', orgId: found.actor.orgId, readOnly, guard })
+    if (found.touch) tx.defer(found.touch.sql, found.touch.values)
+    return { actor: found.actor, tx }
   }
 
   app.addHook('onRequest', async (req) => {
@@ -160,7 +185,7 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
   app.addHook('preValidation', async (req, reply) => {
     const credential = req.credential
     if (!credential) return
-    const { actor, tx } = await fromSource(credential.kind, credential)
+    const { actor, tx } = await fromSource(credential.kind, credential, req.method === 'GET' || req.method === 'HEAD')
     // The client may have gone while this request waited for a connection: give it back now,
     // there is nobody to answer. Otherwise, whatever ends the response (sent, failed, or the
     // client disconnecting mid-handler) also ends the transaction if onSend has not.

@@ -1,13 +1,17 @@
 import fp from 'fastify-plugin'
 import type pg from 'pg'
-import { createPool, type QueryObserver } from '../db/client.js'
-import { Tx, withTx, type DbRole } from '../db/tx.js'
+import { createPool, type QueryObserver, type RoundTripObserver } from '../db/client.js'
+import { Tx, withTx, type DbRole, type Guard } from '../db/tx.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     pool: pg.Pool
-    /** Opens a transaction as the given role (and tenant), outside any request. */
-    openTx: (role: DbRole, orgId?: string, extraSql?: string) => ReturnType<typeof Tx.open>
+    /** A transaction as the given role (and tenant), outside any request (BEGIN travels with its first statement). */
+    openTx: (role: DbRole, orgId?: string) => Promise<{ tx: Tx }>
+    /** A unit of work for a request (see Tx: nothing is sent until its first statement). */
+    unitOfWork: (opts: { role: DbRole, orgId?: string, readOnly?: boolean, guard?: Guard }) => Tx
+    /** One statement as the given role (and tenant), in a round trip of its own, autocommit. */
+    lookup: (role: DbRole, orgId: string | undefined, sql: string) => Promise<pg.QueryResult>
     /** Runs fn in its own transaction bound to orgId; used by flows that start before auth. */
     withTenant: <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => Promise<T>
     /** Runs fn as the credential look-up role, which may read only what sign-in needs. */
@@ -23,13 +27,21 @@ export interface DbPluginOptions {
   connectTimeoutMs?: number
   statementTimeoutMs: number
   observeQuery?: QueryObserver
+  observeRoundTrip?: RoundTripObserver
 }
 
 export default fp<DbPluginOptions>(async (app, opts) => {
   const pool = createPool(opts.databaseUrl, { max: opts.poolMax, connectTimeoutMs: opts.connectTimeoutMs })
-  const base = { statementTimeoutMs: opts.statementTimeoutMs, observe: opts.observeQuery }
+  const base = { statementTimeoutMs: opts.statementTimeoutMs, observe: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip }
   app.decorate('pool', pool)
-  app.decorate('openTx', (role: DbRole, orgId?: string, extraSql?: string) => Tx.open(pool, { ...base, role, orgId }, extraSql))
+  app.decorate('openTx', async (role: DbRole, orgId?: string) => ({ tx: new Tx(pool, { ...base, role, orgId }) }))
+  app.decorate('unitOfWork', (o: { role: DbRole, orgId?: string, readOnly?: boolean, guard?: Guard }) => new Tx(pool, { ...base, ...o }))
+  app.decorate('lookup', async (role: DbRole, orgId: string | undefined, sql: string) => {
+    const tx = new Tx(pool, { ...base, role, orgId, readOnly: true, observe: undefined })
+    const res = await tx.query(sql)
+    await tx.commit()
+    return res
+  })
   app.decorate('withTenant', <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => withTx(pool, { ...base, role: 'herald_app', orgId }, fn))
   app.decorate('withAuthLookup', <T>(fn: (tx: Tx) => Promise<T>) => withTx(pool, { ...base, role: 'herald_auth' }, fn))
   app.decorate('withSystemScan', <T>(fn: (tx: Tx) => Promise<T>) => withTx(pool, { ...base, role: 'herald_system' }, fn))

@@ -173,9 +173,12 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       })
       // Refused before execution: the refusal's own status (401, 413, 429…) or 400 for parse,
       // validation and limits; executed, even with errors: 200.
-      const statusCode = execution.data === undefined ? (refusals[0]?.status ?? 400) : 200
+      // An operation that produced nothing because the database could not be reached (its
+      // connection opens at its first statement, inside a resolver) is a 503, as before execution.
+      const unavailable = execution.data === null && refusals.length > 0 && refusals.every((r) => r.code === 'HERALD_UNAVAILABLE')
+      const statusCode = execution.data === undefined ? (refusals[0]?.status ?? 400) : unavailable ? 503 : 200
       // Its headers too (Retry-After of a 503 when the database could not be reached).
-      if (execution.data === undefined && refusals[0]?.headers) context?.reply?.headers(refusals[0].headers)
+      if (statusCode !== 200 && refusals[0]?.headers) context?.reply?.headers(refusals[0].headers)
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })
@@ -190,8 +193,12 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     const errors = literalFaults(document)
     if (errors.length) throw invalid(errors)
   })
-  app.graphql.addHook('preExecution', async (_schema, _document, _context, variables) => {
+  app.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
     const errors = textFaults(variables ?? {}, 'variables')
     if (errors.length) throw invalid(errors)
+    // A query (not a mutation) only reads: its unit of work runs in autocommit, as a GET's.
+    const request = (context as GraphqlContext).request
+    const given = (request.method === 'GET' ? request.query : request.body) as { operationName?: string | null } | undefined
+    if (getOperationAST(document, given?.operationName ?? undefined)?.operation === 'query') request.tx?.readOnly()
   })
 }, { name: 'graphql', dependencies: ['auth'] })

@@ -14,7 +14,8 @@ t.test('events and audit', async (t) => {
     t.same(all.data.map((e: any) => e.data.brand.name), ['E2', 'E1'])
     const one = json(await h.inject({ method: 'GET', url: `/v1/events?subjectId=${b1.id}`, headers: bearer(key.secret) }))
     t.equal(one.data.length, 1)
-    t.notOk('actor' in one.data[0], 'the integration view carries no actor details')
+    // Who acted (issue 9): type and id for every reader; the label only for readers of members.
+    t.match(one.data[0].actor, { type: 'member', id: /^[0-9a-f-]{36}$/, label: null })
     const range = await h.inject({ method: 'GET', url: '/v1/events?createdAtFrom=2030-01-01T00:00:00Z&createdAtTo=2020-01-01T00:00:00Z', headers: bearer(key.secret) })
     t.equal(range.statusCode, 400)
   })

@@ -20,7 +20,7 @@ const toApiKeyDto = (r: ApiKeyRow): ApiKeyDto => ({
   revokedAt: iso(r.revokedAt)
 })
 
-export function createApiKeysService (deps: { repo: ApiKeysRepository, brands: Pick<BrandsService, 'assertBrands'>, record: RecordEvent }) {
+export function createApiKeysService (deps: { repo: ApiKeysRepository, brands: Pick<BrandsService, 'assertBrands'>, record: RecordEvent, forgetKey?: (prefix: string) => void }) {
   const { repo, brands, record } = deps
 
   function manage (ctx: Ctx) {
@@ -68,6 +68,7 @@ export function createApiKeysService (deps: { repo: ApiKeysRepository, brands: P
       const existing = await repo.findById(ctx.actor.orgId, id, ctx.db)
       if (!existing) throw notFound('API key')
       const row = await repo.revoke(ctx.actor.orgId, id, ctx.db)
+      deps.forgetKey?.(existing.prefix)
       if (!row) return // already revoked: DELETE is idempotent
       await record(ctx, { type: 'api_key.revoked', subjectType: 'api_key', subjectId: id, data: { apiKey: toApiKeyDto(row) } })
     }

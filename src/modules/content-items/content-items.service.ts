@@ -28,7 +28,7 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
   /** All-or-nothing: every item is checked before any is written; one problem stops them all. */
   async function createMany (ctx: Ctx, inputs: readonly CreateContentItemInput[], prefix: (i: number) => string): Promise<ContentItemDto[]> {
     const { states, issues } = await validator.prepareNew(ctx, inputs, prefix)
-    if (issues.length) throw issuesError(issues)
+    if (issues.length) throw issuesError(issues, { batch: inputs.length > 1 || prefix(0) !== '' })
     const ready = states as ItemState[]
     // Ids are chosen here so targets and revisions can be matched to rows without relying on
     // the order RETURNING gives.

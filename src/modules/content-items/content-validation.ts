@@ -26,12 +26,13 @@ export interface Issue { code: IssueCode, path: string, message: string, blackou
 // every problem is still listed in errors[].
 const PRECEDENCE: IssueCode[] = ['HERALD_NOT_FOUND', 'HERALD_VALIDATION', 'HERALD_UNPROCESSABLE', 'HERALD_BLACKOUT']
 
-export function issuesError (issues: readonly Issue[]): AppError {
+export function issuesError (issues: readonly Issue[], opts: { batch?: boolean } = {}): AppError {
   const kinds = new Set(issues.map((i) => i.code))
-  // Problems of one kind answer with that kind's status. Problems of several kinds (a bulk
-  // where one item names an unknown id and another breaks a rule) are a 400 in which every
-  // problem says its own code, so each item is named with what is wrong with it.
-  const code = kinds.size > 1 ? 'HERALD_VALIDATION' : (PRECEDENCE.find((c) => kinds.has(c)) ?? 'HERALD_VALIDATION')
+  // Problems of one kind answer with that kind's status; for one item of several kinds, the
+  // most basic kind's (a 404 first). A batch whose items fail in different ways (one names an
+  // unknown id, another breaks a rule) is not "not found" as a whole: a 400. Whenever kinds
+  // mix, every problem says its own code, so each item is named with what is wrong with it.
+  const code = kinds.size > 1 && opts.batch ? 'HERALD_VALIDATION' : (PRECEDENCE.find((c) => kinds.has(c)) ?? 'HERALD_VALIDATION')
   const errors = issues.map(({ path, message, code: kind }) => (kinds.size > 1 ? { path, message, code: kind } : { path, message }))
   const shown = errors.slice(0, 10).map((e) => `${e.path}: ${e.message}`).join('; ')
   const detail = `${shown}${errors.length > 10 ? `; and ${errors.length - 10} more (see errors)` : ''}.`

@@ -1,4 +1,6 @@
 import fp from 'fastify-plugin'
+import type { Actor } from '../../lib/actor.js'
+import { Remembered } from '../../lib/remembered.js'
 import { createMembersRepository } from './members.repository.js'
 import { createMembersService } from './members.service.js'
 import { membersRoutes } from './members.routes.js'
@@ -7,9 +9,11 @@ import { MEMBER_EVENTS } from './public.js'
 import { accessTokenSource } from './members.credentials.js'
 
 export default fp(async (app) => {
-  const service = createMembersService({ repo: createMembersRepository(app.cursors), brands: app.brands, record: app.events.record })
+  // Actors of access tokens, remembered between requests; forgotten the moment a membership changes.
+  const actors = new Remembered<Actor>()
+  const service = createMembersService({ repo: createMembersRepository(app.cursors), brands: app.brands, record: app.events.record, forgetActor: (id) => { actors.forget(id) } })
   app.decorate('members', service)
-  app.credentialSources.register('access', accessTokenSource)
+  app.credentialSources.register('access', accessTokenSource(actors))
   app.events.define(MEMBER_EVENTS)
   await app.register(membersRoutes, { service })
   app.graphql.defineResolvers(membersResolvers(service))

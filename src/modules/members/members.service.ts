@@ -34,8 +34,10 @@ const toMemberDto = (r: MemberRow): MemberDto => ({
   updatedAt: iso(r.updatedAt)!
 })
 
-export function createMembersService (deps: { repo: MembersRepository, brands: Pick<BrandsService, 'assertBrands'>, record: RecordEvent }) {
+export function createMembersService (deps: { repo: MembersRepository, brands: Pick<BrandsService, 'assertBrands'>, record: RecordEvent, forgetActor?: (membershipId: string) => void }) {
   const { repo, brands, record } = deps
+  /** A membership changed: what this instance remembers of it as a credential must go now. */
+  const forget = (id: string) => { deps.forgetActor?.(id) }
 
   async function find (ctx: Ctx, id: string): Promise<MemberRow> {
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
@@ -145,6 +147,7 @@ export function createMembersService (deps: { repo: MembersRepository, brands: P
         if (owners.length <= 1 && owners.includes(id)) throw new AppError('HERALD_LAST_OWNER', 'This is the last owner; make someone else owner first.')
       }
       if (!await repo.update(ctx.actor.orgId, id, current.version, patch, ctx.db)) throw preconditionFailed(current.version + 1)
+      forget(id)
       const member = toMemberDto((await repo.findById(ctx.actor.orgId, id, ctx.db))!)
       await record(ctx, { type: 'member.updated', subjectType: 'member', subjectId: id, data: { changed: Object.keys(patch), member } })
       return member
@@ -159,6 +162,7 @@ export function createMembersService (deps: { repo: MembersRepository, brands: P
         if (owners.length <= 1 && owners.includes(id)) throw new AppError('HERALD_LAST_OWNER', 'This is the last owner; make someone else owner first.')
       }
       if (!await repo.delete(ctx.actor.orgId, id, current.version, ctx.db)) throw preconditionFailed(current.version + 1)
+      forget(id)
       await record(ctx, { type: 'member.removed', subjectType: 'member', subjectId: id, data: { member: toMemberDto(current) } })
     }
   }

@@ -1,0 +1,149 @@
+// Herald's request path against the stack's ceiling, in one run on this machine: the same four
+// workloads on the same data, answered by Herald (auth, row-level security, validation, rate
+// limits, ETags and events all on) and by bench/baseline.ts (one SQL statement per request and
+// nothing else). The ratios are the result; absolute numbers depend on the machine.
+import autocannon from 'autocannon'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { freePort } from '../src/db/embedded.js'
+import { seed, type Seeded } from './seed.js'
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const JWT_SECRET = 'bench-secret-0123456789-abcdefghijklmnop'
+
+export interface Target { ratio: number }
+export const TARGETS: Record<string, number> = { list: 0.9, get: 0.85, create: 0.8, nested: 0.5 }
+export const MEMORY_TARGET_MIB = 120
+export const READY_TARGET_MS = 1000
+
+export const NESTED_QUERY = `{ campaigns(first: 10) { edges { node { name contentItems(first: 20) { edges { node { title
+  approval { status decisions { decision createdAt } } } } } } } } }`
+
+interface Workload {
+  name: string
+  title: string
+  herald: { method: 'GET' | 'POST', path: string, body?: (i: number) => unknown }
+  baseline: { method: 'GET' | 'POST', path: string, body?: (i: number) => unknown }
+}
+
+function workloads (s: Seeded, memberId: string): Workload[] {
+  const target = { targets: [{ socialAccountId: s.accounts[0] }, { socialAccountId: s.accounts[1] }] }
+  return [
+    { name: 'list', title: 'list 50 items of a campaign', herald: { method: 'GET', path: `/v1/content-items?campaignId=${s.campaignId}&limit=50` }, baseline: { method: 'GET', path: `/items?campaignId=${s.campaignId}&limit=50` } },
+    { name: 'get', title: 'get one item', herald: { method: 'GET', path: `/v1/content-items/${s.itemId}` }, baseline: { method: 'GET', path: `/items/${s.itemId}` } },
+    {
+      name: 'create',
+      title: 'create an item (X and LinkedIn)',
+      herald: { method: 'POST', path: '/v1/content-items', body: (i) => ({ brandId: s.brandId, campaignId: s.campaignId, title: `Bench ${i}`, kind: 'post', body: `A post for the benchmark, number ${i}`, ...target }) },
+      baseline: { method: 'POST', path: '/items', body: (i) => ({ brandId: s.brandId, campaignId: s.campaignId, title: `Bench ${i}`, body: `A post for the benchmark, number ${i}`, createdBy: memberId, ...target }) }
+    },
+    { name: 'nested', title: 'GraphQL 10 campaigns → 20 items → decisions', herald: { method: 'POST', path: '/graphql', body: () => ({ query: NESTED_QUERY }) }, baseline: { method: 'POST', path: '/graphql', body: () => ({ query: NESTED_QUERY }) } }
+  ]
+}
+
+/** A server process of ours, and the address it listens on once it answers. */
+async function startProcess (script: string, env: Record<string, string>, readyPath: string): Promise<{ child: ChildProcess, address: string, readyMs: number }> {
+  const port = await freePort()
+  const started = performance.now()
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|HERALD_|DATABASE_URL|PORT|HOST)/.test(k)))
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...base, HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const address = `http://127.0.0.1:${port}`
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(address + readyPath)).ok) return { child, address, readyMs: performance.now() - started }
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** Resident memory of a process now and at its peak, in MiB (Linux /proc). */
+function memoryOf (pid: number): { rss: number, peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 }
+}
+
+async function load (address: string, w: Workload['herald'], token: string | null, seconds: number) {
+  let i = 0
+  const body = w.body
+  const r = await autocannon({
+    url: address + w.path,
+    method: w.method,
+    connections: 10,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body ? { setupClient: (client: any) => { client.setBody(JSON.stringify(body(i++))); client.on('response', () => { client.setBody(JSON.stringify(body(i++))) }) } } : {})
+  })
+  return { rps: r.requests.average, p99: r.latency.p99, failed: r.non2xx + r.errors }
+}
+
+/** Statements and round trips of one request of each workload, counted in an app of our own. */
+async function costs (databaseUrl: string, token: string, list: Workload[]) {
+  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000' })
+  const trips: string[][] = []
+  const app = await buildApp({ config, databaseUrl, jwtSecret: JWT_SECRET, observeRoundTrip: (statements) => { trips.push(statements) } })
+  const out: Record<string, { statements: number, roundTrips: number }> = {}
+  try {
+    for (const w of list) {
+      // Once to warm caches, once counted.
+      for (let pass = 0; pass < 2; pass++) {
+        trips.length = 0
+        const res = await app.inject({ method: w.herald.method, url: w.herald.path, headers: { authorization: `Bearer ${token}` }, ...(w.herald.body ? { payload: w.herald.body(1_000_000 + pass) as object } : {}) })
+        if (res.statusCode >= 300) throw new Error(`${w.name}: ${res.statusCode} ${res.body.slice(0, 300)}`)
+      }
+      out[w.name] = { statements: trips.reduce((n, t) => n + t.length, 0), roundTrips: trips.length }
+    }
+  } finally {
+    await app.close()
+  }
+  return out
+}
+
+export async function benchRequestPath (databaseUrl: string, seconds = 8): Promise<boolean> {
+  const herald = await startProcess('src/server.ts', { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000000', NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' }, '/readyz')
+  let baseline: ChildProcess | undefined
+  try {
+    const signup = await fetch(`${herald.address}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organizationName: 'Bench', name: 'Bench', email: `bench-${Date.now()}@example.com`, password: 'correct horse battery staple' }) })
+    const session = await signup.json() as { accessToken: string, organization: { id: string } }
+    const me = await (await fetch(`${herald.address}/v1/me`, { headers: { authorization: `Bearer ${session.accessToken}` } })).json() as { membershipId: string }
+    const db = new pg.Client({ connectionString: databaseUrl })
+    await db.connect()
+    const seeded = await seed(db, session.organization.id, me.membershipId)
+    await db.end()
+    const idle = memoryOf(herald.child.pid!)
+    const b = await startProcess('bench/baseline.ts', { DATABASE_URL: databaseUrl, HERALD_BENCH_ORG: session.organization.id }, '/healthz')
+    baseline = b.child
+
+    const list = workloads(seeded, me.membershipId)
+    const cost = await costs(databaseUrl, session.accessToken, list)
+    let ok = true
+    console.log('\nRequest path against a hand-written Fastify + pg server (one SQL per request), same data, same run:')
+    console.log('| workload | hand-written req/s | Herald req/s | ratio (target) | Herald p99 | SQL statements / round trips |')
+    console.log('| --- | --- | --- | --- | --- | --- |')
+    for (const w of list) {
+      await load(b.address, w.baseline, null, 2)
+      const base = await load(b.address, w.baseline, null, seconds)
+      await load(herald.address, w.herald, session.accessToken, 2)
+      const ours = await load(herald.address, w.herald, session.accessToken, seconds)
+      const ratio = ours.rps / base.rps
+      const pass = ratio >= TARGETS[w.name] && ours.failed === 0 && base.failed === 0
+      ok &&= pass
+      console.log(`| ${pass ? '' : 'FAIL '}${w.title} | ${Math.round(base.rps)} | ${Math.round(ours.rps)} | ${ratio.toFixed(2)}× (≥ ${TARGETS[w.name]}) | ${ours.p99} ms | ${cost[w.name].statements} / ${cost[w.name].roundTrips} |${ours.failed ? ` ${ours.failed} failed` : ''}`)
+    }
+    const peak = memoryOf(herald.child.pid!).peak
+    const memOk = idle.rss <= MEMORY_TARGET_MIB
+    const readyOk = herald.readyMs <= READY_TARGET_MS
+    ok &&= memOk && readyOk
+    console.log(`\nHerald memory: idle ${idle.rss.toFixed(0)} MiB (${memOk ? 'ok' : 'FAIL'}, ≤ ${MEMORY_TARGET_MIB}), peak ${peak.toFixed(0)} MiB; ready ${Math.round(herald.readyMs)} ms after start with the database up (${readyOk ? 'ok' : 'FAIL'}, ≤ ${READY_TARGET_MS})`)
+    return ok
+  } finally {
+    baseline?.kill('SIGTERM')
+    herald.child.kill('SIGTERM')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+  }
+}

@@ -70,7 +70,8 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     requestTimeout: 60_000,
     connectionTimeout: 120_000,
     keepAliveTimeout: 10_000,
-    return503OnClosing: true,
+    // Refused in problem+json by the health plugin instead (see src/plugins/health.ts).
+    return503OnClosing: false,
     // A path parameter of any length that reaches the router is checked by its route's schema
     // (400 naming it); a longer request line is refused by Node's parser first (431).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxHeaderSize },
@@ -91,10 +92,12 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(errors)
   await app.register(input)
-  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip })
+  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, observeQuery: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip })
   await app.register(security, { corsOrigins: config.corsOrigins })
+  // Before auth: its hooks must run ahead of auth's (an address over its budget is refused
+  // before any credential look-up); see src/plugins/rate-limit.ts.
+  await app.register(rateLimit, { ...config.rateLimit, databaseUrl: opts.databaseUrl, connectTimeoutMs: config.dbConnectTimeoutMs })
   await app.register(auth, { jwtSecret: opts.jwtSecret, accessTtlSeconds: config.accessTtlSeconds })
-  await app.register(rateLimit, config.rateLimit)
   await app.register(idempotency)
   await app.register(health)
   await app.register(metrics, { token: config.metricsToken })

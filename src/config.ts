@@ -27,9 +27,13 @@ const EnvSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  RATE_LIMIT_ANON_MAX: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
@@ -53,9 +57,16 @@ export interface Config {
   logLevel: Env['LOG_LEVEL']
   allowSignup: boolean
   corsOrigins: string[]
-  rateLimit: { max: number, windowMs: number }
-  login: { maxFailures: number, windowMs: number }
+  /**
+   * Requests per window per credential (max) and per client address for traffic without a
+   * valid credential (anonMax), shared by every instance through PostgreSQL every syncMs.
+   */
+  rateLimit: { max: number, anonMax: number, windowMs: number, syncMs: number }
+  /** Failed sign-ins: consecutive per email and address (locked for windowMs), and per address per day. */
+  login: { maxFailures: number, windowMs: number, maxFailuresPerAddressPerDay: number }
   dbPoolMax: number
+  /** How long a request waits for a pooled connection before it is answered 503. */
+  dbConnectTimeoutMs: number
   statementTimeoutMs: number
   graphql: { introspection: boolean, graphiql: boolean }
   metricsToken?: string
@@ -91,9 +102,10 @@ export function loadConfig (source: Record<string, string | undefined> = process
     logLevel: e.LOG_LEVEL,
     allowSignup: e.ALLOW_SIGNUP,
     corsOrigins: e.CORS_ORIGINS,
-    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MS },
+    rateLimit: { max: e.RATE_LIMIT_MAX, anonMax: e.RATE_LIMIT_ANON_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, syncMs: e.RATE_LIMIT_SYNC_MS },
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MS, maxFailuresPerAddressPerDay: e.LOGIN_MAX_FAILURES_PER_ADDRESS },
     dbPoolMax: e.DB_POOL_MAX,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? dev,

@@ -4,9 +4,10 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
+import { pino } from 'pino'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
+import { EmbeddedStartError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
 import { runMigrations } from './db/migrate.js'
 
 // Process entry: config -> database -> migrations -> app -> listen; graceful shutdown.
@@ -22,6 +23,9 @@ async function jwtSecret (config: Config): Promise<string> {
   return secret
 }
 
+/** Copies of one Ctrl-C arrive within this long of each other (see the signal handler). */
+const DUPLICATE_SIGNAL_MS = 1_000
+
 async function main (): Promise<void> {
   let config: Config
   try {
@@ -33,23 +37,54 @@ async function main (): Promise<void> {
     }
     throw err
   }
+  // Lines logged before the app (and its logger) exist, in the same format.
+  const log = pino({ level: config.logLevel })
   // What is running so far, for the shutdown handler to close.
   const running: { app?: FastifyInstance, embedded?: EmbeddedDatabase } = {}
-  // Installed first, so a signal during start-up still stops an embedded cluster. On SIGTERM:
-  // /readyz turns 503, the server stops accepting, in-flight requests finish, then the pool and
-  // the cluster close and the process exits 0 (1 after an error or the 10 s deadline).
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  let received: NodeJS.Signals | undefined
+  // Installed first, so a signal during start-up still stops an embedded cluster. On SIGTERM or
+  // SIGINT: /readyz turns 503, the server stops accepting, in-flight requests finish, then the
+  // pool and the cluster close and the process exits 0 (1 after an error or the 10 s deadline).
+  // close-with-grace handles errors; signals are handled below, because it exits at once on a
+  // second signal, and one Ctrl-C of `npm start` reaches the server more than once.
+  const grace = closeWithGrace({ delay: 10_000, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
     const { app, embedded } = running
-    if (!app) console.error(err ?? `${signal}: shutting down during start-up`)
-    else if (err) app.log.fatal({ err }, 'shutting down after an unexpected error')
-    else app.log.info({ signal }, 'shutting down')
+    if (!app) {
+      if (err) console.error(err)
+      else log.info({ signal: received }, 'shutting down during start-up')
+    } else if (err) app.log.fatal({ err }, 'shutting down after an unexpected error')
+    else app.log.info({ signal: received }, 'shutting down')
     await app?.close()
     await embedded?.stop()
+    if (!err) (app?.log ?? log).info('stopped: every request finished, the database closed')
   })
+  // A terminal sends Ctrl-C's SIGINT to its whole foreground process group: npm, tsx and this
+  // process each get it, and npm forwards its own copy to its child, so the server may hear
+  // one key press twice. Copies arriving together are one request to drain; a signal sent
+  // again later (a second Ctrl-C) means "stop now".
+  let firstAt = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    const now = Date.now()
+    if (!received) {
+      received = signal
+      firstAt = now
+      grace.close()
+    } else if (now - firstAt < DUPLICATE_SIGNAL_MS) {
+      (running.app?.log ?? log).info({ signal }, 'signal received again while draining; still draining (send it again to stop at once)')
+    } else {
+      (running.app?.log ?? log).error({ signal }, 'second signal: exiting without waiting for in-flight requests')
+      process.exit(1)
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
 
   let databaseUrl = config.databaseUrl
   if (!databaseUrl) {
-    running.embedded = await startEmbeddedPostgres(path.join(config.dataDir), { ownSignals: true })
+    running.embedded = await startEmbeddedPostgres(path.join(config.dataDir), {
+      ownSignals: true,
+      notice: (msg) => log.warn(msg)
+    })
     databaseUrl = running.embedded.url
   }
   await runMigrations(databaseUrl)
@@ -61,6 +96,7 @@ async function main (): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err)
+  // A refusal the operator can act on is printed as its message alone; anything else in full.
+  console.error(err instanceof EmbeddedStartError ? err.message : err)
   process.exit(1)
 })

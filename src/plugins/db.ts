@@ -24,13 +24,14 @@ declare module 'fastify' {
 export interface DbPluginOptions {
   databaseUrl: string
   poolMax: number
+  connectTimeoutMs?: number
   statementTimeoutMs: number
   observeQuery?: QueryObserver
   observeRoundTrip?: RoundTripObserver
 }
 
 export default fp<DbPluginOptions>(async (app, opts) => {
-  const pool = createPool(opts.databaseUrl, opts.poolMax)
+  const pool = createPool(opts.databaseUrl, { max: opts.poolMax, connectTimeoutMs: opts.connectTimeoutMs })
   const base = { statementTimeoutMs: opts.statementTimeoutMs, observe: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip }
   app.decorate('pool', pool)
   app.decorate('openTx', async (role: DbRole, orgId?: string) => ({ tx: new Tx(pool, { ...base, role, orgId }) }))

@@ -4,6 +4,7 @@ import { maxHeaderSize, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { isDatabaseUnavailable } from '../db/client.js'
 import { TransactionEndedError } from '../db/tx.js'
 import { AppError, clip, ERROR_CODES, problemType, shownErrors, type ErrorCode, type FieldError } from '../lib/errors.js'
 
@@ -22,6 +23,13 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_BAD_URL: 'HERALD_VALIDATION',
   FST_ERR_MAX_PARAM_LENGTH: 'HERALD_URI_TOO_LONG'
 }
+
+/** Seconds a client is asked to wait when the database is unreachable (it recovers on its own). */
+export const UNAVAILABLE_RETRY_AFTER = '1'
+
+export const databaseUnavailable = () => new AppError('HERALD_UNAVAILABLE', 'The database is unavailable or out of connections; retry shortly.', {
+  headers: { 'retry-after': UNAVAILABLE_RETRY_AFTER }
+})
 
 const BY_STATUS: Record<number, ErrorCode> = {
   400: 'HERALD_VALIDATION',
@@ -85,7 +93,10 @@ export function toAppError (err: unknown): AppError {
     const headers: Record<string, string> = {}
     return new AppError(code, e.message || ERROR_CODES[code].title, { headers })
   }
-  if (status === 503) return new AppError('HERALD_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly.')
+  if (status === 503) return new AppError('HERALD_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly.', { headers: { 'retry-after': UNAVAILABLE_RETRY_AFTER } })
+  // The database down, restarting or out of connections: the client may retry, nothing is wrong
+  // with its request (and a 500 would page someone for an outage that is already known).
+  if (isDatabaseUnavailable(err)) return databaseUnavailable()
   return new AppError('HERALD_INTERNAL', 'An internal error occurred. Quote the requestId when reporting it.')
 }
 
@@ -111,6 +122,8 @@ export function sendError (err: unknown, req: FastifyRequest, reply: FastifyRepl
   if (reply.raw.destroyed && (err instanceof TransactionEndedError || (err as Error)?.cause instanceof TransactionEndedError)) {
     // Not a fault: the client left mid-request, so its transaction was rolled back under it.
     req.log.info('client disconnected mid-request; its transaction was rolled back')
+  } else if (appErr.code === 'HERALD_UNAVAILABLE') {
+    req.log.warn({ err: (err as Error)?.message }, 'request answered 503: the database is unavailable')
   } else if (appErr.status >= 500) {
     req.log.error({ err }, 'request failed')
   } else {

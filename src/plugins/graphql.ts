@@ -177,7 +177,12 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       // Refused before execution: the refusal's own status (401, 413, 429…) or 400 for parse,
       // validation and limits; executed, even with errors: 200.
       if (errors.some((e) => e.extensions.code === 'HERALD_QUERY_LIMIT')) heraldMetrics.graphqlLimitRefusals.inc()
-      const statusCode = execution.data === undefined ? (refusals[0]?.status ?? 400) : 200
+      // An operation that produced nothing because the database could not be reached (its
+      // connection opens at its first statement, inside a resolver) is a 503, as before execution.
+      const unavailable = execution.data === null && refusals.length > 0 && refusals.every((r) => r.code === 'HERALD_UNAVAILABLE')
+      const statusCode = execution.data === undefined ? (refusals[0]?.status ?? 400) : unavailable ? 503 : 200
+      // Its headers too (Retry-After of a 503 when the database could not be reached).
+      if (statusCode !== 200 && refusals[0]?.headers) context?.reply?.headers(refusals[0].headers)
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })

@@ -20,14 +20,24 @@ export interface ServerProcess {
   listening: () => Promise<string>
 }
 
-export function startServer (env: Record<string, string>): ServerProcess {
+export interface StartOptions {
+  /**
+   * Run `npm start` (npm, then tsx, then the server) in a process group of its own, as a
+   * terminal runs it: `kill(-child.pid, signal)` then reaches every process of it, as Ctrl-C does.
+   */
+  npmStart?: boolean
+}
+
+export function startServer (env: Record<string, string>, opts: StartOptions = {}): ServerProcess {
   // A clean environment: tap's NODE_OPTIONS (its loaders and process-info hooks) must not leak
   // into the server, which should run exactly as in production.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|TAP|HERALD_|DATABASE_URL|PORT|HOST)/.test(k)))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|TAP|HERALD_|DATABASE_URL|PORT|HOST|npm_)/.test(k)))
+  const [command, args] = opts.npmStart ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'src/server.ts']]
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', JWT_SECRET: 'fault-test-secret-0123456789abcdefghijklmn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.npmStart === true
   })
   const lines: LogLine[] = []
   const raw: string[] = []

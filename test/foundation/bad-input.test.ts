@@ -92,7 +92,7 @@ function validBody (c: Case): { body: unknown } | undefined {
 }
 
 t.test('bad input on every route', async (t) => {
-  const h = await createTestApp(t, { RATE_LIMIT_MAX: '100000' })
+  const h = await createTestApp(t, { RATE_LIMIT_MAX: '100000', RATE_LIMIT_ANON_MAX: '100000' })
   const owner = await signup(h, 'bad-input')
   // Guest routes (/v1/guest/*) take a guest review token and nothing else.
   const brand = await createBrand(h, owner)

@@ -21,7 +21,7 @@ const GRAPHQL_RUNS = 500
 const seed = process.env.HERALD_FUZZ_SEED ? Number(process.env.HERALD_FUZZ_SEED) : undefined
 
 t.test('generated malformed requests never get a 5xx and always get the contract', async (t) => {
-  const h = await createTestApp(t, { RATE_LIMIT_MAX: '1000000' })
+  const h = await createTestApp(t, { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_ANON_MAX: '1000000' })
   const fx = await fixtures(h)
   let sent = 0
   const send = async (req: FuzzRequest) => {

@@ -17,7 +17,7 @@ const LONE = 'a\ud800b'
 const UNKNOWN = '7d3f5c1e-2b4a-4e6f-9a8b-0c1d2e3f4a5b'
 
 t.test('text PostgreSQL cannot store is a 400 naming where it is', async (t) => {
-  const h = await createTestApp(t, { RATE_LIMIT_MAX: '100000' })
+  const h = await createTestApp(t, { RATE_LIMIT_MAX: '100000', RATE_LIMIT_ANON_MAX: '100000' })
   const owner = await signup(h, 'text')
   const brand = await createBrand(h, owner)
   await usePolicy(h, owner, brand.id, CLIENT_ONLY)

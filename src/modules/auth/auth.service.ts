@@ -3,7 +3,7 @@ import type { Tx } from '../../db/tx.js'
 import { memberActor, type Role, type Scope, SCOPES } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation } from '../../lib/errors.js'
-import type { FailureLimiter } from '../../lib/failure-limiter.js'
+import type { LoginGuard } from '../../lib/failure-limiter.js'
 import { hashPassword, verifyPassword } from '../../lib/passwords.js'
 import { base62, opaqueToken, sha256 } from '../../lib/tokens.js'
 import type { MembersService } from '../members/public.js'
@@ -21,7 +21,7 @@ export interface AuthDeps {
   withTenant: <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => Promise<T>
   withAuthLookup: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>
   signAccess: (claims: { sub: string, org: string, mid: string, typ: 'access' }) => string
-  limiter: FailureLimiter
+  limiter: LoginGuard
   allowSignup: boolean
   accessTtlSeconds: number
   refreshTtlDays: number
@@ -65,17 +65,11 @@ export function createAuthService (deps: AuthDeps) {
   const ctxFor = (tx: Tx, meta: CallMeta, m: { id: string, orgId: string, userId: string, role: Role, email: string }): Ctx =>
     ({ actor: memberActor({ ...m, brandIds: null }), db: tx.db, requestId: meta.requestId })
 
-  function checkLimited (keys: string[]) {
-    const wait = Math.max(...keys.map((k) => deps.limiter.retryAfter(k)))
-    if (wait > 0) {
-      heraldMetrics.rateLimitRefusals.inc({ limiter: 'sign_in' })
-      throw new AppError('HERALD_RATE_LIMITED', `Too many failed sign-ins; try again in ${wait} seconds.`, { headers: { 'retry-after': String(wait) } })
-    }
-  }
-
   async function passwordGrant (input: Extract<TokenInput, { grantType: 'password' }>, meta: CallMeta): Promise<TokenResponse> {
-    const keys = [`email:${input.email}`, `ip:${meta.ip}`]
-    checkLimited(keys)
+    await deps.limiter.check(input.email, meta.ip).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'HERALD_RATE_LIMITED') heraldMetrics.rateLimitRefusals.inc({ limiter: 'sign_in' })
+      throw err
+    })
     const found = await deps.withAuthLookup(async (tx) => {
       const user = await repo.findUserByEmail(input.email, tx.db)
       const memberships = user ? await queries.activeMembershipsOf(user.id, tx.db) : []
@@ -87,10 +81,10 @@ export function createAuthService (deps: AuthDeps) {
       : found.memberships[0]
     if (!ok || !found.user || !membership) {
       heraldMetrics.signInFailures.inc()
-      for (const k of keys) deps.limiter.fail(k)
+      await deps.limiter.failed(input.email, meta.ip)
       throw badCredentials()
     }
-    deps.limiter.reset(keys[0])
+    await deps.limiter.succeeded(input.email, meta.ip)
     const user = found.user
     return await deps.withTenant(membership.organizationId, async (tx) => {
       const org = (await queries.findOrganization(membership.organizationId, tx.db))!

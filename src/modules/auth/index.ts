@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { FailureLimiter } from '../../lib/failure-limiter.js'
+import { createLoginGuard, type LoginLimits } from '../../lib/failure-limiter.js'
 import { createAuthRepository } from './auth.repository.js'
 import { createAuthQueries } from './auth.queries.js'
 import { createAuthService } from './auth.service.js'
@@ -10,7 +10,7 @@ export interface AuthModuleOptions {
   allowSignup: boolean
   accessTtlSeconds: number
   refreshTtlDays: number
-  login: { maxFailures: number, windowMs: number }
+  login: LoginLimits
 }
 
 export default fp<AuthModuleOptions>(async (app, opts) => {
@@ -22,11 +22,11 @@ export default fp<AuthModuleOptions>(async (app, opts) => {
     withTenant: app.withTenant,
     withAuthLookup: app.withAuthLookup,
     signAccess: (claims) => app.jwt.sign(claims),
-    limiter: new FailureLimiter(opts.login.maxFailures, opts.login.windowMs),
+    limiter: createLoginGuard(app.limitsPool, opts.login),
     allowSignup: opts.allowSignup,
     accessTtlSeconds: opts.accessTtlSeconds,
     refreshTtlDays: opts.refreshTtlDays
   })
   await app.register(authRoutes, { service })
   app.graphql.defineResolvers(authResolvers(service))
-}, { name: 'auth-module', dependencies: ['members-module', 'organizations-module', 'events-module'] })
+}, { name: 'auth-module', dependencies: ['members-module', 'organizations-module', 'events-module', 'rate-limit'] })

@@ -1,30 +1,50 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { parse } from 'yaml'
 
 export const openapiPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi.yaml')
 
 // openapi.yaml is written by hand and served as written: /openapi.yaml byte for byte,
 // /openapi.json as its JSON form, /docs as Swagger UI over the same document.
+//
+// The document is 470 kB of YAML: parsing it took 0.3–0.8 s and ~10 MiB at start-up, for
+// routes few clients call. It is parsed on the first request that needs it and kept. Swagger
+// UI only needs `app.swagger()`, which is all @fastify/swagger's static mode provides, so this
+// plugin provides it (under that plugin's name, which Swagger UI declares as its dependency)
+// instead of loading @fastify/swagger, which parses the document when it registers.
 export default fp(async (app) => {
   const yamlText = readFileSync(openapiPath, 'utf8')
-  const document = parse(yamlText)
-  const jsonText = JSON.stringify(document)
+  let parsed: { document: unknown, json: string } | undefined
+  const load = async () => {
+    if (!parsed) {
+      const { parse } = await import('yaml')
+      const document = parse(yamlText) as unknown
+      parsed = { document, json: JSON.stringify(document) }
+    }
+    return parsed
+  }
   const docsConfig = { auth: 'public' as const, rateLimit: false as const }
 
   app.get('/openapi.yaml', { config: docsConfig }, async (_req, reply) =>
     reply.type('application/yaml; charset=utf-8').header('cache-control', 'public, max-age=300').send(yamlText))
   app.get('/openapi.json', { config: docsConfig }, async (_req, reply) =>
-    reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(jsonText))
+    reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send((await load()).json))
 
   await app.register(async (docs) => {
-    // Swagger UI's own routes are public documentation.
+    // Swagger UI's own routes are public documentation; they call app.swagger() synchronously,
+    // so the document is loaded before any of them runs.
     docs.addHook('onRoute', (route) => { route.config = { ...(route.config ?? {}), ...docsConfig } })
-    await docs.register(swagger, { mode: 'static', specification: { document } })
+    docs.addHook('onRequest', async () => { await load() })
+    await docs.register(fp(async (instance) => {
+      const swagger = (opts?: { yaml?: boolean }) => {
+        if (!parsed) throw new Error('the OpenAPI document is loaded by the docs routes before use')
+        return opts?.yaml === true ? yamlText : parsed.document
+      }
+      instance.decorate('swagger', swagger as FastifyInstance['swagger'])
+    }, { name: '@fastify/swagger' }))
     await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { url: '/openapi.json', deepLinking: true, validatorUrl: null } as any })
   })
 }, { name: 'openapi' })

@@ -32,3 +32,22 @@ t.test('GRAPHIQL=false: no GraphiQL', async (t) => {
   t.equal((await h.app.inject({ method: 'GET', url: '/graphiql' })).statusCode, 404)
   t.equal((await h.app.inject({ method: 'GET', url: '/graphiql/graphiql.js' })).statusCode, 404)
 })
+
+// The document is parsed on first use (not at start-up): every route that serves it, in any
+// order, serves the same document as openapi.yaml.
+t.test('the OpenAPI document is served the same from every route, parsed on first use', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { parse } = await import('yaml')
+  const { openapiPath } = await import('../../src/plugins/openapi.js')
+  const expected = parse(readFileSync(openapiPath, 'utf8'))
+  const h = await createTestApp(t)
+  const viaUi = await h.app.inject({ method: 'GET', url: '/docs/json' })
+  t.equal(viaUi.statusCode, 200, 'Swagger UI\'s own route answers before /openapi.json was asked')
+  t.same(viaUi.json(), expected)
+  const yaml = await h.app.inject({ method: 'GET', url: '/docs/yaml' })
+  t.equal(yaml.statusCode, 200)
+  t.same(parse(yaml.body), expected)
+  const json = await h.app.inject({ method: 'GET', url: '/openapi.json' })
+  t.equal(json.statusCode, 200)
+  t.same(json.json(), expected)
+})

@@ -3,7 +3,7 @@
 // limits, ETags and events all on) and by bench/baseline.ts (one SQL statement per request and
 // nothing else). The ratios are the result; absolute numbers depend on the machine.
 import autocannon from 'autocannon'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -46,11 +46,12 @@ function workloads (s: Seeded, memberId: string): Workload[] {
 }
 
 /** A server process of ours, and the address it listens on once it answers. */
-async function startProcess (script: string, env: Record<string, string>, readyPath: string): Promise<{ child: ChildProcess, address: string, readyMs: number }> {
+async function startProcess (args: string[], env: Record<string, string>, readyPath: string): Promise<{ child: ChildProcess, address: string, readyMs: number }> {
+  const script = args[args.length - 1]
   const port = await freePort()
   const started = performance.now()
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|HERALD_|DATABASE_URL|PORT|HOST)/.test(k)))
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...base, HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...base, HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   const address = `http://127.0.0.1:${port}`
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`)
@@ -105,7 +106,9 @@ async function costs (databaseUrl: string, token: string, list: Workload[]) {
 }
 
 export async function benchRequestPath (databaseUrl: string, seconds = 8): Promise<boolean> {
-  const herald = await startProcess('src/server.ts', { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000000', NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' }, '/readyz')
+  // Herald runs as the image runs it: compiled (npm run build), `node dist/server.js`.
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
+  const herald = await startProcess(['dist/server.js'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000000', NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' }, '/readyz')
   let baseline: ChildProcess | undefined
   try {
     const signup = await fetch(`${herald.address}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organizationName: 'Bench', name: 'Bench', email: `bench-${Date.now()}@example.com`, password: 'correct horse battery staple' }) })
@@ -116,7 +119,7 @@ export async function benchRequestPath (databaseUrl: string, seconds = 8): Promi
     const seeded = await seed(db, session.organization.id, me.membershipId)
     await db.end()
     const idle = memoryOf(herald.child.pid!)
-    const b = await startProcess('bench/baseline.ts', { DATABASE_URL: databaseUrl, HERALD_BENCH_ORG: session.organization.id }, '/healthz')
+    const b = await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { DATABASE_URL: databaseUrl, HERALD_BENCH_ORG: session.organization.id }, '/healthz')
     baseline = b.child
 
     const list = workloads(seeded, me.membershipId)

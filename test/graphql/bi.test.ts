@@ -183,3 +183,52 @@ t.test('ContentItem.campaign and the events feed', async (t) => {
     else t.notOk(forbidden.body.errors, 'allowed as in REST')
   })
 })
+
+t.test('Node: node(id:) finds any object by its id, with its type\'s own checks', async (t) => {
+  const h = await createTestApp(t)
+  const gql = gqlOf(h)
+  const owner = await signup(h, 'node')
+  const other = await signup(h, 'node-other')
+  const brand = await createBrand(h, owner, 'Nodes')
+  const otherBrand = await createBrand(h, other, 'Theirs')
+  const campaign = json(await h.inject({ method: 'POST', url: '/v1/campaigns', headers: bearer(owner.token), payload: { brandId: brand.id, name: 'Node campaign', objective: 'awareness' } })).id
+  const item = await createItem(h, owner, { brandId: brand.id, title: 'Node item', kind: 'post', campaignId: campaign })
+  const comment = json(await h.inject({ method: 'POST', url: `/v1/content-items/${item.id}/comments`, headers: bearer(owner.token), payload: { body: 'internal note', visibility: 'internal' } })).id
+  const me = json(await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(owner.token) })).membershipId
+
+  const query = 'query($id: ID!) { node(id: $id) { __typename id ... on Brand { name } ... on Campaign { name } ... on ContentItem { title campaign { name } } ... on Comment { body } ... on Member { role } } }'
+  for (const [id, expected] of [
+    [brand.id, { __typename: 'Brand', name: 'Nodes' }],
+    [campaign, { __typename: 'Campaign', name: 'Node campaign' }],
+    [item.id, { __typename: 'ContentItem', title: 'Node item', campaign: { name: 'Node campaign' } }],
+    [comment, { __typename: 'Comment', body: 'internal note' }],
+    [me, { __typename: 'Member', role: 'owner' }]
+  ] as const) {
+    const res = await gql(owner, query, { id })
+    t.notOk(res.body.errors, JSON.stringify(res.body.errors))
+    t.match(res.body.data.node, { ...expected, id }, expected.__typename)
+  }
+
+  for (const [who, id, code, label] of [
+    [owner, '00000000-0000-4000-8000-000000000000', 'HERALD_NOT_FOUND', 'an unknown id'],
+    [owner, otherBrand.id, 'HERALD_NOT_FOUND', "another organization's brand"],
+    [other, item.id, 'HERALD_NOT_FOUND', "another organization's item"],
+    [owner, 'not-a-uuid', 'HERALD_VALIDATION', 'a malformed id']
+  ] as const) {
+    const res = await gql(who, query, { id })
+    t.equal(res.body.data?.node ?? null, null, label)
+    t.equal(res.body.errors[0].extensions.code, code, label)
+  }
+
+  // The type's own checks: a client never sees internal comments, whichever way it asks.
+  const client = await addMember(h, owner, 'client', [brand.id])
+  const direct = await gql(client, `{ comment(id: "${comment}") { id } }`)
+  const viaNode = await gql(client, query, { id: comment })
+  t.equal(viaNode.body.errors[0].extensions.code, direct.body.errors[0].extensions.code, 'as comment(id:) answers')
+  t.equal(viaNode.body.data.node, null)
+  // And a key without the type's scope.
+  const key = await createApiKey(h, owner, ['content:read'])
+  const camp = await gql({ token: key.secret } as any, query, { id: campaign })
+  const campDirect = await gql({ token: key.secret } as any, `{ campaign(id: "${campaign}") { id } }`)
+  t.equal(camp.body.errors[0].extensions.code, campDirect.body.errors[0].extensions.code)
+})

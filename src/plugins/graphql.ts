@@ -155,8 +155,14 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     if (route.url.startsWith('/graphiql')) route.config = { ...(route.config ?? {}), auth: 'public', rateLimit: false } as any
   })
 
+  const sdl = readFileSync(schemaPath, 'utf8')
+  // The schema as written, for tools that cannot introspect (introspection is off in
+  // production): public documentation, as /openapi.yaml is.
+  app.get('/schema.graphql', { config: { auth: 'public', rateLimit: false } as any }, async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(sdl))
+
   await app.register(mercurius, {
-    schema: readFileSync(schemaPath, 'utf8'),
+    schema: sdl,
     // DateTime and Date (src/graphql/scalars.ts): ISO-8601 text in and out.
     resolvers: scalarResolvers as any,
     // Ours (./graphiql.ts): mercurius' GraphiQL loads its scripts from a CDN.

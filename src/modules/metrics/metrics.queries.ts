@@ -93,7 +93,7 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
   if (q.campaignId) where.push(sql`(CASE mp.subject_type WHEN 'campaign' THEN mp.subject_id ELSE ci.campaign_id END) = ${q.campaignId}::uuid`)
   if (q.socialAccountId) where.push(sql`sa.id = ${q.socialAccountId}::uuid`)
   if (q.platform) where.push(sql`sa.platform = ${q.platform}`)
-  if (q.label) where.push(sql`ci.labels @> ARRAY[${q.label}]::text[]`)
+  if (q.label) where.push(sql`ci.labels @> ARRAY[${q.label}::text]`)
   if (q.subjectType) where.push(sql`mp.subject_type = ${q.subjectType}`)
   if (q.currency) where.push(sql`(mp.currency IS NULL OR mp.currency = ${q.currency})`)
   const dims = opts.dims.map((d) => DIM_SQL[d])
@@ -150,11 +150,12 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
              count(DISTINCT currency) AS currencies, min(currency) AS currency, count(DISTINCT subject_id) AS subjects
         FROM per_subject
        ${sql.raw(groupDims ? `GROUP BY ${groupDims}` : '')}
+      HAVING count(*) > 0
     ), ranked AS (
       SELECT ${sql.raw(rowJson)} AS row, currencies, subjects
         FROM grouped
        WHERE ${sql.raw(filters.join(' AND '))}
-       ORDER BY ${sql.raw(order.length ? order.join(', ') : 'true')}
+       ${sql.raw(order.length ? `ORDER BY ${order.join(', ')}` : '')}
        LIMIT ${opts.limit}
     )
     SELECT coalesce((SELECT json_agg(row) FROM ranked), '[]'::json) AS rows,

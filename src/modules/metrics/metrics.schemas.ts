@@ -99,7 +99,7 @@ const filters = {
   platform: z.enum(PLATFORMS).optional(),
   label: z.string().trim().min(1).max(50).optional(),
   subjectType: SubjectTypeSchema.optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code in capitals' }).optional(),
+  currency: z.string().max(3).regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code in capitals' }).optional(),
   granularity: GranularitySchema.default('day')
 }
 

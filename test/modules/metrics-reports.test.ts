@@ -161,6 +161,60 @@ t.test('metric reports', async (t) => {
     t.same(json(await report(`from=2026-03-01&to=2026-03-31&brandId=${brand.id}`, b.token)).data, [], "another organization's brand: nothing")
   })
 
+  t.test('GraphQL for BI tools: typed rows that agree with REST and the CSV, in a bounded number of statements', async (t) => {
+    const query = `query ($filter: ReportFilter!) {
+      metricsReport(filter: $filter, groupBy: [campaign, day], first: 10) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        freshness { newestCollectedAt sources }
+        edges { node { campaignId campaign { id name brand { id } } period currency impressions engagements spend engagementRate ctr roas engagementRateByReach contentItem { id } } }
+      }
+      metricDefinitions { name unit aggregation formula { numerator denominator factor } }
+    }`
+    const gql = async (variables: object, q = query) => {
+      const before = h.queries.length
+      const res = await h.inject({ method: 'POST', url: '/graphql', headers: bearer(a.token), payload: { query: q, variables } })
+      return { body: json(res), statements: h.queries.length - before }
+    }
+    const filter = { from: '2026-03-01', to: '2026-03-31', brandId: brand.id }
+    const one = await gql({ filter })
+    t.notOk(one.body.errors, JSON.stringify(one.body.errors))
+    const conn = one.body.data.metricsReport
+    t.equal(conn.totalCount, 1)
+    const node = conn.edges[0].node
+    t.match(node, { campaignId: c1, campaign: { id: c1, brand: { id: brand.id } }, period: '2026-03-02', currency: 'EUR', impressions: 1000, engagements: 19, spend: 50.25, engagementRateByReach: null, contentItem: null })
+    const rest = json(await report(`from=2026-03-01&to=2026-03-31&brandId=${brand.id}&groupBy=campaign,day`)).data[0]
+    for (const f of ['engagementRate', 'ctr', 'roas', 'spend']) t.equal(node[f], rest[f], `${f} agrees with REST`)
+    const csv = (await report(`from=2026-03-01&to=2026-03-31&brandId=${brand.id}&groupBy=campaign,day`, a.token, { accept: 'text/csv' })).body.trim().split('\r\n')
+    const cols = csv[0].split(',')
+    const cells = csv[1].split(',')
+    for (const f of ['engagementRate', 'ctr', 'roas', 'spend']) t.equal(Number(cells[cols.indexOf(f)]), node[f], `${f} agrees with the CSV`)
+    t.ok(one.body.data.metricDefinitions.length >= 26)
+
+    // More rows and objects, same statements: a page of items × days.
+    const byItem = 'query ($filter: ReportFilter!) { metricsReport(filter: $filter, groupBy: [contentItem, day]) { edges { node { contentItem { id title } campaign { name } impressions engagementRate } } } }'
+    const items = { ...filter, subjectType: 'content_item' }
+    const few = await gql({ filter: { ...items, label: 'launch' } }, byItem)
+    const more = await gql({ filter: items }, byItem)
+    t.equal(few.body.data.metricsReport.edges.length, 1)
+    t.equal(more.body.data.metricsReport.edges.length, 2)
+    t.equal(more.statements, few.statements, `1 row and 2 rows both take ${few.statements} statements`)
+    t.ok(more.statements <= 4, `bounded: ${more.statements}`)
+
+    const paged = await gql({ filter: items }, 'query ($filter: ReportFilter!) { metricsReport(filter: $filter, groupBy: [contentItem], first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { node { contentItemId } } } }')
+    const first = paged.body.data.metricsReport
+    t.match(first, { totalCount: 2, pageInfo: { hasNextPage: true } })
+    const next = await gql({ filter: items, after: first.pageInfo.endCursor }, 'query ($filter: ReportFilter!, $after: String) { metricsReport(filter: $filter, groupBy: [contentItem], first: 1, after: $after) { pageInfo { hasNextPage } edges { node { contentItemId } } } }')
+    t.match(next.body.data.metricsReport, { pageInfo: { hasNextPage: false } })
+    t.not(next.body.data.metricsReport.edges[0].node.contentItemId, first.edges[0].node.contentItemId)
+
+    const bad = await gql({ filter: { from: '2026-03-01', to: 'nope' } })
+    t.equal(bad.body.errors[0].extensions.code, 'HERALD_VALIDATION')
+    const top = await gql({ filter }, 'query ($filter: ReportFilter!) { topContent(filter: $filter, minImpressions: 0) { contentItemId engagementRate } bestTimes(filter: $filter) { weekday hour posts engagementRate } }')
+    t.same(top.body.data.topContent.map((r: any) => r.contentItemId), [i1, i2])
+    t.equal(top.body.data.bestTimes.length, 2)
+  })
+
   t.test('campaign progress: spend to date and every KPI target', async (t) => {
     const today = new Date()
     const d = (days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10)
@@ -192,6 +246,10 @@ t.test('metric reports', async (t) => {
     close(t, kpi('cpc').actual, 1.234, 'cpc from sums')
 
     t.equal((await h.inject({ method: 'GET', url: `/v1/campaigns/${c1}/progress`, headers: bearer(a.token) })).statusCode, 200)
+    const viaGraphql = json(await h.inject({ method: 'POST', url: '/graphql', headers: bearer(a.token), payload: { query: `{ campaign(id: "${c.id}") { progress { spendToDate { amountMinor currency } kpis { metric actual share expectedShare status } } } }` } }))
+    t.notOk(viaGraphql.errors, JSON.stringify(viaGraphql.errors))
+    t.same(viaGraphql.data.campaign.progress.kpis, p.kpis.map(({ window: _w, target: _t, ...k }: any) => k), 'GraphQL and REST agree')
+    t.same(viaGraphql.data.campaign.progress.spendToDate, p.spendToDate)
     const b = await signup(h, 'reports-c')
     t.equal((await h.inject({ method: 'GET', url: `/v1/campaigns/${c.id}/progress`, headers: bearer(b.token) })).statusCode, 404, "another organization's campaign")
     t.equal((await h.inject({ method: 'GET', url: '/v1/campaigns/not-a-uuid/progress', headers: bearer(a.token) })).statusCode, 400)

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import { createMetricsRepository } from './metrics.repository.js'
 import { createMetricsService } from './metrics.service.js'
 import { metricsRoutes } from './metrics.routes.js'
+import { metricsLoaders, metricsResolvers } from './metrics.resolvers.js'
 import { METRIC_EVENTS } from './public.js'
 
 export default fp(async (app) => {
@@ -16,4 +17,6 @@ export default fp(async (app) => {
   app.decorate('metricsService', service)
   app.events.define(METRIC_EVENTS)
   await app.register(metricsRoutes, { service })
-}, { name: 'metrics-module', dependencies: ['events-module', 'brands-module', 'campaigns-module', 'graphql'] })
+  app.graphql.defineResolvers(metricsResolvers(service))
+  app.graphql.defineLoaders(metricsLoaders(service, { brands: app.brands, campaigns: app.campaigns, socialAccounts: app.socialAccounts, contentItems: app.contentItems }))
+}, { name: 'metrics-module', dependencies: ['events-module', 'brands-module', 'social-accounts-module', 'campaigns-module', 'content-items-module', 'graphql'] })

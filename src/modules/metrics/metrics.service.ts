@@ -6,7 +6,7 @@ import { Hook } from '../../lib/hooks.js'
 import type { Database } from '../../db/client.js'
 import type { Tx } from '../../db/tx.js'
 import type { BrandsService } from '../brands/public.js'
-import type { CampaignsService } from '../campaigns/public.js'
+import type { CampaignDto, CampaignsService } from '../campaigns/public.js'
 import type { RecordEvent } from '../events/public.js'
 import { DEFINITION_OF, METRIC_DEFINITIONS } from './metrics.catalogue.js'
 import { findSubjects, runReport, type EngineDimension, type EngineOptions } from './metrics.queries.js'
@@ -39,7 +39,7 @@ export interface MetricsHooks {
 
 export interface MetricsDeps {
   repo: MetricsRepository
-  brands: Pick<BrandsService, 'get'>
+  brands: Pick<BrandsService, 'getMany'>
   campaigns: Pick<CampaignsService, 'get'>
   record: RecordEvent
   withTenant: <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => Promise<T>
@@ -137,6 +137,14 @@ export function createMetricsService (deps: MetricsDeps) {
     return result
   }
 
+  async function progressOf (ctx: Ctx, list: readonly CampaignDto[]): Promise<CampaignProgress[]> {
+    const found = await brands.getMany(ctx, [...new Set(list.map((c) => c.brandId))])
+    const zoneOf = new Map(found.filter((b) => b !== null).map((b) => [b!.id, b!.timeZone]))
+    const now = new Date()
+    return await Promise.all(list.map(async (campaign) => await campaignProgress(campaign, zoneOf.get(campaign.brandId) ?? 'UTC', now,
+      async (q) => await engine(ctx, { granularity: 'day', campaignId: campaign.id, brandId: campaign.brandId, ...q }, { dims: [], limit: 1 }))))
+  }
+
   return {
     hooks,
 
@@ -197,8 +205,13 @@ export function createMetricsService (deps: MetricsDeps) {
     async progress (ctx: Ctx, campaignId: string): Promise<CampaignProgress> {
       authorize(ctx.actor, 'metrics:read')
       const campaign = await campaigns.get(ctx, campaignId)
-      const brand = await brands.get(ctx, campaign.brandId)
-      return await campaignProgress(campaign, brand.timeZone, new Date(), async (q) => await engine(ctx, { granularity: 'day', campaignId, brandId: campaign.brandId, ...q }, { dims: [], limit: 1 }))
+      return (await progressOf(ctx, [campaign]))[0]
+    },
+
+    /** Campaign.progress in GraphQL: the campaigns' brands in one statement, then their engine calls in one round trip. */
+    async progressMany (ctx: Ctx, list: readonly CampaignDto[]): Promise<CampaignProgress[]> {
+      authorize(ctx.actor, 'metrics:read')
+      return await progressOf(ctx, list)
     },
 
     /**

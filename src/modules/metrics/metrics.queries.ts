@@ -61,6 +61,8 @@ export interface EngineOptions {
   minImpressions?: number
   /** A metric or rate (snake_case) to rank by, descending, nulls last; otherwise by the dimensions. */
   rankBy?: string
+  /** Only these ingested metrics are read (the others sum to 0); all of them when absent. */
+  metrics?: readonly string[]
   limit: number
 }
 
@@ -96,6 +98,7 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
   if (q.label) where.push(sql`ci.labels @> ARRAY[${q.label}::text]`)
   if (q.subjectType) where.push(sql`mp.subject_type = ${q.subjectType}`)
   if (q.currency) where.push(sql`(mp.currency IS NULL OR mp.currency = ${q.currency})`)
+  if (opts.metrics) where.push(sql`mp.metric = ANY(${sql.param([...opts.metrics])}::text[])`)
   const dims = opts.dims.map((d) => DIM_SQL[d])
   const dimCols = dims.map((_d, i) => `d${i}`)
   const dimSelect = dims.map((d, i) => `${d} AS d${i}`).join(', ')
@@ -126,10 +129,15 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
              sa.id AS social_account_id,
              ci.id AS content_item_id
         FROM brands b
-        JOIN metric_points mp ON mp.organization_id = ${orgId} AND mp.brand_id = b.id
-             AND mp.granularity = ${q.granularity}
+        -- Each brand's range in its own time zone, found through (organization, brand, period):
+        -- LATERAL makes that an index range scan per brand, whatever the planner guesses.
+        CROSS JOIN LATERAL (
+          SELECT * FROM metric_points mp
+           WHERE mp.organization_id = ${orgId} AND mp.brand_id = b.id
              AND mp.period_start >= (${q.from}::date::timestamp AT TIME ZONE b.time_zone)
              AND mp.period_start < ((${q.to}::date + 1)::timestamp AT TIME ZONE b.time_zone)
+             AND mp.granularity = ${q.granularity}
+        ) mp
         LEFT JOIN content_items ci ON mp.subject_type = 'content_item' AND ci.id = mp.subject_id AND ci.organization_id = ${orgId}
         LEFT JOIN campaigns cp ON mp.subject_type = 'campaign' AND cp.id = mp.subject_id AND cp.organization_id = ${orgId}
         LEFT JOIN social_accounts sa ON sa.id = (CASE WHEN mp.subject_type = 'social_account' THEN mp.subject_id ELSE mp.social_account_id END)

@@ -119,7 +119,12 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
     ...dimCols.map((c) => `${c} ASC NULLS LAST`)
   ]
   const filters = [opts.minImpressions !== undefined ? `"impressions" >= ${Math.trunc(opts.minImpressions)}` : 'true']
-  const gauges = GAUGE_METRICS.map((m) => `'${m}'`).join(', ')
+  // Gauges (followers) take each subject's last value in the range; everything else sums. The
+  // ordered aggregate costs a sort, so it is only written when a gauge can be among the points.
+  const gauges = GAUGE_METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m)).map((m) => `'${m}'`).join(', ')
+  const lastValue = gauges
+    ? `coalesce(sum(value) FILTER (WHERE metric NOT IN (${gauges})), (array_agg(value ORDER BY period_start DESC) FILTER (WHERE metric IN (${gauges})))[1]) AS value`
+    : 'sum(value) AS value'
 
   const result = await db.execute(sql`
     WITH pts AS (
@@ -148,8 +153,7 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
          ${where.length ? sql`AND ${sql.join(where, sql` AND `)}` : sql``}
     ), per_subject AS (
       SELECT ${sql.raw(dimSelect ? `${dimSelect},` : '')} subject_id, metric, currency,
-             CASE WHEN metric IN (${sql.raw(gauges)}) THEN (array_agg(value ORDER BY period_start DESC))[1] ELSE sum(value) END AS value,
-             min(collected_at) AS oldest, max(collected_at) AS newest, array_agg(DISTINCT source) AS sources
+             ${sql.raw(lastValue)}
         FROM pts
        GROUP BY ${sql.raw(groupDims ? `${groupDims},` : '')} subject_id, metric, currency
     ), grouped AS (
@@ -169,9 +173,9 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
     SELECT coalesce((SELECT json_agg(row) FROM ranked), '[]'::json) AS rows,
            coalesce((SELECT json_agg(subjects) FROM ranked), '[]'::json) AS subjects,
            (SELECT count(*) FROM ranked WHERE currencies > 1)::int AS mixed,
-           (SELECT to_char(min(oldest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM per_subject) AS oldest,
-           (SELECT to_char(max(newest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM per_subject) AS newest,
-           (SELECT coalesce(array_agg(DISTINCT s ORDER BY s), '{}') FROM per_subject, unnest(sources) s) AS sources`)
+           (SELECT to_char(min(collected_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM pts) AS oldest,
+           (SELECT to_char(max(collected_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM pts) AS newest,
+           (SELECT coalesce(array_agg(source ORDER BY source), '{}') FROM (SELECT DISTINCT source FROM pts) s) AS sources`)
   const r = result.rows[0] as { rows: Array<Record<string, unknown>>, subjects: number[], mixed: number, oldest: string | null, newest: string | null, sources: string[] }
   return {
     rows: r.rows,

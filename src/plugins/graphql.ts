@@ -13,6 +13,7 @@ import { describeErrors, toAppError } from './errors.js'
 import type { Ctx } from '../lib/context.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 import { ScalarError, scalarErrorPath, scalarResolvers } from '../graphql/scalars.js'
+import { createNodeRegistry, NODE_TYPE, type NodeRegistry } from '../graphql/node.js'
 import graphiql from './graphiql.js'
 import { heraldMetrics } from './metrics.js'
 
@@ -24,6 +25,13 @@ export interface GraphqlContext { ctx: Ctx, request: FastifyRequest }
 
 declare module 'mercurius' {
   interface MercuriusContext extends GraphqlContext {}
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Node types for Query.node (src/graphql/node.ts): modules define theirs. */
+    nodes: NodeRegistry
+  }
 }
 
 /** The Herald error a GraphQL error stands for: its code, status, message and extra members. */
@@ -155,14 +163,24 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     if (route.url.startsWith('/graphiql')) route.config = { ...(route.config ?? {}), auth: 'public', rateLimit: false } as any
   })
 
+  const sdl = readFileSync(schemaPath, 'utf8')
+  // The schema as written, for tools that cannot introspect (introspection is off in
+  // production): public documentation, as /openapi.yaml is.
+  app.get('/schema.graphql', { config: { auth: 'public', rateLimit: false } as any }, async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(sdl))
+
   await app.register(mercurius, {
-    schema: readFileSync(schemaPath, 'utf8'),
+    schema: sdl,
     // DateTime and Date (src/graphql/scalars.ts): ISO-8601 text in and out.
     resolvers: scalarResolvers as any,
     // Ours (./graphiql.ts): mercurius' GraphiQL loads its scripts from a CDN.
     graphiql: false,
     allowBatchedQueries: false,
     csrfPrevention: true,
+    // Off on purpose: graphql-jit (jit: 1) coerces variables of a repeated query with its own
+    // code, which replaces a scalar's message ("DateTime must be ISO-8601 with an offset…") by
+    // "Expected type DateTime." (test/graphql/scalars.test.ts fails with it on). Clear errors
+    // win over the few percent JIT gives on nested queries, whose cost is in SQL and loaders.
     jit: 0,
     validationRules: opts.introspection ? limitRules : [...limitRules, NoSchemaIntrospectionCustomRule],
     graphql: { parseOptions: { maxTokens: LIMITS.tokens } },
@@ -196,6 +214,12 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })
+  const nodes = createNodeRegistry()
+  app.decorate('nodes', nodes)
+  app.graphql.defineResolvers({
+    Query: { node: async (_root: unknown, args: { id: unknown }, { ctx }: GraphqlContext) => await nodes.resolve(ctx, args.id) },
+    Node: { resolveType: (obj: Record<symbol, string>) => obj[NODE_TYPE] }
+  } as any)
   // Before parsing, so an oversized document is refused with our code (see checkTokenLimit).
   app.graphql.addHook('preParsing', async (_schema, source) => {
     checkTokenLimit(source)

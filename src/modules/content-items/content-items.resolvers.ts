@@ -2,10 +2,12 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { parseArgs, resolveConnection, resolveNestedConnections, selects } from '../../graphql/connection.js'
 import { normalizeInput, parseInput } from '../../graphql/input.js'
 import type { BrandsService } from '../brands/public.js'
 import type { SocialAccountsService } from '../social-accounts/public.js'
+import type { CampaignsService } from '../campaigns/public.js'
+import { AppError } from '../../lib/errors.js'
 import { CalendarQuery, type ContentCalendar } from './content-calendar.js'
 import { parseBulkJson } from './content-bulk.js'
 import { ContentItemListQuery, CreateContentItemBody, NestedContentQuery, ScheduleBody, SubmitBody, UpdateContentItemBody } from './content-items.schemas.js'
@@ -29,7 +31,7 @@ export function contentItemsResolvers ({ service, actions, revisions, calendar }
   return {
     Query: {
       contentItem: async (_root, args, { ctx }) => await service.getNode(ctx, parseArgs(Id, args.id)),
-      contentItems: async (_root, args, { ctx }) => await resolveConnection(ContentItemListQuery, args, async (q) => await service.listNodes(ctx, q)),
+      contentItems: async (_root, args, { ctx }, info) => await resolveConnection(ContentItemListQuery, args, async (q) => await service.listNodes(ctx, q, selects(info, 'totalCount'))),
       contentItemRevision: async (_root, args, { ctx }) => await revisions.get(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.revision)),
       contentItemRevisionDiff: async (_root, args, { ctx }) => {
         const diff = await revisions.compare(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.from), parseArgs(RevisionNumber, args.to))
@@ -62,9 +64,29 @@ interface LoaderDeps {
   revisions: ContentRevisionsService
   brands: Pick<BrandsService, 'getMany'>
   socialAccounts: Pick<SocialAccountsService, 'getMany'>
+  campaigns: Pick<CampaignsService, 'getMany'>
 }
 
-export function contentItemsLoaders ({ service, revisions, brands, socialAccounts }: LoaderDeps): MercuriusLoaders {
+/**
+ * ContentItem.campaign for every item of the query in one statement: null for an item without
+ * a campaign, and for a caller who may read content but not campaigns (campaigns:read), as
+ * Campaign.owner is for members.
+ */
+async function campaignsOf (campaigns: LoaderDeps['campaigns'], ctx: Ctx, campaignIds: Array<string | null>) {
+  const ids = [...new Set(campaignIds.filter((id): id is string => id !== null))]
+  if (!ids.length) return campaignIds.map(() => null)
+  let found: Awaited<ReturnType<LoaderDeps['campaigns']['getMany']>>
+  try {
+    found = await campaigns.getMany(ctx, ids)
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'HERALD_FORBIDDEN') return campaignIds.map(() => null)
+    throw err
+  }
+  const byId = new Map(ids.map((id, i) => [id, found[i]]))
+  return campaignIds.map((id) => (id ? byId.get(id) ?? null : null))
+}
+
+export function contentItemsLoaders ({ service, revisions, brands, socialAccounts, campaigns }: LoaderDeps): MercuriusLoaders {
   return {
     ContentItem: {
       targets: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => {
@@ -74,7 +96,8 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
       },
       revisions: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) =>
         await resolveNestedConnections(RevisionListQuery, queries, (o) => o.id, async (q, ids) => await revisions.listForItems(ctx, ids, q)),
-      brand: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))
+      brand: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId)),
+      campaign: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await campaignsOf(campaigns, ctx, queries.map((q) => q.obj.campaignId ?? null))
     },
     ContentTarget: {
       socialAccount: async (queries: Array<LoaderQuery<TargetDto>>, { ctx }: { ctx: Ctx }) => await socialAccounts.getMany(ctx, queries.map((q) => q.obj.socialAccountId))

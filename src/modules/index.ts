@@ -17,6 +17,7 @@ import comments from './comments/index.js'
 import timeline from './timeline/index.js'
 import guestReview from './guest-review/index.js'
 import metrics from './metrics/index.js'
+import publishing from './publishing/index.js'
 
 /**
  * Domain modules in dependency order: each may use (through its `public.ts` and `app.<name>`)
@@ -45,4 +46,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(timeline)
   await app.register(guestReview)
   await app.register(metrics)
+  await app.register(publishing, config.publishing)
 }

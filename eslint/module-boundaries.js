@@ -25,7 +25,8 @@ export const TABLE_OWNERS = {
   'approval-requests': ['approvalRequests', 'approvalDecisions'],
   'guest-review': ['approvalGuestLinks'],
   comments: ['contentComments'],
-  publishing: ['publications', 'publicationTargets']
+  publishing: ['publications', 'publicationTargets'],
+  metrics: ['metricPoints']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))
 

@@ -25,8 +25,8 @@ export const TABLE_OWNERS = {
   'approval-requests': ['approvalRequests', 'approvalDecisions'],
   'guest-review': ['approvalGuestLinks'],
   comments: ['contentComments'],
-  publishing: ['publications', 'publicationTargets'],
-  metrics: ['metricPoints']
+  metrics: ['metricPoints'],
+  publishing: ['publications', 'publicationTargets']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))
 

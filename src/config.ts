@@ -40,7 +40,8 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: bool.default(false),
   /** Milliseconds between scans for overdue approval requests; 0 turns the scan off. */
-  APPROVAL_OVERDUE_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional()
+  APPROVAL_OVERDUE_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional(),
+  CRISIS_TIMER_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional()
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -73,6 +74,7 @@ export interface Config {
   trustProxy: boolean
   /** Background scan for overdue approval requests (0: off; off by default in tests). */
   approvals: { overdueScanMs: number }
+  crisis: { timerScanMs: number }
 }
 
 export class ConfigError extends Error {}
@@ -113,6 +115,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     },
     metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
-    approvals: { overdueScanMs: e.APPROVAL_OVERDUE_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) }
+    approvals: { overdueScanMs: e.APPROVAL_OVERDUE_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) },
+    crisis: { timerScanMs: e.CRISIS_TIMER_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) }
   }
 }

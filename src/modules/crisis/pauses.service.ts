@@ -1,0 +1,123 @@
+import { actorRef, authorize } from '../../lib/actor.js'
+import type { Ctx } from '../../lib/context.js'
+import { AppError, notFound } from '../../lib/errors.js'
+import type { BrandsService } from '../brands/public.js'
+import type { ContentActions } from '../content-items/public.js'
+import type { RecordEvent } from '../events/public.js'
+import type { CrisisQueries } from './crisis.queries.js'
+import type { CrisisRepository, PauseRow } from './crisis.repository.js'
+import type { PauseDto, PauseInput, ResumeInput } from './crisis.schemas.js'
+import { toPauseDto } from './crisis-dto.js'
+
+// Brand pauses: while one is in force nothing of the brand is handed to a publisher. Pausing
+// moves the brand's scheduled items (due before the resume time, if one is given) to `held`
+// through the content module's transition door, in the order they are due; a dry run lists
+// exactly those items and changes nothing. Resuming releases them (back to scheduled, in order)
+// or leaves them approved for rescheduling. The publisher's hand-over is refused for a paused
+// brand (beforeTransition to publishing), so an item goes out before the pause or never.
+
+export interface PausesDeps {
+  repo: CrisisRepository
+  queries: CrisisQueries
+  brands: Pick<BrandsService, 'visible'>
+  content: Pick<ContentActions, 'transition'>
+  record: RecordEvent
+}
+
+const actorCols = (ctx: Ctx) => { const a = actorRef(ctx.actor); return { actorType: a.type, actorId: a.id, actorLabel: a.label } }
+
+export function createPausesService (deps: PausesDeps) {
+  const { repo, queries, brands, content, record } = deps
+
+  /** Moves each item still in `from` to `to`, in order; the ones that moved. */
+  async function moveAll (ctx: Ctx, ids: readonly string[], to: 'held' | 'scheduled' | 'approved', reason: string): Promise<string[]> {
+    const moved: string[] = []
+    for (const id of ids) {
+      try {
+        const item = await content.transition(ctx, id, to, reason)
+        if (item.status === to) moved.push(id)
+      } catch (err) {
+        // Handed to a publisher, archived or edited meanwhile: not this pause's to move.
+        if (err instanceof AppError && (err.code === 'HERALD_ILLEGAL_TRANSITION' || err.code === 'HERALD_NOT_FOUND')) continue
+        throw err
+      }
+    }
+    return moved
+  }
+
+  async function resumeRow (ctx: Ctx, pause: PauseRow, input: ResumeInput, reason: string): Promise<PauseDto> {
+    const mode = input.onResume ?? pause.onResume
+    const released = await moveAll(ctx, pause.heldItemIds, mode === 'release' ? 'scheduled' : 'approved', reason)
+    const row = await repo.pauses.update(ctx.actor.orgId, pause.id, pause.version, { endedAt: new Date(), onResume: mode, releasedItemIds: released }, ctx.db)
+    if (!row) throw new AppError('HERALD_CONFLICT', 'The pause changed meanwhile; read it again.')
+    const dto = toPauseDto(row)
+    await record(ctx, { type: 'brand.resumed', subjectType: 'brand', subjectId: row.brandId, brandId: row.brandId, data: { pause: dto, mode, releasedItemIds: released } })
+    if (row.incidentId) await repo.incidents.addEntry(ctx.actor.orgId, row.incidentId, { kind: 'resumed', data: { pauseId: row.id, mode, releasedItemIds: released }, ...actorCols(ctx) }, ctx.db)
+    return dto
+  }
+
+  return {
+    /** The pause in force for a brand, or null (for other modules' rules and the hand-over guard). */
+    async activeFor (ctx: Ctx, brandId: string): Promise<PauseDto | null> {
+      const row = await repo.pauses.active(ctx.actor.orgId, brandId, ctx.db)
+      return row ? toPauseDto(row) : null
+    },
+
+    async get (ctx: Ctx, brandId: string): Promise<PauseDto | null> {
+      authorize(ctx.actor, 'incidents:read')
+      await brands.visible(ctx, brandId)
+      const row = await repo.pauses.active(ctx.actor.orgId, brandId, ctx.db)
+      return row ? toPauseDto(row) : null
+    },
+
+    async pause (ctx: Ctx, brandId: string, input: PauseInput, incidentId: string | null = null): Promise<PauseDto> {
+      authorize(ctx.actor, 'incidents:write')
+      await brands.visible(ctx, brandId)
+      const resumeAt = input.resumeAt ? new Date(input.resumeAt) : null
+      if (resumeAt && resumeAt.getTime() <= Date.now()) {
+        throw new AppError('HERALD_VALIDATION', 'resumeAt must be in the future.', { errors: [{ path: 'resumeAt', message: 'must be in the future' }] })
+      }
+      const existing = await repo.pauses.active(ctx.actor.orgId, brandId, ctx.db)
+      if (existing) throw new AppError('HERALD_BRAND_PAUSED', 'Publishing of this brand is already paused; resume it first.', { extra: { pauseId: existing.id } })
+      const candidates = await queries.scheduledItems(ctx.actor.orgId, brandId, resumeAt, ctx.db)
+      if (input.dryRun) {
+        return { id: null, brandId, incidentId, reason: input.reason, resumeAt: resumeAt?.toISOString() ?? null, onResume: input.onResume, dryRun: true, heldItemIds: candidates, releasedItemIds: null, startedAt: null, endedAt: null }
+      }
+      const row = await repo.pauses.insert(ctx.actor.orgId, { brandId, incidentId, reason: input.reason, resumeAt, onResume: input.onResume }, ctx.db)
+      if (!row) throw new AppError('HERALD_BRAND_PAUSED', 'Publishing of this brand is already paused; resume it first.')
+      const held = await moveAll(ctx, candidates, 'held', `brand paused: ${input.reason}`)
+      const updated = held.length ? await repo.pauses.update(ctx.actor.orgId, row.id, row.version, { heldItemIds: held }, ctx.db) : row
+      const dto = toPauseDto(updated!)
+      await record(ctx, { type: 'brand.paused', subjectType: 'brand', subjectId: brandId, brandId, data: { pause: dto } })
+      return dto
+    },
+
+    async resume (ctx: Ctx, brandId: string, input: ResumeInput): Promise<PauseDto> {
+      authorize(ctx.actor, 'incidents:write')
+      await brands.visible(ctx, brandId)
+      const pause = await repo.pauses.active(ctx.actor.orgId, brandId, ctx.db, true)
+      if (!pause) throw notFound('A pause of this brand')
+      return await resumeRow(ctx, pause, input, 'brand resumed')
+    },
+
+    /** For an incident's resolution: ends its pause, if it still holds one. */
+    async resumeForIncident (ctx: Ctx, pauseId: string, mode: 'release' | 'reschedule'): Promise<PauseDto | null> {
+      const pause = await repo.pauses.findById(ctx.actor.orgId, pauseId, ctx.db, { lock: true })
+      if (!pause || pause.endedAt) return null
+      return await resumeRow(ctx, pause, { onResume: mode }, 'incident resolved')
+    },
+
+    /** Timer: resumes these pauses if their resume time has come and they are still in force (once). */
+    async autoResume (ctx: Ctx, pauseIds: readonly string[]): Promise<string[]> {
+      const done: string[] = []
+      for (const id of pauseIds) {
+        const pause = await repo.pauses.findById(ctx.actor.orgId, id, ctx.db, { lock: true })
+        if (!pause || pause.endedAt || !pause.resumeAt || pause.resumeAt.getTime() > Date.now()) continue
+        await resumeRow(ctx, pause, {}, 'automatic resume')
+        done.push(id)
+      }
+      return done
+    }
+  }
+}
+export type PausesService = ReturnType<typeof createPausesService>

@@ -11,6 +11,7 @@ CREATE TABLE "brand_pauses" (
 	"on_resume" "pause_resume_mode" DEFAULT 'release' NOT NULL,
 	"held_item_ids" uuid[] DEFAULT '{}' NOT NULL,
 	"released_item_ids" uuid[],
+	"allowed_item_ids" uuid[] DEFAULT '{}' NOT NULL,
 	"started_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"ended_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,

@@ -29,6 +29,6 @@ export async function createPlaybook (h: TestApp, s: Session, extra: Record<stri
   return json(res)
 }
 
-export async function activate (h: TestApp, s: Session, playbookId: string, payload: Record<string, unknown>) {
+export async function activate (h: TestApp, s: Pick<Session, 'token'>, playbookId: string, payload: Record<string, unknown>) {
   return await h.inject({ method: 'POST', url: `/v1/crisis-playbooks/${playbookId}/activate`, headers: bearer(s.token), payload })
 }

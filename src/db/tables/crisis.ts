@@ -137,6 +137,8 @@ export const brandPauses = pgTable('brand_pauses', {
   /** Content items held by this pause, in the order they were due. */
   heldItemIds: uuid().array().notNull().default([]),
   releasedItemIds: uuid().array(),
+  /** Items that go out despite the pause: the incident's holding statements. */
+  allowedItemIds: uuid().array().notNull().default([]),
   startedAt: instant().notNull().defaultNow(),
   endedAt: instant(),
   createdAt: createdAt(),

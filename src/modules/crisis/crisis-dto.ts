@@ -91,6 +91,7 @@ export const toPauseDto = (p: PauseRow): PauseDto => ({
   dryRun: false,
   heldItemIds: p.heldItemIds,
   releasedItemIds: p.releasedItemIds,
+  allowedItemIds: p.allowedItemIds,
   startedAt: iso(p.startedAt),
   endedAt: iso(p.endedAt)
 })

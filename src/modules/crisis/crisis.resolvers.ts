@@ -2,7 +2,7 @@ import type { IResolvers } from 'mercurius'
 import { z } from 'zod'
 import { parseArgs, resolveConnection } from '../../graphql/connection.js'
 import {
-  ActivateBody, CreatePlaybookBody, IncidentListQuery, NoteBody, PauseBody, PlaybookListQuery, ResolveBody, ResumeBody, TimelineQuery, UpdateIncidentBody,
+  ActivateBody, CreatePlaybookBody, IncidentListQuery, NoteBody, PauseBody, PlaybookListQuery, ResolveBody, ResumeBody, StatementBody, TimelineQuery, UpdateIncidentBody,
   UpdatePlaybookBody, type EntryDto
 } from './crisis.schemas.js'
 import type { CrisisFacade } from './public.js'
@@ -24,7 +24,7 @@ function dropNulls (value: unknown, keep: ReadonlySet<string> = new Set()): unkn
 const NULLABLE = new Set(['brandIds', 'approvalPolicyId'])
 
 export function crisisResolvers (crisis: CrisisFacade): IResolvers {
-  const { playbooks, incidents, pauses } = crisis
+  const { playbooks, incidents, pauses, statements } = crisis
   return {
     Query: {
       crisisPlaybook: async (_root, args, { ctx }) => await playbooks.get(ctx, parseArgs(Id, args.id)),
@@ -58,6 +58,7 @@ export function crisisResolvers (crisis: CrisisFacade): IResolvers {
       completeIncidentStep: async (_root, args, { ctx }) => await incidents.completeStep(ctx, parseArgs(Id, args.id), parseArgs(Id, args.stepId)),
       addIncidentNote: async (_root, args, { ctx }) => await incidents.addNote(ctx, parseArgs(Id, args.id), parseArgs(NoteBody, { body: args.body }).body),
       resolveIncident: async (_root, args, { ctx }) => await incidents.resolve(ctx, parseArgs(Id, args.id), parseArgs(ResolveBody, { summary: args.summary }).summary),
+      createIncidentStatement: async (_root, args, { ctx }) => await statements.create(ctx, parseArgs(Id, args.id), parseArgs(StatementBody, dropNulls({ ...args.input }))),
       pauseBrand: async (_root, args, { ctx }) => await pauses.pause(ctx, parseArgs(Id, args.brandId), parseArgs(PauseBody, dropNulls({ ...args.input }))),
       resumeBrand: async (_root, args, { ctx }) => await pauses.resume(ctx, parseArgs(Id, args.brandId), parseArgs(ResumeBody, dropNulls({ onResume: args.onResume })))
     },

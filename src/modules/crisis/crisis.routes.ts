@@ -3,8 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { IdParams, ifMatch, notModified, pageOf, useZod, withEtag } from '../../lib/http.js'
 import {
   ActivateBody, ActivatedIncidentSchema, CreatePlaybookBody, EntrySchema, IncidentListQuery, IncidentSchema, NoteBody, PauseBody, PauseSchema,
-  PlaybookListQuery, PlaybookSchema, PlaybookVersionSchema, ResolveBody, ResumeBody, StepParams, TimelineQuery, UpdateIncidentBody, UpdatePlaybookBody, VersionParams
+  PlaybookListQuery, PlaybookSchema, PlaybookVersionSchema, ResolveBody, ResumeBody, StatementBody, StepParams, TimelineQuery, UpdateIncidentBody, UpdatePlaybookBody, VersionParams
 } from './crisis.schemas.js'
+import { ContentItemSchema } from '../content-items/public.js'
 import type { CrisisFacade } from './public.js'
 
 // REST: parse, call one service method, shape the reply.
@@ -13,7 +14,7 @@ import type { CrisisFacade } from './public.js'
 const EmptyBody = z.strictObject({}).nullish()
 
 export const crisisRoutes: FastifyPluginAsyncZod<{ crisis: CrisisFacade }> = async (app, { crisis }) => {
-  const { playbooks, incidents, pauses } = crisis
+  const { playbooks, incidents, pauses, statements } = crisis
   useZod(app)
 
   // ---- playbooks ----
@@ -144,6 +145,15 @@ export const crisisRoutes: FastifyPluginAsyncZod<{ crisis: CrisisFacade }> = asy
     const incident = await incidents.resolve(req.ctx(), req.params.id, req.body.summary)
     withEtag(req, reply, incident.version)
     return incident
+  })
+
+  app.post('/v1/incidents/:id/statements', {
+    config: { auth: 'actor' },
+    schema: { params: IdParams, body: StatementBody, response: { 201: ContentItemSchema } }
+  }, async (req, reply) => {
+    const item = await statements.create(req.ctx(), req.params.id, req.body)
+    reply.header('location', `/v1/content-items/${item.id}`)
+    return reply.code(201).send(item)
   })
 
   // ---- brand pauses ----

@@ -291,6 +291,8 @@ export const PauseSchema = z.object({
   /** The items held (or, on a dry run, that would be), in the order they were due. */
   heldItemIds: z.array(z.uuid()),
   releasedItemIds: z.array(z.uuid()).nullable(),
+  /** Items that go out despite the pause: the incident's holding statements. */
+  allowedItemIds: z.array(z.uuid()),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable()
 })

@@ -6,6 +6,7 @@ import { createCrisisQueries } from './crisis.queries.js'
 import { createPlaybooksService } from './playbooks.service.js'
 import { createPausesService } from './pauses.service.js'
 import { createIncidentsService } from './incidents.service.js'
+import { createStatementsService } from './statements.service.js'
 import { crisisRoutes } from './crisis.routes.js'
 import { crisisResolvers } from './crisis.resolvers.js'
 import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
@@ -42,14 +43,15 @@ export default fp<CrisisPluginOptions>(async (app, opts) => {
   const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
   const pauses = createPausesService({ repo, queries: createCrisisQueries(), brands: app.brands, content: app.contentItems, record: app.events.record })
   const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, record: app.events.record })
-  const crisis: CrisisFacade = { playbooks, incidents, pauses }
+  const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
+  const crisis: CrisisFacade = { playbooks, incidents, pauses, statements }
   app.decorate('crisis', crisis)
   app.events.define(CRISIS_EVENTS)
 
   app.contentItems.hooks.beforeTransition.register(async (ctx, item, info) => {
     if (info.to !== 'publishing') return
     const pause = await pauses.activeFor(ctx, item.brandId)
-    if (pause) {
+    if (pause && !pause.allowedItemIds.includes(item.id)) {
       throw new AppError('HERALD_BRAND_PAUSED', `Publishing of this brand is paused (${pause.reason}); the item is not handed to a publisher.`, { extra: { pauseId: pause.id } })
     }
   })
@@ -92,4 +94,4 @@ export default fp<CrisisPluginOptions>(async (app, opts) => {
 
   await app.register(crisisRoutes, { crisis })
   app.graphql.defineResolvers(crisisResolvers(crisis))
-}, { name: 'crisis-module', dependencies: ['background', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'graphql'] })
+}, { name: 'crisis-module', dependencies: ['background', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'graphql'] })

@@ -81,7 +81,7 @@ export function createPausesService (deps: PausesDeps) {
       if (existing) throw new AppError('HERALD_BRAND_PAUSED', 'Publishing of this brand is already paused; resume it first.', { extra: { pauseId: existing.id } })
       const candidates = await queries.scheduledItems(ctx.actor.orgId, brandId, resumeAt, ctx.db)
       if (input.dryRun) {
-        return { id: null, brandId, incidentId, reason: input.reason, resumeAt: resumeAt?.toISOString() ?? null, onResume: input.onResume, dryRun: true, heldItemIds: candidates, releasedItemIds: null, startedAt: null, endedAt: null }
+        return { id: null, brandId, incidentId, reason: input.reason, resumeAt: resumeAt?.toISOString() ?? null, onResume: input.onResume, dryRun: true, heldItemIds: candidates, releasedItemIds: null, allowedItemIds: [], startedAt: null, endedAt: null }
       }
       const row = await repo.pauses.insert(ctx.actor.orgId, { brandId, incidentId, reason: input.reason, resumeAt, onResume: input.onResume }, ctx.db)
       if (!row) throw new AppError('HERALD_BRAND_PAUSED', 'Publishing of this brand is already paused; resume it first.')
@@ -98,6 +98,13 @@ export function createPausesService (deps: PausesDeps) {
       const pause = await repo.pauses.active(ctx.actor.orgId, brandId, ctx.db, true)
       if (!pause) throw notFound('A pause of this brand')
       return await resumeRow(ctx, pause, input, 'brand resumed')
+    },
+
+    /** Lets an item go out despite the pause (an incident's holding statement). */
+    async allow (ctx: Ctx, pauseId: string, itemId: string): Promise<void> {
+      const pause = await repo.pauses.findById(ctx.actor.orgId, pauseId, ctx.db, { lock: true })
+      if (!pause || pause.endedAt) return
+      await repo.pauses.update(ctx.actor.orgId, pause.id, pause.version, { allowedItemIds: [...pause.allowedItemIds, itemId] }, ctx.db)
     },
 
     /** For an incident's resolution: ends its pause, if it still holds one. */

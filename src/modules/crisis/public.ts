@@ -3,6 +3,7 @@
 import type { IncidentsService } from './incidents.service.js'
 import type { PausesService } from './pauses.service.js'
 import type { PlaybooksService } from './playbooks.service.js'
+import type { StatementsService } from './statements.service.js'
 
 export type { IncidentDto, PauseDto, PlaybookDto } from './crisis.schemas.js'
 
@@ -32,6 +33,7 @@ export interface CrisisFacade {
   playbooks: PlaybooksService
   incidents: IncidentsService
   pauses: PausesService
+  statements: StatementsService
 }
 
 declare module 'fastify' {

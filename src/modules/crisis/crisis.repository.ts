@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
@@ -155,8 +155,14 @@ export function createCrisisRepository (codec: CursorCodec) {
           .orderBy(asc(incidentEntries.createdAt), asc(incidentEntries.id))
       },
 
-      async forReport (orgId: string, filter: SQL | undefined, db: Database): Promise<IncidentRow[]> {
-        return await db.select().from(incidents).where(andAll(eq(incidents.organizationId, orgId), filter)).orderBy(asc(incidents.createdAt), asc(incidents.id)).limit(10000)
+      /** Incidents opened in [from, to) for a report, oldest first (at most 10,000). */
+      async forReport (orgId: string, q: { brandId?: string, from?: Date, to?: Date }, who: { brandIds: readonly string[] | null, informedOnly: boolean }, db: Database): Promise<IncidentRow[]> {
+        return await db.select().from(incidents).where(andAll(eq(incidents.organizationId, orgId), brandScope(incidents.brandId, who.brandIds),
+          who.informedOnly ? eq(incidents.informClients, true) : undefined,
+          q.brandId ? eq(incidents.brandId, q.brandId) : undefined,
+          q.from ? gte(incidents.createdAt, q.from) : undefined,
+          q.to ? lt(incidents.createdAt, q.to) : undefined
+        )).orderBy(asc(incidents.createdAt), asc(incidents.id)).limit(10000)
       }
     },
 

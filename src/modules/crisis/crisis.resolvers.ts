@@ -2,7 +2,7 @@ import type { IResolvers } from 'mercurius'
 import { z } from 'zod'
 import { parseArgs, resolveConnection } from '../../graphql/connection.js'
 import {
-  ActivateBody, CreatePlaybookBody, IncidentListQuery, NoteBody, PauseBody, PlaybookListQuery, ResolveBody, ResumeBody, StatementBody, TimelineQuery, UpdateIncidentBody,
+  ActivateBody, CreatePlaybookBody, IncidentListQuery, NoteBody, PauseBody, PlaybookListQuery, ReportQuery, ResolveBody, ResumeBody, StatementBody, TimelineQuery, UpdateIncidentBody,
   UpdatePlaybookBody, type EntryDto
 } from './crisis.schemas.js'
 import type { CrisisFacade } from './public.js'
@@ -24,7 +24,7 @@ function dropNulls (value: unknown, keep: ReadonlySet<string> = new Set()): unkn
 const NULLABLE = new Set(['brandIds', 'approvalPolicyId'])
 
 export function crisisResolvers (crisis: CrisisFacade): IResolvers {
-  const { playbooks, incidents, pauses, statements } = crisis
+  const { playbooks, incidents, pauses, statements, reports } = crisis
   return {
     Query: {
       crisisPlaybook: async (_root, args, { ctx }) => await playbooks.get(ctx, parseArgs(Id, args.id)),
@@ -36,7 +36,8 @@ export function crisisResolvers (crisis: CrisisFacade): IResolvers {
         const { id, ...rest } = args
         return await resolveConnection(TimelineQuery, rest, async (q) => await incidents.timeline(ctx, parseArgs(Id, id), q))
       },
-      brandPause: async (_root, args, { ctx }) => await pauses.get(ctx, parseArgs(Id, args.brandId))
+      brandPause: async (_root, args, { ctx }) => await pauses.get(ctx, parseArgs(Id, args.brandId)),
+      incidentReport: async (_root, args, { ctx }) => await reports.report(ctx, parseArgs(ReportQuery, dropNulls({ ...args })))
     },
     Mutation: {
       createCrisisPlaybook: async (_root, args, { ctx }) => await playbooks.create(ctx, parseArgs(CreatePlaybookBody, dropNulls({ ...args.input }, NULLABLE))),

@@ -2,11 +2,12 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { IdParams, ifMatch, notModified, pageOf, useZod, withEtag } from '../../lib/http.js'
 import {
-  ActivateBody, ActivatedIncidentSchema, CreatePlaybookBody, EntrySchema, IncidentListQuery, IncidentSchema, NoteBody, PauseBody, PauseSchema,
+  ActivateBody, ActivatedIncidentSchema, CreatePlaybookBody, EntrySchema, ExportQuery, ExportSchema, ReportQuery, ReportSchema, IncidentListQuery, IncidentSchema, NoteBody, PauseBody, PauseSchema,
   PlaybookListQuery, PlaybookSchema, PlaybookVersionSchema, ResolveBody, ResumeBody, StatementBody, StepParams, TimelineQuery, UpdateIncidentBody, UpdatePlaybookBody, VersionParams
 } from './crisis.schemas.js'
 import { ContentItemSchema } from '../content-items/public.js'
 import type { CrisisFacade } from './public.js'
+import { exportMarkdown, toCsv } from './reports.service.js'
 
 // REST: parse, call one service method, shape the reply.
 
@@ -14,7 +15,7 @@ import type { CrisisFacade } from './public.js'
 const EmptyBody = z.strictObject({}).nullish()
 
 export const crisisRoutes: FastifyPluginAsyncZod<{ crisis: CrisisFacade }> = async (app, { crisis }) => {
-  const { playbooks, incidents, pauses, statements } = crisis
+  const { playbooks, incidents, pauses, statements, reports } = crisis
   useZod(app)
 
   // ---- playbooks ----
@@ -154,6 +155,27 @@ export const crisisRoutes: FastifyPluginAsyncZod<{ crisis: CrisisFacade }> = asy
     const item = await statements.create(req.ctx(), req.params.id, req.body)
     reply.header('location', `/v1/content-items/${item.id}`)
     return reply.code(201).send(item)
+  })
+
+  app.get('/v1/incidents/:id/export', {
+    config: { auth: 'actor' },
+    schema: { params: IdParams, querystring: ExportQuery, response: { 200: ExportSchema } }
+  }, async (req, reply) => {
+    const x = await reports.export(req.ctx(), req.params.id)
+    if (req.query.format === 'markdown') return reply.type('text/markdown; charset=utf-8').serializer((v: unknown) => v as string).send(exportMarkdown(x) as never)
+    return x
+  })
+
+  app.get('/v1/reports/incidents', {
+    config: { auth: 'actor' },
+    schema: { querystring: ReportQuery, response: { 200: ReportSchema } }
+  }, async (req, reply) => {
+    const report = await reports.report(req.ctx(), req.query)
+    if (req.query.format !== 'csv') return report
+    const csv = req.query.groupBy === 'brandMonth'
+      ? toCsv(report.byBrandMonth, ['brandId', 'month', 'incidents', 'meanTimeToAcknowledgeSeconds', 'meanTimeToResolveSeconds', 'stepsBreached', 'itemsHeld'])
+      : toCsv(report.incidents, ['incidentId', 'brandId', 'playbookId', 'severity', 'status', 'openedAt', 'timeToAcknowledgeSeconds', 'timeToResolveSeconds', 'stepsBreached', 'itemsHeld'])
+    return reply.type('text/csv; charset=utf-8').serializer((v: unknown) => v as string).send(csv as never)
   })
 
   // ---- brand pauses ----

@@ -311,7 +311,9 @@ export const ReportQuery = z.strictObject({
   brandId: z.uuid().optional(),
   from: instant.optional(),
   to: instant.optional(),
-  format: z.enum(['json', 'csv']).default('json')
+  format: z.enum(['json', 'csv']).default('json'),
+  /** CSV has one table: per incident (default) or per brand and month. */
+  groupBy: z.enum(['incident', 'brandMonth']).default('incident')
 })
 export type ReportQuery = z.infer<typeof ReportQuery>
 
@@ -341,3 +343,13 @@ export const ReportSchema = z.object({
   byBrandMonth: z.array(MonthReportRow)
 })
 export type ReportDto = z.infer<typeof ReportSchema>
+
+export const ExportQuery = z.strictObject({ format: z.enum(['json', 'markdown']).default('json') })
+
+export const ExportSchema = z.object({
+  incident: IncidentSchema,
+  playbook: z.record(z.string(), z.unknown()),
+  timeline: z.array(EntrySchema),
+  measures: IncidentReportRow
+})
+export type ExportDto = z.infer<typeof ExportSchema>

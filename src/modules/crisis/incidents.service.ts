@@ -80,6 +80,8 @@ export function createIncidentsService (deps: IncidentsDeps) {
   return {
     find,
     dtos,
+    /** Who sees which incidents (for lists and reports). */
+    visibility: (actor: Actor) => ({ brandIds: actor.brandIds, informedOnly: informedOnly(actor) }),
 
     /**
      * Opens an incident of a playbook for a brand, in the caller's transaction: the incident,

@@ -7,6 +7,7 @@ import { createPlaybooksService } from './playbooks.service.js'
 import { createPausesService } from './pauses.service.js'
 import { createIncidentsService } from './incidents.service.js'
 import { createStatementsService } from './statements.service.js'
+import { createReportsService } from './reports.service.js'
 import { crisisRoutes } from './crisis.routes.js'
 import { crisisResolvers } from './crisis.resolvers.js'
 import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
@@ -41,10 +42,12 @@ declare module 'fastify' {
 export default fp<CrisisPluginOptions>(async (app, opts) => {
   const repo = createCrisisRepository(app.cursors)
   const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
-  const pauses = createPausesService({ repo, queries: createCrisisQueries(), brands: app.brands, content: app.contentItems, record: app.events.record })
+  const queries = createCrisisQueries()
+  const pauses = createPausesService({ repo, queries, brands: app.brands, content: app.contentItems, record: app.events.record })
   const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, record: app.events.record })
   const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
-  const crisis: CrisisFacade = { playbooks, incidents, pauses, statements }
+  const reports = createReportsService({ repo, queries, incidents })
+  const crisis: CrisisFacade = { playbooks, incidents, pauses, statements, reports }
   app.decorate('crisis', crisis)
   app.events.define(CRISIS_EVENTS)
 

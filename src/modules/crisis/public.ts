@@ -4,6 +4,7 @@ import type { IncidentsService } from './incidents.service.js'
 import type { PausesService } from './pauses.service.js'
 import type { PlaybooksService } from './playbooks.service.js'
 import type { StatementsService } from './statements.service.js'
+import type { ReportsService } from './reports.service.js'
 
 export type { IncidentDto, PauseDto, PlaybookDto } from './crisis.schemas.js'
 
@@ -34,6 +35,7 @@ export interface CrisisFacade {
   incidents: IncidentsService
   pauses: PausesService
   statements: StatementsService
+  reports: ReportsService
 }
 
 declare module 'fastify' {

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits)').optional(),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
   REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_SIGNUP: bool.default(true),
   CORS_ORIGINS: csv.default([]),
@@ -39,9 +40,14 @@ const EnvSchema = z.object({
   GRAPHIQL: bool.optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: bool.default(false),
-  /** Milliseconds between scans for overdue approval requests; 0 turns the scan off. */
-  APPROVAL_OVERDUE_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional(),
-  CRISIS_TIMER_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional()
+  /** What this process runs: the HTTP API, a job worker, or both (`api` by default in tests). */
+  HERALD_ROLE: z.enum(['api', 'worker', 'all']).optional(),
+  /** Jobs one worker process runs at once. */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  /** How often a worker looks for jobs that became due (new jobs due now arrive by LISTEN at once). */
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** At shutdown, how long running jobs may go on before they are told to stop and returned. */
+  JOBS_SHUTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000)
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -56,6 +62,8 @@ export interface Config {
   accessTtlSeconds: number
   refreshTtlDays: number
   logLevel: Env['LOG_LEVEL']
+  /** How long SIGTERM/SIGINT waits for in-flight requests and the pool before exiting 1. */
+  shutdownGraceMs: number
   allowSignup: boolean
   corsOrigins: string[]
   /**
@@ -72,9 +80,9 @@ export interface Config {
   graphql: { introspection: boolean, graphiql: boolean }
   metricsToken?: string
   trustProxy: boolean
-  /** Background scan for overdue approval requests (0: off; off by default in tests). */
-  approvals: { overdueScanMs: number }
-  crisis: { timerScanMs: number }
+  /** `api` serves HTTP only, `worker` runs jobs only (no port), `all` both in one process. */
+  role: 'api' | 'worker' | 'all'
+  jobs: { concurrency: number, pollIntervalMs: number, shutdownMs: number }
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +110,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: e.REFRESH_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     allowSignup: e.ALLOW_SIGNUP,
     corsOrigins: e.CORS_ORIGINS,
     rateLimit: { max: e.RATE_LIMIT_MAX, anonMax: e.RATE_LIMIT_ANON_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, syncMs: e.RATE_LIMIT_SYNC_MS },
@@ -115,7 +124,8 @@ export function loadConfig (source: Record<string, string | undefined> = process
     },
     metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
-    approvals: { overdueScanMs: e.APPROVAL_OVERDUE_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) },
-    crisis: { timerScanMs: e.CRISIS_TIMER_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) }
+    // Tests build many apps on their own databases; only those that test jobs run a worker.
+    role: e.HERALD_ROLE ?? (e.NODE_ENV === 'test' ? 'api' : 'all'),
+    jobs: { concurrency: e.JOBS_CONCURRENCY, pollIntervalMs: e.JOBS_POLL_INTERVAL_MS, shutdownMs: e.JOBS_SHUTDOWN_MS }
   }
 }

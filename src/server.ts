@@ -10,7 +10,8 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { EmbeddedStartError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
 import { runMigrations } from './db/migrate.js'
 
-// Process entry: config -> database -> migrations -> app -> listen; graceful shutdown.
+// Process entry: config -> database -> migrations (and the job queue's schema) -> app -> listen
+// (HERALD_ROLE api|all) and/or run jobs (worker|all); graceful shutdown.
 
 /** JWT_SECRET, or one generated on first start and kept in the data dir (never in production). */
 async function jwtSecret (config: Config): Promise<string> {
@@ -44,10 +45,11 @@ async function main (): Promise<void> {
   let received: NodeJS.Signals | undefined
   // Installed first, so a signal during start-up still stops an embedded cluster. On SIGTERM or
   // SIGINT: /readyz turns 503, the server stops accepting, in-flight requests finish, then the
-  // pool and the cluster close and the process exits 0 (1 after an error or the 10 s deadline).
+  // pool and the cluster close and the process exits 0 (1 after an error or the SHUTDOWN_GRACE_MS
+  // deadline, 10 s by default).
   // close-with-grace handles errors; signals are handled below, because it exits at once on a
   // second signal, and one Ctrl-C of `npm start` reaches the server more than once.
-  const grace = closeWithGrace({ delay: 10_000, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
+  const grace = closeWithGrace({ delay: config.shutdownGraceMs, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
     const { app, embedded } = running
     if (!app) {
       if (err) console.error(err)
@@ -90,9 +92,16 @@ async function main (): Promise<void> {
   await runMigrations(databaseUrl)
   const app = running.app = await buildApp({ config, databaseUrl, jwtSecret: await jwtSecret(config) })
 
+  if (config.role === 'worker') {
+    // A worker alone (npm run worker): no port; it runs jobs until a signal stops it, letting
+    // running jobs finish (or returning them to the queue) before the pool closes.
+    await app.ready()
+    app.log.info({ concurrency: config.jobs.concurrency }, 'Herald worker is running jobs (HERALD_ROLE=worker: no HTTP)')
+    return
+  }
   // The bound address, not the configured one: PORT=0 asks the kernel for a free port.
   const address = await app.listen({ host: config.host, port: config.port })
-  app.log.info({ address }, `Herald is serving on ${address} (docs at ${address}/docs)`)
+  app.log.info({ address, role: config.role }, `Herald is serving on ${address} (docs at ${address}/docs)${config.role === 'all' ? ' and running jobs' : ''}`)
 }
 
 main().catch((err) => {

@@ -20,7 +20,7 @@ t.test('approval requests over GraphQL', async (t) => {
   t.test('submit, read, decide', async (t) => {
     const item = await createItem(h, creator, { brandId: tm.brand.id, targets: [{ socialAccountId: tm.account }] })
     const due = future(2)
-    const sub = await gql(creator, 'mutation($id: ID!, $due: String) { submitContentItem(id: $id, dueAt: $due) { status approval { id status dueAt revision currentStep } } }', { id: item.id, due })
+    const sub = await gql(creator, 'mutation($id: ID!, $due: DateTime) { submitContentItem(id: $id, dueAt: $due) { status approval { id status dueAt revision currentStep } } }', { id: item.id, due })
     t.notOk(sub.errors)
     t.match(sub.data.submitContentItem, { status: 'in_review', approval: { status: 'open', dueAt: due, revision: 1, currentStep: 0 } })
     const id = sub.data.submitContentItem.approval.id

@@ -16,10 +16,17 @@ import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
 // through the content module's transition door; its beforeTransition hook refuses to hand an
 // item of a paused brand to a publisher (scheduled → publishing).
 
-export interface CrisisPluginOptions {
-  /** Milliseconds between runs of the crisis timers; 0 turns them off. */
-  timerScanMs: number
+declare module '../../plugins/jobs.js' {
+  interface JobPayloads {
+    /** The recurring crisis scan: steps overdue, playbooks due for review, pauses to resume. */
+    'crisis-timers': Record<string, unknown>
+    /** A pause's automatic resume, at its resume time (key crisis-resume:<pauseId>). */
+    'crisis-resume': { orgId: string, pauseId: string }
+  }
 }
+
+/** Every minute (cron's finest step), once across all workers. */
+export const CRISIS_TIMERS_CRON = '* * * * *'
 
 /** At most this many candidates per timer run; the next run takes the rest. */
 const SCAN_BATCH = 500
@@ -39,11 +46,11 @@ declare module 'fastify' {
   }
 }
 
-export default fp<CrisisPluginOptions>(async (app, opts) => {
+export default fp(async (app) => {
   const repo = createCrisisRepository(app.cursors)
   const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
   const queries = createCrisisQueries()
-  const pauses = createPausesService({ repo, queries, brands: app.brands, content: app.contentItems, record: app.events.record })
+  const pauses = createPausesService({ repo, queries, jobs: app.jobs, brands: app.brands, content: app.contentItems, record: app.events.record })
   const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, record: app.events.record })
   const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
   const reports = createReportsService({ repo, queries, incidents })
@@ -87,14 +94,18 @@ export default fp<CrisisPluginOptions>(async (app, opts) => {
       async (ctx, ids) => await pauses.autoResume(ctx, ids))
   }
   app.decorate('crisisTimers', timers)
-  app.addHook('onReady', async () => {
-    app.background.every('crisis-timers', opts.timerScanMs, async () => {
-      await timers.autoResume()
-      await timers.stepOverdue()
-      await timers.reviewDue()
-    })
+  // The resume job at a pause's resume time makes it punctual; the minute scan is its safety
+  // net (a job lost with a crashed database restore) and runs the other two timers.
+  app.jobs.define('crisis-resume', async ({ orgId, pauseId }) => {
+    await app.background.inTenant(orgId, 'automatic resume', async (ctx) => await pauses.autoResume(ctx, [pauseId]))
   })
+  app.jobs.define('crisis-timers', async () => {
+    await timers.autoResume()
+    await timers.stepOverdue()
+    await timers.reviewDue()
+  })
+  app.jobs.cron('crisis-timers', CRISIS_TIMERS_CRON, {})
 
   await app.register(crisisRoutes, { crisis })
   app.graphql.defineResolvers(crisisResolvers(crisis))
-}, { name: 'crisis-module', dependencies: ['background', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'graphql'] })
+}, { name: 'crisis-module', dependencies: ['background', 'jobs', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'graphql'] })

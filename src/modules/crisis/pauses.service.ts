@@ -1,6 +1,7 @@
 import { actorRef, authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
+import type { Jobs } from '../../plugins/jobs.js'
 import type { BrandsService } from '../brands/public.js'
 import type { ContentActions } from '../content-items/public.js'
 import type { RecordEvent } from '../events/public.js'
@@ -19,6 +20,7 @@ import { toPauseDto } from './crisis-dto.js'
 export interface PausesDeps {
   repo: CrisisRepository
   queries: CrisisQueries
+  jobs: Pick<Jobs, 'add' | 'remove'>
   brands: Pick<BrandsService, 'visible'>
   content: Pick<ContentActions, 'transition'>
   record: RecordEvent
@@ -27,7 +29,8 @@ export interface PausesDeps {
 const actorCols = (ctx: Ctx) => { const a = actorRef(ctx.actor); return { actorType: a.type, actorId: a.id, actorLabel: a.label } }
 
 export function createPausesService (deps: PausesDeps) {
-  const { repo, queries, brands, content, record } = deps
+  const { repo, queries, jobs, brands, content, record } = deps
+  const resumeKey = (pauseId: string) => `crisis-resume:${pauseId}`
 
   /** Moves each item still in `from` to `to`, in order; the ones that moved. */
   async function moveAll (ctx: Ctx, ids: readonly string[], to: 'held' | 'scheduled' | 'approved', reason: string): Promise<string[]> {
@@ -50,6 +53,7 @@ export function createPausesService (deps: PausesDeps) {
     const released = await moveAll(ctx, pause.heldItemIds, mode === 'release' ? 'scheduled' : 'approved', reason)
     const row = await repo.pauses.update(ctx.actor.orgId, pause.id, pause.version, { endedAt: new Date(), onResume: mode, releasedItemIds: released }, ctx.db)
     if (!row) throw new AppError('HERALD_CONFLICT', 'The pause changed meanwhile; read it again.')
+    if (pause.resumeAt) await jobs.remove(resumeKey(pause.id), ctx.db)
     const dto = toPauseDto(row)
     await record(ctx, { type: 'brand.resumed', subjectType: 'brand', subjectId: row.brandId, brandId: row.brandId, data: { pause: dto, mode, releasedItemIds: released } })
     if (row.incidentId) await repo.incidents.addEntry(ctx.actor.orgId, row.incidentId, { kind: 'resumed', data: { pauseId: row.id, mode, releasedItemIds: released }, ...actorCols(ctx) }, ctx.db)
@@ -85,6 +89,8 @@ export function createPausesService (deps: PausesDeps) {
       }
       const row = await repo.pauses.insert(ctx.actor.orgId, { brandId, incidentId, reason: input.reason, resumeAt, onResume: input.onResume }, ctx.db)
       if (!row) throw new AppError('HERALD_BRAND_PAUSED', 'Publishing of this brand is already paused; resume it first.')
+      // The automatic resume commits with the pause, or not at all.
+      if (resumeAt) await jobs.add('crisis-resume', { orgId: ctx.actor.orgId, pauseId: row.id }, { key: resumeKey(row.id), runAt: resumeAt, maxAttempts: 5 }, ctx.db)
       const held = await moveAll(ctx, candidates, 'held', `brand paused: ${input.reason}`)
       const updated = held.length ? await repo.pauses.update(ctx.actor.orgId, row.id, row.version, { heldItemIds: held }, ctx.db) : row
       const dto = toPauseDto(updated!)

@@ -71,8 +71,12 @@ export const DateScalar = new GraphQLScalarType({
   ...parser('Date', DATE_EXPECTED, dateText)
 })
 
-/** The scalars as mercurius resolvers (it copies their functions onto the schema's types). */
-export const scalarResolvers = { DateTime: DateTimeScalar, Date: DateScalar }
+/**
+ * The scalars as mercurius resolvers: it copies every member onto the schema's types, so only
+ * the functions are given (the descriptions are schema.graphql's, served as written).
+ */
+const functionsOf = (s: GraphQLScalarType) => ({ serialize: s.serialize, parseValue: s.parseValue, parseLiteral: s.parseLiteral })
+export const scalarResolvers = { DateTime: functionsOf(DateTimeScalar), Date: functionsOf(DateScalar) }
 
 const VALUE_KINDS = new Set<string>([Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN, Kind.ENUM, Kind.LIST, Kind.OBJECT, Kind.NULL])
 

@@ -155,14 +155,24 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     if (route.url.startsWith('/graphiql')) route.config = { ...(route.config ?? {}), auth: 'public', rateLimit: false } as any
   })
 
+  const sdl = readFileSync(schemaPath, 'utf8')
+  // The schema as written, for tools that cannot introspect (introspection is off in
+  // production): public documentation, as /openapi.yaml is.
+  app.get('/schema.graphql', { config: { auth: 'public', rateLimit: false } as any }, async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(sdl))
+
   await app.register(mercurius, {
-    schema: readFileSync(schemaPath, 'utf8'),
+    schema: sdl,
     // DateTime and Date (src/graphql/scalars.ts): ISO-8601 text in and out.
     resolvers: scalarResolvers as any,
     // Ours (./graphiql.ts): mercurius' GraphiQL loads its scripts from a CDN.
     graphiql: false,
     allowBatchedQueries: false,
     csrfPrevention: true,
+    // Off on purpose: graphql-jit (jit: 1) coerces variables of a repeated query with its own
+    // code, which replaces a scalar's message ("DateTime must be ISO-8601 with an offset…") by
+    // "Expected type DateTime." (test/graphql/scalars.test.ts fails with it on). Clear errors
+    // win over the few percent JIT gives on nested queries, whose cost is in SQL and loaders.
     jit: 0,
     validationRules: opts.introspection ? limitRules : [...limitRules, NoSchemaIntrospectionCustomRule],
     graphql: { parseOptions: { maxTokens: LIMITS.tokens } },

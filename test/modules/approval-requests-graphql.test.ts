@@ -61,7 +61,7 @@ t.test('approval requests over GraphQL', async (t) => {
   t.test('lists with filters; other tenants and bad arguments', async (t) => {
     const mine = await submitted(h, tm)
     const theirs = await submitted(h, other)
-    const res = await gql(owner, 'query($approver: ID) { approvalRequests(first: 10, status: open, approverId: $approver, sort: "-createdAt") { edges { cursor node { id } } pageInfo { hasNextPage } } }', { approver: manager.membershipId })
+    const res = await gql(owner, 'query($approver: ID) { approvalRequests(first: 10, status: open, approverId: $approver, sort: createdAt_desc) { edges { cursor node { id } } pageInfo { hasNextPage } } }', { approver: manager.membershipId })
     t.notOk(res.errors)
     t.same(res.data.approvalRequests.edges.map((e: any) => e.node.id), [mine.requestId])
     const zero = await gql(owner, '{ approvalRequests(first: 0) { edges { node { id } } pageInfo { hasNextPage } } }')

@@ -25,7 +25,7 @@ export const TABLE_OWNERS = {
   'approval-requests': ['approvalRequests', 'approvalDecisions'],
   'guest-review': ['approvalGuestLinks'],
   comments: ['contentComments'],
-  crisis: ['crisisPlaybooks', 'crisisPlaybookVersions', 'incidents', 'incidentSteps', 'incidentEntries', 'brandPauses'],
+  crisis: ['crisisPlaybooks', 'crisisPlaybookVersions', 'incidents', 'incidentSteps', 'incidentEntries', 'brandPauses', 'crisisTriggerStates'],
   metrics: ['metricPoints']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))

@@ -43,6 +43,15 @@ CREATE TABLE "crisis_playbooks" (
 	"version" integer DEFAULT 1 NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "crisis_trigger_states" (
+	"organization_id" uuid NOT NULL,
+	"playbook_id" uuid NOT NULL,
+	"rule_index" integer NOT NULL,
+	"brand_id" uuid NOT NULL,
+	"last_crossed_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "crisis_trigger_states_playbook_id_rule_index_brand_id_pk" PRIMARY KEY("playbook_id","rule_index","brand_id")
+);
+--> statement-breakpoint
 CREATE TABLE "incident_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -103,6 +112,9 @@ ALTER TABLE "brand_pauses" ADD CONSTRAINT "brand_pauses_incident_id_incidents_id
 ALTER TABLE "crisis_playbook_versions" ADD CONSTRAINT "crisis_playbook_versions_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "crisis_playbook_versions" ADD CONSTRAINT "crisis_playbook_versions_playbook_id_crisis_playbooks_id_fk" FOREIGN KEY ("playbook_id") REFERENCES "public"."crisis_playbooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "crisis_playbooks" ADD CONSTRAINT "crisis_playbooks_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "crisis_trigger_states" ADD CONSTRAINT "crisis_trigger_states_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "crisis_trigger_states" ADD CONSTRAINT "crisis_trigger_states_playbook_id_crisis_playbooks_id_fk" FOREIGN KEY ("playbook_id") REFERENCES "public"."crisis_playbooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "crisis_trigger_states" ADD CONSTRAINT "crisis_trigger_states_brand_id_brands_id_fk" FOREIGN KEY ("brand_id") REFERENCES "public"."brands"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "incident_entries" ADD CONSTRAINT "incident_entries_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "incident_entries" ADD CONSTRAINT "incident_entries_incident_id_incidents_id_fk" FOREIGN KEY ("incident_id") REFERENCES "public"."incidents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "incident_steps" ADD CONSTRAINT "incident_steps_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -119,6 +131,8 @@ CREATE INDEX "brand_pauses_resume_idx" ON "brand_pauses" USING btree ("resume_at
 CREATE UNIQUE INDEX "crisis_playbook_versions_playbook_version_idx" ON "crisis_playbook_versions" USING btree ("playbook_id","version");--> statement-breakpoint
 CREATE INDEX "crisis_playbook_versions_org_idx" ON "crisis_playbook_versions" USING btree ("organization_id");--> statement-breakpoint
 CREATE INDEX "crisis_playbooks_org_created_idx" ON "crisis_playbooks" USING btree ("organization_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "crisis_trigger_states_org_idx" ON "crisis_trigger_states" USING btree ("organization_id");--> statement-breakpoint
+CREATE INDEX "crisis_trigger_states_brand_idx" ON "crisis_trigger_states" USING btree ("brand_id");--> statement-breakpoint
 CREATE INDEX "incident_entries_incident_created_idx" ON "incident_entries" USING btree ("incident_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "incident_entries_org_idx" ON "incident_entries" USING btree ("organization_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "incident_steps_incident_position_idx" ON "incident_steps" USING btree ("incident_id","position");--> statement-breakpoint

@@ -5,7 +5,7 @@
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['crisis_playbooks', 'crisis_playbook_versions', 'incidents', 'incident_steps', 'incident_entries', 'brand_pauses'] LOOP
+  FOREACH t IN ARRAY ARRAY['crisis_playbooks', 'crisis_playbook_versions', 'incidents', 'incident_steps', 'incident_entries', 'brand_pauses', 'crisis_trigger_states'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format($p$CREATE POLICY tenant_isolation ON %I TO herald_app

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, instant, updatedAt, version } from '../columns.js'
 import { organizations } from './organizations.js'
 import { brands } from './brands.js'
@@ -151,4 +151,21 @@ export const brandPauses = pgTable('brand_pauses', {
   index('brand_pauses_org_created_idx').on(t.organizationId, t.createdAt, t.id),
   index('brand_pauses_incident_idx').on(t.incidentId),
   index('brand_pauses_resume_idx').on(t.resumeAt).where(sql`ended_at IS NULL`)
+])
+
+/**
+ * The last time a metric rule of a playbook crossed for a brand: the cooldown's memory. A
+ * crossing claims the row (an upsert that changes it only when the cooldown has passed), so
+ * concurrent ingestions of one spike fire the rule once.
+ */
+export const crisisTriggerStates = pgTable('crisis_trigger_states', {
+  organizationId: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+  playbookId: uuid().notNull().references(() => crisisPlaybooks.id, { onDelete: 'cascade' }),
+  ruleIndex: integer().notNull(),
+  brandId: uuid().notNull().references(() => brands.id, { onDelete: 'cascade' }),
+  lastCrossedAt: instant().notNull()
+}, (t) => [
+  primaryKey({ columns: [t.playbookId, t.ruleIndex, t.brandId] }),
+  index('crisis_trigger_states_org_idx').on(t.organizationId),
+  index('crisis_trigger_states_brand_idx').on(t.brandId)
 ])

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'drizz
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
-import { brandPauses, crisisPlaybooks, crisisPlaybookVersions, incidentEntries, incidents, incidentSteps, type PlaybookDefinitionJson } from '../../db/tables/crisis.js'
+import { brandPauses, crisisPlaybooks, crisisTriggerStates, crisisPlaybookVersions, incidentEntries, incidents, incidentSteps, type PlaybookDefinitionJson } from '../../db/tables/crisis.js'
 import type { IncidentListQuery, PlaybookListQuery } from './crisis.schemas.js'
 
 // SQL of the crisis module only; every method takes orgId first and the unit of work's db.
@@ -163,6 +163,31 @@ export function createCrisisRepository (codec: CursorCodec) {
           q.from ? gte(incidents.createdAt, q.from) : undefined,
           q.to ? lt(incidents.createdAt, q.to) : undefined
         )).orderBy(asc(incidents.createdAt), asc(incidents.id)).limit(10000)
+      }
+    },
+
+    triggers: {
+      /** Playbooks with metric rules on any of these metrics. */
+      async playbooksWithRules (orgId: string, metrics: readonly string[], db: Database): Promise<PlaybookRow[]> {
+        if (metrics.length === 0) return []
+        return await db.select().from(crisisPlaybooks).where(and(eq(crisisPlaybooks.organizationId, orgId),
+          sql`EXISTS (SELECT 1 FROM jsonb_array_elements(${crisisPlaybooks.definition}->'triggers'->'metricRules') r WHERE r->>'metric' IN (${sql.join(metrics.map((m) => sql`${m}`), sql`, `)}))`))
+      },
+
+      /**
+       * Claims a crossing: true when the rule had not crossed for this brand within the
+       * cooldown (the row is then stamped now). Concurrent claims of one spike wait on the
+       * row and re-check, so one wins.
+       */
+      async claim (orgId: string, key: { playbookId: string, ruleIndex: number, brandId: string }, cooldownMinutes: number, now: Date, db: Database): Promise<boolean> {
+        const rows = await db.insert(crisisTriggerStates).values({ organizationId: orgId, ...key, lastCrossedAt: now })
+          .onConflictDoUpdate({
+            target: [crisisTriggerStates.playbookId, crisisTriggerStates.ruleIndex, crisisTriggerStates.brandId],
+            set: { lastCrossedAt: now },
+            setWhere: sql`${crisisTriggerStates.lastCrossedAt} <= ${new Date(now.getTime() - cooldownMinutes * 60_000)}`
+          })
+          .returning({ at: crisisTriggerStates.lastCrossedAt })
+        return rows.length > 0
       }
     },
 

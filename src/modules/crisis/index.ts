@@ -8,6 +8,7 @@ import { createPausesService } from './pauses.service.js'
 import { createIncidentsService } from './incidents.service.js'
 import { createStatementsService } from './statements.service.js'
 import { createReportsService } from './reports.service.js'
+import { createTriggersService } from './triggers.service.js'
 import { crisisRoutes } from './crisis.routes.js'
 import { crisisResolvers } from './crisis.resolvers.js'
 import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
@@ -54,6 +55,9 @@ export default fp(async (app) => {
   const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, record: app.events.record })
   const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
   const reports = createReportsService({ repo, queries, incidents })
+  const triggers = createTriggersService({ repo, metrics: app.metricsService, incidents, record: app.events.record })
+  // Metric rules are evaluated in the ingestion's transaction.
+  app.metricsService.hooks.afterIngest.register(async (ctx, summary) => { await triggers.evaluate(ctx, summary) })
   const crisis: CrisisFacade = { playbooks, incidents, pauses, statements, reports }
   app.decorate('crisis', crisis)
   app.events.define(CRISIS_EVENTS)
@@ -108,4 +112,4 @@ export default fp(async (app) => {
 
   await app.register(crisisRoutes, { crisis })
   app.graphql.defineResolvers(crisisResolvers(crisis))
-}, { name: 'crisis-module', dependencies: ['background', 'jobs', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'graphql'] })
+}, { name: 'crisis-module', dependencies: ['background', 'jobs', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'metrics-module', 'graphql'] })

@@ -22,6 +22,7 @@ export const CRISIS_EVENTS = {
   'incident.note_added': "A note was added to an incident's timeline.",
   'incident.statement_created': 'A pre-approved holding statement of the playbook was turned into an approved content item.',
   'incident.resolved': 'An incident was resolved with a summary (time to resolve; the items its pause held and released).',
+  'metrics.threshold_crossed': "A playbook's metric rule crossed for a brand (the metric's sum over the rule's window reached its threshold; once per cooldown); names the incident it opened or found open, if the rule activates.",
   'brand.paused': 'Publishing of a brand was paused: lists the items held.',
   'brand.resumed': 'Publishing of a brand resumed: lists the items released (or left for rescheduling).'
 } as const

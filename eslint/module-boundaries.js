@@ -26,7 +26,8 @@ export const TABLE_OWNERS = {
   'guest-review': ['approvalGuestLinks'],
   comments: ['contentComments'],
   crisis: ['crisisPlaybooks', 'crisisPlaybookVersions', 'incidents', 'incidentSteps', 'incidentEntries', 'brandPauses', 'crisisTriggerStates'],
-  metrics: ['metricPoints']
+  metrics: ['metricPoints'],
+  publishing: ['publications', 'publicationTargets']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))
 

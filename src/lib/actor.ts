@@ -18,7 +18,8 @@ export const SCOPES = [
   'crisis:read', 'crisis:write',
   'incidents:read', 'incidents:write',
   'metrics:read', 'metrics:write',
-  'webhooks:manage'
+  'webhooks:manage',
+  'publishing:write'
 ] as const
 export type Scope = typeof SCOPES[number]
 

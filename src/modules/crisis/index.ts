@@ -51,7 +51,7 @@ export default fp(async (app) => {
   const repo = createCrisisRepository(app.cursors)
   const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
   const queries = createCrisisQueries()
-  const pauses = createPausesService({ repo, queries, jobs: app.jobs, brands: app.brands, content: app.contentItems, record: app.events.record })
+  const pauses = createPausesService({ repo, queries, jobs: app.jobs, brands: app.brands, content: app.contentItems, publishing: app.publishing, record: app.events.record })
   const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, record: app.events.record })
   const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
   const reports = createReportsService({ repo, queries, incidents })
@@ -62,6 +62,9 @@ export default fp(async (app) => {
   app.decorate('crisis', crisis)
   app.events.define(CRISIS_EVENTS)
 
+  // The publisher asks before each hand-over: a paused brand's items are held there.
+  app.publishing.hooks.beforeHandOver.register(async (ctx, item) => await pauses.holdAtHandOver(ctx, item))
+  // And no other door hands an item of a paused brand over either.
   app.contentItems.hooks.beforeTransition.register(async (ctx, item, info) => {
     if (info.to !== 'publishing') return
     const pause = await pauses.activeFor(ctx, item.brandId)
@@ -112,4 +115,4 @@ export default fp(async (app) => {
 
   await app.register(crisisRoutes, { crisis })
   app.graphql.defineResolvers(crisisResolvers(crisis))
-}, { name: 'crisis-module', dependencies: ['background', 'jobs', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'metrics-module', 'graphql'] })
+}, { name: 'crisis-module', dependencies: ['background', 'jobs', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'metrics-module', 'publishing-module', 'graphql'] })

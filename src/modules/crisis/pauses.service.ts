@@ -3,6 +3,7 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import type { Jobs } from '../../plugins/jobs.js'
 import type { BrandsService } from '../brands/public.js'
+import type { PublishingService } from '../publishing/public.js'
 import type { ContentActions } from '../content-items/public.js'
 import type { RecordEvent } from '../events/public.js'
 import type { CrisisQueries } from './crisis.queries.js'
@@ -23,13 +24,15 @@ export interface PausesDeps {
   jobs: Pick<Jobs, 'add' | 'remove'>
   brands: Pick<BrandsService, 'visible'>
   content: Pick<ContentActions, 'transition'>
+  /** Queues a released item's hand-over again (publishing keeps a hand-over-held item scheduled). */
+  publishing: Pick<PublishingService, 'release'>
   record: RecordEvent
 }
 
 const actorCols = (ctx: Ctx) => { const a = actorRef(ctx.actor); return { actorType: a.type, actorId: a.id, actorLabel: a.label } }
 
 export function createPausesService (deps: PausesDeps) {
-  const { repo, queries, jobs, brands, content, record } = deps
+  const { repo, queries, jobs, brands, content, publishing, record } = deps
   const resumeKey = (pauseId: string) => `crisis-resume:${pauseId}`
 
   /** Moves each item still in `from` to `to`, in order; the ones that moved. */
@@ -51,6 +54,12 @@ export function createPausesService (deps: PausesDeps) {
   async function resumeRow (ctx: Ctx, pause: PauseRow, input: ResumeInput, reason: string): Promise<PauseDto> {
     const mode = input.onResume ?? pause.onResume
     const released = await moveAll(ctx, pause.heldItemIds, mode === 'release' ? 'scheduled' : 'approved', reason)
+    if (mode === 'release') {
+      // Items held at hand-over stayed scheduled: queue them again; queue the moved ones too.
+      for (const id of pause.heldItemIds) {
+        if (await publishing.release(ctx, id) && !released.includes(id)) released.push(id)
+      }
+    }
     const row = await repo.pauses.update(ctx.actor.orgId, pause.id, pause.version, { endedAt: new Date(), onResume: mode, releasedItemIds: released }, ctx.db)
     if (!row) throw new AppError('HERALD_CONFLICT', 'The pause changed meanwhile; read it again.')
     if (pause.resumeAt) await jobs.remove(resumeKey(pause.id), ctx.db)
@@ -104,6 +113,21 @@ export function createPausesService (deps: PausesDeps) {
       const pause = await repo.pauses.active(ctx.actor.orgId, brandId, ctx.db, true)
       if (!pause) throw notFound('A pause of this brand')
       return await resumeRow(ctx, pause, input, 'brand resumed')
+    },
+
+    /**
+     * The publisher's beforeHandOver: an item of a paused brand (not one of its incident's
+     * statements) is held at hand-over: it stays scheduled, joins the pause's held items, and
+     * is released with them.
+     */
+    async holdAtHandOver (ctx: Ctx, item: { id: string, brandId: string }): Promise<{ hold: string } | undefined> {
+      const pause = await repo.pauses.active(ctx.actor.orgId, item.brandId, ctx.db, true)
+      if (!pause || pause.allowedItemIds.includes(item.id)) return undefined
+      if (!pause.heldItemIds.includes(item.id)) {
+        await repo.pauses.update(ctx.actor.orgId, pause.id, pause.version, { heldItemIds: [...pause.heldItemIds, item.id] }, ctx.db)
+        if (pause.incidentId) await repo.incidents.addEntry(ctx.actor.orgId, pause.incidentId, { kind: 'item_held', data: { contentItemId: item.id, pauseId: pause.id }, ...actorCols(ctx) }, ctx.db)
+      }
+      return { hold: `brand paused: ${pause.reason}` }
     },
 
     /** Lets an item go out despite the pause (an incident's holding statement). */

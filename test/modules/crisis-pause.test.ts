@@ -109,6 +109,22 @@ t.test('brand pauses', async (t) => {
     }
   })
 
+  t.test("the publisher's hand-over holds an item of a paused brand; the resume queues it again", async (t) => {
+    const { brand } = await brandWithQueue([])
+    t.equal((await h.inject({ method: 'POST', url: pauseUrl(brand.id), headers: bearer(a.token), payload: { reason: 'Recall' } })).statusCode, 201)
+    const later = await approvedItem(h, a, brand.id, await socialAccount(h, a.orgId, brand.id, 'x'))
+    await h.inject({ method: 'POST', url: `/v1/content-items/${later.id}/schedule`, headers: bearer(a.token), payload: { scheduledAt: new Date(Date.now() + 3_600_000).toISOString() } })
+    const [row] = await h.sql("UPDATE content_items SET scheduled_at = date_trunc('milliseconds', now()) - interval '1 second', schedule_basis = 'instant' WHERE id = $1 RETURNING scheduled_at", [later.id])
+    const payload = { orgId: a.orgId, itemId: later.id, scheduledAt: new Date(row.scheduled_at).toISOString() }
+    const result = await h.app.background.inTenant(a.orgId, 'publisher', async (ctx) => await h.app.publishing.handOver(ctx, payload))
+    t.match(result, { outcome: 'held', reason: /brand paused: Recall/ })
+    t.equal((await statuses([later.id]))[later.id], 'scheduled', 'kept scheduled by the publisher')
+    t.same(json(await h.inject({ method: 'GET', url: pauseUrl(brand.id), headers: bearer(a.token) })).pause.heldItemIds, [later.id], 'and counted as held by the pause')
+    const resumed = json(await h.inject({ method: 'POST', url: resumeUrl(brand.id), headers: bearer(a.token) }))
+    t.same(resumed.releasedItemIds, [later.id])
+    t.equal((await h.sql('SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = $1', [`publish:${later.id}`]))[0].n, 1, 'its hand-over is queued again')
+  })
+
   t.test('an incident that pauses publishing holds on activation and releases on resolution', async (t) => {
     const { brand, ids } = await brandWithQueue([3, 1])
     const p = await createPlaybook(h, a, { pausePublishing: true, onResolve: 'release' })

@@ -25,6 +25,7 @@ export const TABLE_OWNERS = {
   'approval-requests': ['approvalRequests', 'approvalDecisions'],
   'guest-review': ['approvalGuestLinks'],
   comments: ['contentComments'],
+  crisis: ['crisisPlaybooks', 'crisisPlaybookVersions', 'incidents', 'incidentSteps', 'incidentEntries', 'brandPauses', 'crisisTriggerStates'],
   metrics: ['metricPoints'],
   publishing: ['publications', 'publicationTargets']
 }

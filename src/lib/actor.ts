@@ -16,6 +16,7 @@ export const SCOPES = [
   'content:read', 'content:write',
   'approvals:read', 'approvals:write',
   'crisis:read', 'crisis:write',
+  'incidents:read', 'incidents:write',
   'metrics:read', 'metrics:write',
   'webhooks:manage',
   'publishing:write'
@@ -27,15 +28,15 @@ export const USER_ONLY = ['members:manage', 'api_keys:manage', 'organization:man
 export type UserOnly = typeof USER_ONLY[number]
 export type Permission = Scope | UserOnly
 
-const READ: Scope[] = ['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'approvals:read', 'crisis:read', 'metrics:read']
+const READ: Scope[] = ['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'approvals:read', 'crisis:read', 'incidents:read', 'metrics:read']
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set<Permission>([...SCOPES, ...USER_ONLY]),
   admin: new Set<Permission>([...SCOPES, 'members:manage', 'api_keys:manage', 'organization:manage']),
-  manager: new Set<Permission>([...READ, 'brands:write', 'campaigns:write', 'content:write', 'approvals:write', 'crisis:write', 'metrics:write']),
-  creator: new Set<Permission>(['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'content:write', 'approvals:read']),
+  manager: new Set<Permission>([...READ, 'brands:write', 'campaigns:write', 'content:write', 'approvals:write', 'crisis:write', 'incidents:write', 'metrics:write']),
+  creator: new Set<Permission>(['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'content:write', 'approvals:read', 'crisis:read', 'incidents:read']),
   analyst: new Set<Permission>([...READ, 'metrics:write']),
-  client: new Set<Permission>(['organization:read', 'brands:read', 'campaigns:read', 'content:read', 'approvals:read', 'metrics:read'])
+  client: new Set<Permission>(['organization:read', 'brands:read', 'campaigns:read', 'content:read', 'approvals:read', 'metrics:read', 'incidents:read'])
 }
 
 /** What a guest review link is bound to: one approval request of one content item. */

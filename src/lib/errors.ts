@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   HERALD_ILLEGAL_TRANSITION: { status: 409, title: 'Illegal status transition' },
   HERALD_BLACKOUT: { status: 409, title: 'Inside a blackout window' },
   HERALD_IN_USE: { status: 409, title: 'Still in use' },
+  HERALD_BRAND_PAUSED: { status: 409, title: 'Publishing of the brand is paused' },
   HERALD_PRECONDITION_FAILED: { status: 412, title: 'Precondition failed' },
   HERALD_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   HERALD_URI_TOO_LONG: { status: 414, title: 'URI too long' },

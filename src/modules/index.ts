@@ -18,6 +18,7 @@ import timeline from './timeline/index.js'
 import guestReview from './guest-review/index.js'
 import metrics from './metrics/index.js'
 import publishing from './publishing/index.js'
+import crisis from './crisis/index.js'
 
 /**
  * Domain modules in dependency order: each may use (through its `public.ts` and `app.<name>`)
@@ -47,4 +48,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(guestReview)
   await app.register(metrics)
   await app.register(publishing, config.publishing)
+  await app.register(crisis)
 }

@@ -16,6 +16,7 @@ const LEGAL: Array<[ContentStatus, ContentStatus]> = [
   ['publishing', 'published'], ['publishing', 'failed'],
   ['failed', 'scheduled'], ['failed', 'draft'],
   ['archived', 'draft'],
+  ['scheduled', 'held'], ['held', 'scheduled'], ['held', 'approved'],
   ...CONTENT_STATUSES.filter((s) => s !== 'archived').map((s): [ContentStatus, ContentStatus] => [s, 'archived'])
 ]
 
@@ -57,7 +58,8 @@ t.test('client actions: narrower than the machine', async (t) => {
     publishing: ['archive'],
     published: ['archive'],
     failed: ['schedule', 'archive'],
-    archived: ['restore']
+    archived: ['restore'],
+    held: ['archive']
   }, 'a client never approves (in_review → approved is the reviewers\' move) and never restores what is not archived')
   for (const [name, action] of Object.entries(ACTIONS)) {
     for (const from of action.from) t.ok(canTransition(from, action.to), `${name} from ${from} is a move of the machine`)

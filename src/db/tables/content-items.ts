@@ -9,7 +9,7 @@ import { actorTypeEnum } from './events.js'
 
 export const CONTENT_KINDS = ['post', 'story', 'reel', 'short_video', 'video', 'carousel', 'article', 'thread'] as const
 export type ContentKind = typeof CONTENT_KINDS[number]
-export const CONTENT_STATUSES = ['draft', 'in_review', 'changes_requested', 'approved', 'scheduled', 'publishing', 'published', 'failed', 'archived'] as const
+export const CONTENT_STATUSES = ['draft', 'in_review', 'changes_requested', 'approved', 'scheduled', 'publishing', 'published', 'failed', 'archived', 'held'] as const
 export type ContentStatus = typeof CONTENT_STATUSES[number]
 export const contentKindEnum = pgEnum('content_kind', CONTENT_KINDS)
 export const contentStatusEnum = pgEnum('content_status', CONTENT_STATUSES)

@@ -1,4 +1,4 @@
-import { authorize, canSeeBrand } from '../../lib/actor.js'
+import { actorRef, authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
@@ -64,6 +64,41 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
   const pageOf = async (ctx: Ctx, page: Page<ApprovalRequestRow>): Promise<Page<ApprovalRequestDto>> => ({ ...page, data: await dtos(ctx, page.data) })
 
   return {
+    /**
+     * For approvals given in advance (a crisis playbook's pre-approved holding statement): an
+     * approval request bound to the item's current revision, approved at once with no step to
+     * collect decisions and named after its source, then the item moved draft → in_review →
+     * approved through the content door, with content_item.approved saying where the approval
+     * came from. The caller authorizes the actor for its own purpose (crisis: incidents:write).
+     */
+    async preApprove (ctx: Ctx, item: ContentItemDto, source: { name: string, reference: Record<string, unknown> }): Promise<ContentItemDto> {
+      const actor = actorRef(ctx.actor)
+      const row = await repo.insert(ctx.actor.orgId, {
+        brandId: item.brandId,
+        contentItemId: item.id,
+        revision: item.revision,
+        policyId: null,
+        policyName: source.name,
+        steps: [],
+        currentStep: 0,
+        status: 'approved',
+        submittedByType: actor.type,
+        submittedById: actor.id,
+        submittedByLabel: actor.label,
+        closedAt: new Date()
+      }, ctx.db)
+      await transition(ctx, item.id, 'in_review', `pre-approved: ${source.name}`)
+      const approved = await transition(ctx, item.id, 'approved', `pre-approved: ${source.name}`)
+      await record(ctx, {
+        type: 'content_item.approved',
+        subjectType: 'content_item',
+        subjectId: item.id,
+        brandId: item.brandId,
+        data: { requestId: row.id, contentItemId: item.id, revision: item.revision, steps: 0, preApproved: true, source: source.name, ...source.reference }
+      })
+      return approved
+    },
+
     /**
      * For the overdue scan (a system actor in the tenant): marks these requests as announced
      * and records approval_request.overdue for each it marked, in one transaction. Requests

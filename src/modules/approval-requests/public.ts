@@ -11,7 +11,7 @@ export const APPROVAL_REQUEST_EVENTS = {
   'approval_request.invalidated': 'An approval request no longer stands: what it approved was edited, or the item left review. Resubmitting opens a new one.',
   'approval_request.overdue': 'An open approval request passed its due date (announced once), so an integration can escalate.',
   'approval.decided': 'Someone decided at a step of an approval request: approve, request changes or reject, with their comment.',
-  'content_item.approved': 'The last step approved: the content item is approved and may be scheduled.',
+  'content_item.approved': 'The last step approved (or an approval given in advance, `preApproved: true`, e.g. a crisis playbook\'s holding statement): the content item is approved and may be scheduled.',
   'content_item.changes_requested': 'A reviewer asked for changes: the item waits for an edit and a new submission.',
   'content_item.rejected': 'A reviewer rejected the item: it went back to draft.'
 } as const

@@ -12,17 +12,21 @@ import { CONTENT_STATUSES, type ContentStatus } from '../../db/tables/content-it
 //             changes_requested
 //   in_review, approved, scheduled → draft   when what would be published changes (or a reviewer rejects)
 //   any except archived → archived;  archived → draft (restore)
+//   scheduled ─(brand pause)→ held ─(resume)→ scheduled | approved
 
 export const TRANSITIONS: Readonly<Record<ContentStatus, readonly ContentStatus[]>> = {
   draft: ['in_review', 'archived'],
   in_review: ['approved', 'changes_requested', 'draft', 'archived'],
   changes_requested: ['in_review', 'archived'],
   approved: ['scheduled', 'draft', 'archived'],
-  scheduled: ['approved', 'publishing', 'failed', 'draft', 'archived'],
+  scheduled: ['approved', 'publishing', 'failed', 'draft', 'archived', 'held'],
   publishing: ['published', 'failed', 'archived'],
   published: ['archived'],
   failed: ['scheduled', 'draft', 'archived'],
-  archived: ['draft']
+  archived: ['draft'],
+  // A brand pause (crisis) holds scheduled items; on resume they are released (back to
+  // scheduled, in order) or left approved for explicit rescheduling.
+  held: ['scheduled', 'approved', 'archived']
 }
 
 export const canTransition = (from: ContentStatus, to: ContentStatus): boolean => TRANSITIONS[from].includes(to)

@@ -14,6 +14,7 @@ export type { ContentRevisionsService } from './content-revisions.service.js'
 export type { ContentItemDto, TargetDto } from './content-items.schemas.js'
 export type { ContentStatus } from '../../db/tables/content-items.js'
 export { normaliseMedia } from './content-state.js'
+export { ContentItemSchema } from './content-items.schemas.js'
 
 export const CONTENT_ITEM_EVENTS = {
   'content_item.created': 'A content item (a post for one or more social accounts) was created.',

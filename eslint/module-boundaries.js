@@ -24,7 +24,8 @@ export const TABLE_OWNERS = {
   blackouts: ['brandBlackouts'],
   'approval-requests': ['approvalRequests', 'approvalDecisions'],
   'guest-review': ['approvalGuestLinks'],
-  comments: ['contentComments']
+  comments: ['contentComments'],
+  webhooks: ['webhookSubscriptions', 'webhookDeliveries', 'webhookAttempts']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))
 

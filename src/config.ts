@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 
 // One schema for the whole environment, parsed once at boot. Nothing else reads process.env.
@@ -40,7 +41,13 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: bool.default(false),
   /** Milliseconds between scans for overdue approval requests; 0 turns the scan off. */
-  APPROVAL_OVERDUE_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional()
+  APPROVAL_OVERDUE_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional(),
+  /** Webhook targets may use http:// (never in production: for tests and local receivers). */
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  /** CIDRs webhook targets may be in although they are not public, e.g. 127.0.0.0/8 in tests. */
+  WEBHOOK_ALLOWED_NETWORKS: csv.pipe(z.array(z.string().refine((c) => ipaddr.isValidCIDR(c), 'must be CIDRs such as 127.0.0.0/8'))).default([]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 30).default(24)
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -73,6 +80,8 @@ export interface Config {
   trustProxy: boolean
   /** Background scan for overdue approval requests (0: off; off by default in tests). */
   approvals: { overdueScanMs: number }
+  /** Webhook targets and delivery bounds (see src/modules/webhooks/webhook-sender.ts). */
+  webhooks: { allowHttp: boolean, allowedNetworks: string[], timeoutMs: number, secretOverlapHours: number }
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +97,9 @@ export function loadConfig (source: Record<string, string | undefined> = process
   const e = parsed.data
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)')
+  }
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_ALLOW_HTTP) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_ALLOW_HTTP: not allowed in production (webhooks are signed, not encrypted)')
   }
   const dev = e.NODE_ENV !== 'production'
   return {
@@ -113,6 +125,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     },
     metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
-    approvals: { overdueScanMs: e.APPROVAL_OVERDUE_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) }
+    approvals: { overdueScanMs: e.APPROVAL_OVERDUE_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) },
+    webhooks: { allowHttp: e.WEBHOOK_ALLOW_HTTP, allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, secretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS }
   }
 }

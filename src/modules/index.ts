@@ -16,6 +16,7 @@ import approvalRequests from './approval-requests/index.js'
 import comments from './comments/index.js'
 import timeline from './timeline/index.js'
 import guestReview from './guest-review/index.js'
+import webhooks from './webhooks/index.js'
 
 /**
  * Domain modules in dependency order: each may use (through its `public.ts` and `app.<name>`)
@@ -43,4 +44,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(comments)
   await app.register(timeline)
   await app.register(guestReview)
+  await app.register(webhooks, { webhooks: config.webhooks })
 }

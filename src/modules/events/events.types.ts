@@ -19,6 +19,8 @@ export type EventType = Extract<keyof EventCatalogue, string>
 export type EventDescriptions = Readonly<Record<string, string>>
 
 export interface EventInput {
+  /** Chosen by the caller when it must point at the event in the same transaction (webhook deliveries); random otherwise. */
+  id?: string
   type: EventType
   subjectType: string
   subjectId: string

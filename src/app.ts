@@ -18,6 +18,7 @@ import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import graphql from './plugins/graphql.js'
 import background from './plugins/background.js'
+import jobs from './plugins/jobs.js'
 import { registerModules } from './modules/index.js'
 
 declare module 'fastify' {
@@ -104,6 +105,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(openapi)
   await app.register(graphql, config.graphql)
   await app.register(background)
+  await app.register(jobs, { databaseUrl: opts.databaseUrl, work: config.role !== 'api', concurrency: config.jobs.concurrency, pollIntervalMs: config.jobs.pollIntervalMs, gracefulShutdownMs: config.jobs.shutdownMs })
   await registerModules(app, config)
   return app
 }

@@ -40,8 +40,14 @@ const EnvSchema = z.object({
   GRAPHIQL: bool.optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: bool.default(false),
-  /** Milliseconds between scans for overdue approval requests; 0 turns the scan off. */
-  APPROVAL_OVERDUE_SCAN_MS: z.coerce.number().int().min(0).max(86_400_000).optional(),
+  /** What this process runs: the HTTP API, a job worker, or both (`api` by default in tests). */
+  HERALD_ROLE: z.enum(['api', 'worker', 'all']).optional(),
+  /** Jobs one worker process runs at once. */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  /** How often a worker looks for jobs that became due (new jobs due now arrive by LISTEN at once). */
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** At shutdown, how long running jobs may go on before they are told to stop and returned. */
+  JOBS_SHUTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Webhook targets may use http:// (never in production: for tests and local receivers). */
   WEBHOOK_ALLOW_HTTP: bool.default(false),
   /** CIDRs webhook targets may be in although they are not public, e.g. 127.0.0.0/8 in tests. */
@@ -78,8 +84,9 @@ export interface Config {
   graphql: { introspection: boolean, graphiql: boolean }
   metricsToken?: string
   trustProxy: boolean
-  /** Background scan for overdue approval requests (0: off; off by default in tests). */
-  approvals: { overdueScanMs: number }
+  /** `api` serves HTTP only, `worker` runs jobs only (no port), `all` both in one process. */
+  role: 'api' | 'worker' | 'all'
+  jobs: { concurrency: number, pollIntervalMs: number, shutdownMs: number }
   /** Webhook targets and delivery bounds (see src/modules/webhooks/webhook-sender.ts). */
   webhooks: { allowHttp: boolean, allowedNetworks: string[], timeoutMs: number, secretOverlapHours: number }
 }
@@ -125,7 +132,9 @@ export function loadConfig (source: Record<string, string | undefined> = process
     },
     metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
-    approvals: { overdueScanMs: e.APPROVAL_OVERDUE_SCAN_MS ?? (e.NODE_ENV === 'test' ? 0 : 30_000) },
+    // Tests build many apps on their own databases; only those that test jobs run a worker.
+    role: e.HERALD_ROLE ?? (e.NODE_ENV === 'test' ? 'api' : 'all'),
+    jobs: { concurrency: e.JOBS_CONCURRENCY, pollIntervalMs: e.JOBS_POLL_INTERVAL_MS, shutdownMs: e.JOBS_SHUTDOWN_MS },
     webhooks: { allowHttp: e.WEBHOOK_ALLOW_HTTP, allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, secretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS }
   }
 }

@@ -10,7 +10,8 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { EmbeddedStartError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
 import { runMigrations } from './db/migrate.js'
 
-// Process entry: config -> database -> migrations -> app -> listen; graceful shutdown.
+// Process entry: config -> database -> migrations (and the job queue's schema) -> app -> listen
+// (HERALD_ROLE api|all) and/or run jobs (worker|all); graceful shutdown.
 
 /** JWT_SECRET, or one generated on first start and kept in the data dir (never in production). */
 async function jwtSecret (config: Config): Promise<string> {
@@ -90,9 +91,16 @@ async function main (): Promise<void> {
   await runMigrations(databaseUrl)
   const app = running.app = await buildApp({ config, databaseUrl, jwtSecret: await jwtSecret(config) })
 
+  if (config.role === 'worker') {
+    // A worker alone (npm run worker): no port; it runs jobs until a signal stops it, letting
+    // running jobs finish (or returning them to the queue) before the pool closes.
+    await app.ready()
+    app.log.info({ concurrency: config.jobs.concurrency }, 'Herald worker is running jobs (HERALD_ROLE=worker: no HTTP)')
+    return
+  }
   // The bound address, not the configured one: PORT=0 asks the kernel for a free port.
   const address = await app.listen({ host: config.host, port: config.port })
-  app.log.info({ address }, `Herald is serving on ${address} (docs at ${address}/docs)`)
+  app.log.info({ address, role: config.role }, `Herald is serving on ${address} (docs at ${address}/docs)${config.role === 'all' ? ' and running jobs' : ''}`)
 }
 
 main().catch((err) => {

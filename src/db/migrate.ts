@@ -4,15 +4,20 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import { Logger, runMigrations as installJobQueue } from 'graphile-worker'
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
+
+// graphile-worker reports each of its migrations at info level; the app's start-up log says enough.
+const quietLogger = new Logger(() => (level, message) => { if (level === 'error') console.error(message) })
 
 // Any constant will do, as long as every instance uses the same one.
 const MIGRATION_LOCK = 7_460_311_127
 
 /**
  * Applies pending migrations under a session advisory lock, so that several instances starting
- * at once apply each migration exactly once (the others wait, then find nothing to do).
+ * at once apply each migration exactly once (the others wait, then find nothing to do); then,
+ * under the same lock, installs or upgrades the job queue's schema (graphile_worker).
  */
 export async function runMigrations (connectionString: string): Promise<void> {
   const client = new pg.Client({ connectionString })
@@ -20,6 +25,14 @@ export async function runMigrations (connectionString: string): Promise<void> {
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
     await migrate(drizzle({ client }), { migrationsFolder })
+    const pool = new pg.Pool({ connectionString, max: 1 })
+    pool.on('error', () => {})
+    pool.on('connect', (c) => { c.on('error', () => {}) })
+    try {
+      await installJobQueue({ pgPool: pool, logger: quietLogger })
+    } finally {
+      await pool.end()
+    }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
     await client.end()

@@ -40,7 +40,7 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(platforms)
   await app.register(blackouts)
   await app.register(contentItems)
-  await app.register(approvalRequests, { overdueScanMs: config.approvals.overdueScanMs })
+  await app.register(approvalRequests)
   await app.register(comments)
   await app.register(timeline)
   await app.register(guestReview)

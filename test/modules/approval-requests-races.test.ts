@@ -1,6 +1,5 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
-import { loadConfig } from '../../src/config.js'
 import { future } from '../factories-content.js'
 import { decide, itemStatus, requestRow, submitted, team } from '../factories-approval-requests.js'
 
@@ -105,27 +104,36 @@ t.test('approval requests under concurrency', async (t) => {
     t.equal(polled.data.length, 3, 'integrations of this organization see its three')
   })
 
-  t.test('the scan is off by default in tests and every 30 s elsewhere', async (t) => {
-    t.equal(loadConfig({ NODE_ENV: 'test' }).approvals.overdueScanMs, 0)
-    t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).approvals.overdueScanMs, 30_000)
-    t.equal(loadConfig({ NODE_ENV: 'test', APPROVAL_OVERDUE_SCAN_MS: '500' }).approvals.overdueScanMs, 500)
-    t.throws(() => loadConfig({ APPROVAL_OVERDUE_SCAN_MS: '-1' }), /APPROVAL_OVERDUE_SCAN_MS/)
+  t.test('the scan is a recurring job: once a minute, across every worker', async (t) => {
+    const { OVERDUE_SCAN_CRON } = await import('../../src/modules/approval-requests/index.js')
+    t.equal(OVERDUE_SCAN_CRON, '* * * * *')
   })
 })
 
-t.test('the background scan announces overdue requests by itself and stops with the app', async (t) => {
-  const h = await createTestApp(t, { APPROVAL_OVERDUE_SCAN_MS: '100' })
+t.test('the recurring job announces overdue requests by itself (on a worker), once', async (t) => {
+  const h = await createTestApp(t, { HERALD_ROLE: 'all', JOBS_POLL_INTERVAL_MS: '100' })
   const tm = await team(h, 'timer')
   const { requestId } = await submitted(h, tm, tm.creator, {}, { dueAt: future(1) })
   await h.sql("UPDATE approval_requests SET due_at = now() - interval '1 minute' WHERE id = $1", [requestId])
+  // The worker registered the cron item (graphile-worker records it when its cron starts).
   const deadline = Date.now() + 10_000
+  let known = 0
+  while (Date.now() < deadline && known === 0) {
+    known = (await h.sql("SELECT count(*)::int AS n FROM graphile_worker._private_known_crontabs WHERE identifier = 'approval-overdue-scan'"))[0].n
+    if (known === 0) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  t.equal(known, 1, 'the cron item is known to the queue')
+  // Cron fires on the minute; the same task queued now is what it queues then.
+  await h.app.jobs.add('approval-overdue-scan', {})
+  await h.app.jobs.add('approval-overdue-scan', {})
   let n = 0
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline + 10_000) {
     n = (await h.sql("SELECT count(*)::int AS n FROM events WHERE subject_id = $1 AND type = 'approval_request.overdue'", [requestId]))[0].n
     if (n > 0) break
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  t.equal(n, 1, 'announced by the timer')
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  t.equal((await h.sql("SELECT count(*)::int AS n FROM events WHERE subject_id = $1 AND type = 'approval_request.overdue'", [requestId]))[0].n, 1, 'and only once')
+  t.equal(n, 1, 'announced by the job')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  t.equal((await h.sql("SELECT count(*)::int AS n FROM events WHERE subject_id = $1 AND type = 'approval_request.overdue'", [requestId]))[0].n, 1, 'and only once, though the scan ran twice')
+  t.match(json(await h.inject({ method: 'GET', url: `/v1/approval-requests/${requestId}`, headers: bearer(tm.owner.token) })), { overdue: true })
 })

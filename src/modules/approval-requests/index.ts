@@ -11,15 +11,20 @@ import { APPROVAL_REQUEST_EVENTS } from './public.js'
 // after content items), while approval policies come before campaigns, which validate their
 // approvalPolicyId with them.
 
-export interface ApprovalRequestsPluginOptions {
-  /** Milliseconds between overdue scans; 0 turns the background scan off. */
-  overdueScanMs: number
+declare module '../../plugins/jobs.js' {
+  interface JobPayloads {
+    /** The recurring overdue scan (no payload beyond what cron adds). */
+    'approval-overdue-scan': Record<string, unknown>
+  }
 }
+
+/** Every minute (cron's finest step), once across all workers. */
+export const OVERDUE_SCAN_CRON = '* * * * *'
 
 /** At most this many requests per scan; the next scan takes the rest. */
 export const SCAN_BATCH = 500
 
-export default fp<ApprovalRequestsPluginOptions>(async (app, opts) => {
+export default fp(async (app) => {
   const queries = createApprovalRequestsQueries()
   const repo = createApprovalRequestsRepository(app.cursors, queries)
   const hooks = createApprovalHooks({
@@ -63,5 +68,6 @@ export default fp<ApprovalRequestsPluginOptions>(async (app, opts) => {
   await app.register(approvalRequestsRoutes, { service })
   app.graphql.defineResolvers(approvalRequestsResolvers(service))
   app.graphql.defineLoaders(approvalRequestsLoaders({ service, content: app.contentItems, members: app.members, brands: app.brands }))
-  app.addHook('onReady', async () => { app.background.every('approval-overdue-scan', opts.overdueScanMs, scanOverdue) })
-}, { name: 'approval-requests-module', dependencies: ['background', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'graphql'] })
+  app.jobs.define('approval-overdue-scan', async () => { await scanOverdue() })
+  app.jobs.cron('approval-overdue-scan', OVERDUE_SCAN_CRON, {})
+}, { name: 'approval-requests-module', dependencies: ['background', 'jobs', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'graphql'] })

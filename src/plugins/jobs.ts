@@ -1,0 +1,198 @@
+import fp from 'fastify-plugin'
+import pg from 'pg'
+import { sql } from 'drizzle-orm'
+import { Logger, parseCronItems, run, type Runner, type Task, type TaskList } from 'graphile-worker'
+import type { Database } from '../db/client.js'
+
+// The job queue every kind of background work runs on (publishing, webhook deliveries, overdue
+// scans, crisis timers): graphile-worker, in PostgreSQL itself (schema `graphile_worker`,
+// installed by runMigrations under the migrations' lock). See README "Jobs".
+//
+// - Modules register typed task handlers in their plugin (`app.jobs.define`) and recurring ones
+//   (`app.jobs.cron`); names and payloads are declared by augmenting `JobPayloads`.
+// - `add` and `remove` go through SECURITY DEFINER functions (herald_add_job, herald_remove_job:
+//   migrations/0010_job_queue_functions.sql), so a service adds or moves a job IN ITS OWN
+//   tenant transaction as herald_app: the job commits with the change or not at all.
+// - A job key names the one job of a thing (`publish:<itemId>`): adding again under the same
+//   key replaces it (moves its run time and payload), removing deletes it; a job that is already
+//   running loses its key and finishes, and its handler re-checks what it acts on.
+// - The worker (HERALD_ROLE=worker|all) starts when the app is ready and stops first at close:
+//   it takes no new job, lets running ones finish for up to `gracefulShutdownMs`, then aborts
+//   them (their AbortSignal fires) and returns what did not finish to the queue.
+
+/** Task names and their payloads; modules add theirs with `declare module`. */
+export interface JobPayloads {}
+
+export type JobName = keyof JobPayloads & string
+
+export interface JobInfo {
+  id: string
+  key: string | null
+  attempts: number
+  maxAttempts: number
+  runAt: Date
+  /** Fires when the worker is shutting down and the job should give up soon. */
+  signal?: AbortSignal
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: JobInfo) => Promise<void>
+
+export interface AddJobOptions {
+  /** One job per key: adding again replaces it (new run time and payload). */
+  key?: string
+  runAt?: Date
+  /** Jobs of one queue run one at a time, in order. */
+  queue?: string
+  /** Default 5; a handler that throws is retried with exponential back-off until then. */
+  maxAttempts?: number
+  /** Lower runs first (default 0). */
+  priority?: number
+}
+
+export interface Jobs {
+  /** Registers the handler of a task; call while the app registers (before it is ready). */
+  define: <N extends JobName>(name: N, handler: JobHandler<N>) => void
+  /** A recurring job (crontab syntax, UTC); each occurrence runs once across every worker. */
+  cron: <N extends JobName>(name: N, pattern: string, payload: JobPayloads[N]) => void
+  /** Adds (or, under an existing key, replaces) a job; in `db`'s transaction when given. */
+  add: <N extends JobName>(name: N, payload: JobPayloads[N], opts?: AddJobOptions, db?: Database) => Promise<void>
+  /** Removes the job with this key (a running one loses its key and is not retried). */
+  remove: (key: string, db?: Database) => Promise<void>
+  /** Whether this process runs a worker (HERALD_ROLE worker or all). */
+  readonly working: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobs: Jobs
+  }
+}
+
+export interface JobsPluginOptions {
+  databaseUrl: string
+  /** Start a worker in this process. */
+  work: boolean
+  concurrency: number
+  pollIntervalMs: number
+  gracefulShutdownMs: number
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5
+
+/** The error a job is failed with when the worker stops before it finished (it runs again). */
+export class ReturnedAtShutdown extends Error {
+  constructor () { super('the worker stopped before this job finished; returned to the queue') }
+}
+
+export default fp<JobsPluginOptions>(async (app, opts) => {
+  const tasks: TaskList = {}
+  const cronLines: Array<{ task: string, match: string, payload: unknown }> = []
+  let runner: Runner | undefined
+  let workerPool: pg.Pool | undefined
+
+  const addSql = (name: string, payload: unknown, o: AddJobOptions) =>
+    sql`SELECT herald_add_job(${name}, ${JSON.stringify(payload ?? {})}::json, ${o.queue ?? null}, ${o.runAt?.toISOString() ?? null}::timestamptz, ${o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}, ${o.key ?? null}, ${o.priority ?? 0})`
+
+  const jobs: Jobs = {
+    working: opts.work,
+    define (name, handler) {
+      if (runner) throw new Error(`job task ${name} defined after the worker started`)
+      if (tasks[name]) throw new Error(`job task ${name} is defined twice`)
+      const task: Task = async (payload, helpers) => {
+        const j = helpers.job
+        const running = handler(payload as JobPayloads[typeof name], {
+          id: j.id,
+          key: j.key,
+          attempts: j.attempts,
+          maxAttempts: j.max_attempts,
+          runAt: new Date(j.run_at),
+          signal: helpers.abortSignal
+        })
+        const signal = helpers.abortSignal
+        if (!signal) return await running
+        // At shutdown, a job still running when the grace period ends is given back: it counts
+        // as a failed attempt, so the queue runs it again (on another worker) after a back-off.
+        // Its handler may still be running; whatever it commits later is re-checked by the
+        // next run (handlers are written to be run twice).
+        let onAbort: (() => void) | undefined
+        const aborted = new Promise<never>((_resolve, reject) => {
+          onAbort = () => reject(new ReturnedAtShutdown())
+          if (signal.aborted) onAbort()
+          else signal.addEventListener('abort', onAbort, { once: true })
+        })
+        try {
+          await Promise.race([running, aborted])
+        } finally {
+          if (onAbort) signal.removeEventListener('abort', onAbort)
+          running.catch(() => {})
+          aborted.catch(() => {})
+        }
+      }
+      tasks[name] = task
+    },
+    cron (name, pattern, payload) {
+      cronLines.push({ task: name, match: pattern, payload })
+    },
+    async add (name, payload, o = {}, db) {
+      if (db) await db.execute(addSql(name, payload, o))
+      else await app.pool.query('SELECT herald_add_job($1, $2::json, $3, $4::timestamptz, $5, $6, $7)', [name, JSON.stringify(payload ?? {}), o.queue ?? null, o.runAt?.toISOString() ?? null, o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, o.key ?? null, o.priority ?? 0])
+    },
+    async remove (key, db) {
+      if (db) await db.execute(sql`SELECT herald_remove_job(${key})`)
+      else await app.pool.query('SELECT herald_remove_job($1)', [key])
+    }
+  }
+  app.decorate('jobs', jobs)
+
+  if (!opts.work) return
+
+  // graphile-worker logs through the app's logger (its "debug" is very chatty: trace here).
+  const logger = new Logger((scope) => (level, message, meta) => {
+    const line = { ...scope, ...meta }
+    if (level === 'error') app.log.error(line, message)
+    else if (level === 'warning') app.log.warn(line, message)
+    else if (level === 'info') app.log.info(line, message)
+    else app.log.trace(line, message)
+  })
+
+  app.addHook('onReady', async () => {
+    // Its own pool: the worker holds one connection for LISTEN and one per running job's
+    // bookkeeping, which must never wait behind requests (and vice versa).
+    workerPool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.concurrency + 2, idleTimeoutMillis: 30_000 })
+    workerPool.on('error', (err) => app.log.warn({ err }, 'job queue connection lost'))
+    // A checked-out connection whose server goes away must not crash the process either.
+    workerPool.on('connect', (client) => { client.on('error', (err) => app.log.warn({ err }, 'job queue connection lost')) })
+    runner = await run({
+      pgPool: workerPool,
+      taskList: tasks,
+      parsedCronItems: parseCronItems(cronLines.map((c) => ({ task: c.task, match: c.match, payload: c.payload as Record<string, unknown>, options: { backfillPeriod: 0, maxAttempts: 1 } }))),
+      concurrency: opts.concurrency,
+      pollInterval: opts.pollIntervalMs,
+      noHandleSignals: true,
+      gracefulShutdownAbortTimeout: opts.gracefulShutdownMs,
+      logger
+    })
+    runner.promise.catch((err) => app.log.error({ err }, 'job worker stopped with an error'))
+  })
+
+  // Registered before the modules, so (onClose runs in reverse) it runs after theirs and before
+  // the db plugin's: the pool is still open while running jobs finish.
+  app.addHook('onClose', async () => {
+    if (runner) {
+      await runner.stop('Herald is shutting down').catch((err) => app.log.error({ err }, 'job worker did not stop cleanly'))
+      runner = undefined
+    }
+    if (workerPool) {
+      // graphile-worker writes a job's outcome (done, failed, returned) without awaiting it
+      // before its shutdown resolves: let those last statements finish before the pool ends,
+      // or a finished job would stay locked.
+      const deadline = Date.now() + 5_000
+      const pool = workerPool
+      await new Promise((resolve) => setImmediate(resolve))
+      while (Date.now() < deadline && (pool.waitingCount > 0 || pool.totalCount > pool.idleCount)) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      await pool.end()
+    }
+  })
+}, { name: 'jobs', dependencies: ['db'] })

@@ -1,42 +1,10 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { Webhook } from 'standardwebhooks'
 import { bearer, createTestApp, json, type TestApp } from '../helper.js'
 import { addMember, createApiKey, createBrand, signup, type Session } from '../factories.js'
+import { receiver } from '../webhook-receiver.js'
 
-interface Received { headers: http.IncomingHttpHeaders, body: string }
-
-/** A real receiver on 127.0.0.1: answers each request with the next scripted status (then 200). */
-async function receiver (t: Tap, script: number[] = []) {
-  const got: Received[] = []
-  const waiters: Array<() => void> = []
-  const server = http.createServer((req, res) => {
-    let body = ''
-    req.on('data', (c) => { body += String(c) })
-    req.on('end', () => {
-      got.push({ headers: req.headers, body })
-      const status = script.shift() ?? 200
-      res.writeHead(status, status >= 300 && status < 400 ? { location: 'http://169.254.169.254/' } : {})
-      res.end(status === 200 ? 'ok' : 'x'.repeat(5000))
-      waiters.splice(0).forEach((w) => { w() })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(async () => await new Promise((resolve) => server.close(resolve)))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
-  return {
-    url,
-    got,
-    async next (n = got.length + 1): Promise<Received> {
-      while (got.length < n) await new Promise<void>((resolve) => waiters.push(resolve))
-      return got[n - 1]
-    }
-  }
-}
-type Tap = { teardown: (fn: () => unknown) => void }
-
-const LOOPBACK = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' }
+const LOOPBACK = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', HERALD_ROLE: 'all', JOBS_POLL_INTERVAL_MS: '100' }
 
 async function create (h: TestApp, s: Session, payload: Record<string, unknown>) {
   return await h.inject({ method: 'POST', url: '/v1/webhooks', headers: bearer(s.token), payload })

@@ -31,3 +31,10 @@ export interface EventInput {
 
 /** Writes an event in the caller's transaction: the change and its event commit together. */
 export type RecordEvent = (ctx: Ctx, event: EventInput) => Promise<void>
+
+/** What afterRecord handlers learn of an event just recorded (in the same transaction). */
+export interface RecordedEvent {
+  id: string
+  type: EventType
+  brandId: string | null
+}

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.js'
-import { createWebhooksRepository } from './webhooks.repository.js'
+import { createWebhooksRepository, DELIVER_JOB } from './webhooks.repository.js'
 import { createWebhooksService } from './webhooks.service.js'
 import { webhooksRoutes } from './webhooks.routes.js'
 import { webhooksResolvers } from './webhooks.resolvers.js'
@@ -10,9 +10,17 @@ import { WEBHOOK_EVENTS } from './public.js'
 export interface WebhooksOptions { webhooks: Config['webhooks'] }
 
 // Webhook subscriptions, their signed deliveries from the events outbox, and the attempts log.
+declare module '../../plugins/jobs.js' {
+  interface JobPayloads {
+    'webhooks.deliver': { orgId: string, deliveryId: string }
+  }
+}
+
 export default fp<WebhooksOptions>(async (app, opts) => {
+  const repo = createWebhooksRepository(app.cursors)
   const service = createWebhooksService({
-    repo: createWebhooksRepository(app.cursors),
+    repo,
+    jobs: app.jobs,
     brands: app.brands,
     events: app.events,
     record: app.events.record,
@@ -23,20 +31,14 @@ export default fp<WebhooksOptions>(async (app, opts) => {
   app.decorate('webhooks', service)
   app.events.define(WEBHOOK_EVENTS)
 
-  // Sends written by requests (test, redelivery) run after their commit, tracked so that
-  // closing the app waits for them.
-  const running = new Set<Promise<unknown>>()
-  const sendAfterCommit = (orgId: string, deliveryId: string) => {
-    const p = service.attempt(orgId, deliveryId)
-      .catch((err) => { app.log.error({ err, deliveryId }, 'webhook delivery failed') })
-      .finally(() => running.delete(p))
-    running.add(p)
-  }
-  app.addHook('onClose', async () => {
-    await Promise.all([...running])
-    closeIdleConnections()
+  // The outbox fan-out: every recorded event owes a delivery to each subscription that takes
+  // it, in the same transaction (a test event is owed to its own subscription only).
+  app.events.hooks.afterRecord.register(async (ctx, event) => {
+    if (event.type !== 'webhook.test') await repo.oweDeliveries(ctx.actor.orgId, event, ctx.db)
   })
+  app.jobs.define(DELIVER_JOB, async ({ orgId, deliveryId }) => { await service.attempt(orgId, deliveryId) })
+  app.addHook('onClose', async () => { closeIdleConnections() })
 
-  await app.register(webhooksRoutes, { service, sendAfterCommit })
+  await app.register(webhooksRoutes, { service })
   app.graphql.defineResolvers(webhooksResolvers(service))
-}, { name: 'webhooks-module', dependencies: ['events-module', 'brands-module', 'background', 'graphql'] })
+}, { name: 'webhooks-module', dependencies: ['events-module', 'brands-module', 'background', 'jobs', 'graphql'] })

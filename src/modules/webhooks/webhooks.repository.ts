@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.js'
 import { deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
@@ -10,8 +11,54 @@ export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 export type AttemptRow = typeof webhookAttempts.$inferSelect
 export type NewAttempt = Omit<typeof webhookAttempts.$inferInsert, 'id' | 'organizationId' | 'createdAt' | 'attemptNumber'>
 
+const dialect = new PgDialect()
+
+/** A raw statement deferred like an insert (see deferWrite): it travels with the next batch or COMMIT. */
+async function deferSql (db: Database, statement: SQL): Promise<void> {
+  const query = dialect.sqlToQuery(statement)
+  await deferWrite(db, { toSQL: () => ({ sql: query.sql, params: query.params }), then: async (ok, ko) => await db.execute(statement).then(ok, ko) })
+}
+
+/** The job that tries a delivery once; one per delivery (its key), replaced when rescheduled. */
+export const DELIVER_JOB = 'webhooks.deliver'
+export const deliverJobKey = (deliveryId: string) => `webhook-delivery:${deliveryId}`
+
+/** `content_item.approved` is matched by itself and by `content_item.*` (and `a.*`, `a.b.*` for longer names). */
+function filtersMatching (type: string): string[] {
+  const parts = type.split('.')
+  return [type, ...parts.slice(0, -1).map((_p, i) => `${parts.slice(0, i + 1).join('.')}.*`)]
+}
+
 export function createWebhooksRepository (codec: CursorCodec) {
   return {
+    /**
+     * The outbox fan-out, in the transaction that records the event and deferred after it (one
+     * statement, no round trip of its own): a delivery for every enabled subscription that takes
+     * this event (type, brand filter, and the brands its creator could see), and the job that
+     * sends each. A rollback leaves neither; a second call for the same event adds nothing.
+     */
+    async oweDeliveries (orgId: string, event: { id: string, type: string, brandId: string | null }, db: Database): Promise<void> {
+      const filters = `{${filtersMatching(event.type).map((f) => `"${f}"`).join(',')}}`
+      await deferSql(db, sql`WITH owed AS (
+        INSERT INTO webhook_deliveries (organization_id, subscription_id, event_id, event_type, next_attempt_at)
+        SELECT s.organization_id, s.id, ${event.id}::uuid, ${event.type}, now()
+        FROM webhook_subscriptions s
+        WHERE s.organization_id = ${orgId}::uuid AND s.enabled
+          AND s.event_types && ${filters}::text[]
+          AND (s.brand_id IS NULL OR s.brand_id = ${event.brandId}::uuid)
+          AND (s.creator_brand_ids IS NULL OR ${event.brandId}::uuid = ANY (s.creator_brand_ids))
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      )
+      SELECT herald_add_job(${DELIVER_JOB}, json_build_object('orgId', ${orgId}::text, 'deliveryId', owed.id), NULL, NULL, 5, 'webhook-delivery:' || owed.id, 0) FROM owed`)
+    },
+
+    /** Jobs for every delivery of a subscription still pending (it was enabled again). */
+    async resumePending (orgId: string, subscriptionId: string, db: Database): Promise<void> {
+      await db.execute(sql`SELECT herald_add_job(${DELIVER_JOB}, json_build_object('orgId', ${orgId}::text, 'deliveryId', d.id), NULL, NULL, 5, 'webhook-delivery:' || d.id, 0)
+        FROM webhook_deliveries d WHERE d.organization_id = ${orgId}::uuid AND d.subscription_id = ${subscriptionId}::uuid AND d.status = 'pending'`)
+    },
+
     ...versionedRows(webhookSubscriptions),
 
     async list (orgId: string, q: WebhookListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
@@ -93,14 +140,19 @@ export function createWebhooksRepository (codec: CursorCodec) {
       return row
     },
 
-    /** Logs one attempt and moves its delivery on; the attempt number is counted by the row. */
-    async recordAttempt (orgId: string, a: NewAttempt, outcome: { status: DeliveryRow['status'], nextAttemptAt: Date | null }, db: Database): Promise<AttemptRow> {
+    /** Logs one attempt; the attempt number is counted by the delivery row. */
+    async recordAttempt (orgId: string, a: NewAttempt, db: Database): Promise<AttemptRow> {
       const [delivery] = await db.update(webhookDeliveries)
-        .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, status: outcome.status, lastAttemptAt: a.startedAt, nextAttemptAt: outcome.nextAttemptAt })
+        .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, lastAttemptAt: a.startedAt })
         .where(and(eq(webhookDeliveries.organizationId, orgId), eq(webhookDeliveries.id, a.deliveryId)))
         .returning({ attempts: webhookDeliveries.attempts })
       const [row] = await db.insert(webhookAttempts).values({ ...a, organizationId: orgId, attemptNumber: delivery.attempts }).returning()
       return row
+    },
+
+    async setOutcome (orgId: string, deliveryId: string, status: DeliveryRow['status'], nextAttemptAt: Date | null, db: Database): Promise<void> {
+      await db.update(webhookDeliveries).set({ status, nextAttemptAt })
+        .where(and(eq(webhookDeliveries.organizationId, orgId), eq(webhookDeliveries.id, deliveryId)))
     },
 
     /** Herald disables a subscription (410 Gone, sustained failure); false when it already was. */

@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { IdParams, ifMatch, notModified, pageOf, useZod, withEtag } from '../../lib/http.js'
 import {
@@ -7,16 +6,8 @@ import {
 } from './webhooks.schemas.js'
 import type { WebhooksService } from './webhooks.service.js'
 
-export const webhooksRoutes: FastifyPluginAsyncZod<{ service: WebhooksService, sendAfterCommit: (orgId: string, deliveryId: string) => void }> = async (app, { service, sendAfterCommit }) => {
+export const webhooksRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> = async (app, { service }) => {
   useZod(app)
-
-  // A delivery written by a request is sent once its transaction has committed (the response
-  // is on its way): the request never waits for a receiver.
-  const toSend = new WeakMap<FastifyRequest, { orgId: string, deliveryId: string }>()
-  const onResponse = async (req: FastifyRequest, reply: FastifyReply) => {
-    const pending = toSend.get(req)
-    if (pending && reply.statusCode < 300) sendAfterCommit(pending.orgId, pending.deliveryId)
-  }
 
   app.get('/v1/event-types', {
     config: { auth: 'actor' },
@@ -74,14 +65,8 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ service: WebhooksService, s
 
   app.post('/v1/webhooks/:id/test', {
     config: { auth: 'actor' },
-    schema: { params: IdParams, response: { 202: DeliverySchema } },
-    onResponse
-  }, async (req, reply) => {
-    const ctx = req.ctx()
-    const delivery = await service.test(ctx, req.params.id)
-    toSend.set(req, { orgId: ctx.actor.orgId, deliveryId: delivery.id })
-    return reply.code(202).send(delivery)
-  })
+    schema: { params: IdParams, response: { 202: DeliverySchema } }
+  }, async (req, reply) => reply.code(202).send(await service.test(req.ctx(), req.params.id)))
 
   app.get('/v1/webhooks/:id/deliveries', {
     config: { auth: 'actor' },
@@ -100,12 +85,6 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ service: WebhooksService, s
 
   app.post('/v1/webhooks/:id/deliveries/:deliveryId/redeliver', {
     config: { auth: 'actor' },
-    schema: { params: DeliveryParams, response: { 202: DeliverySchema } },
-    onResponse
-  }, async (req, reply) => {
-    const ctx = req.ctx()
-    const delivery = await service.redeliver(ctx, req.params.id, req.params.deliveryId)
-    toSend.set(req, { orgId: ctx.actor.orgId, deliveryId: delivery.id })
-    return reply.code(202).send(delivery)
-  })
+    schema: { params: DeliveryParams, response: { 202: DeliverySchema } }
+  }, async (req, reply) => reply.code(202).send(await service.redeliver(req.ctx(), req.params.id, req.params.deliveryId)))
 }

@@ -8,7 +8,9 @@ import type { BrandsService } from '../brands/public.js'
 import type { EventsService, RecordEvent } from '../events/public.js'
 import { dataSchemaOf, envelopeOf, exampleOf } from './webhook-envelope.js'
 import { checkTarget, send, signatureHeaders, TargetRefused, type SendPolicy, type SendResult } from './webhook-sender.js'
-import type { AttemptRow, DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository.js'
+import type { Jobs } from '../../plugins/jobs.js'
+import { DELIVER_JOB, deliverJobKey, type AttemptRow, type DeliveryRow, type WebhookRow, type WebhooksRepository } from './webhooks.repository.js'
+import { nextDelaySeconds } from './webhook-schedule.js'
 import { findEvent } from './webhooks.queries.js'
 import type {
   AttemptDto, AttemptListQuery, CreatedWebhookDto, CreateWebhookInput, DeliveryDto, DeliveryListQuery, EventTypeDto,
@@ -23,6 +25,8 @@ export interface WebhooksDeps {
   policy: SendPolicy
   /** Hours the previous secret keeps signing after a rotation, unless the request says. */
   secretOverlapHours: number
+  /** The job queue: deliveries are sent by the webhooks.deliver job. */
+  jobs: Pick<Jobs, 'add'>
   /** Runs work in a tenant transaction as the system actor (background work). */
   inTenant: <T>(orgId: string, label: string, fn: (ctx: Ctx) => Promise<T>) => Promise<T>
 }
@@ -153,9 +157,25 @@ export function createWebhooksService (deps: WebhooksDeps) {
         responseBody: result.responseBody,
         errorClass: result.errorClass,
         error: result.error
-      }, { status: ok ? 'succeeded' : result.statusCode === 410 ? 'failed' : 'pending', nextAttemptAt: null }, ctx.db)
-      // 410 Gone: the receiver says it will never want these again.
-      if (result.statusCode === 410) await disable(ctx, sub.id, 'gone', 'The receiver answered 410 Gone.')
+      }, ctx.db)
+      if (ok) {
+        await repo.setOutcome(orgId, deliveryId, 'succeeded', null, ctx.db)
+      } else if (result.statusCode === 410) {
+        // 410 Gone: the receiver says it will never want these again.
+        await repo.setOutcome(orgId, deliveryId, 'failed', null, ctx.db)
+        await disable(ctx, sub.id, 'gone', 'The receiver answered 410 Gone.')
+      } else {
+        const delay = nextDelaySeconds(row.attemptNumber, result.retryAfterSeconds)
+        if (delay === null) {
+          // The whole schedule (about three days) failed: sustained failure.
+          await repo.setOutcome(orgId, deliveryId, 'failed', null, ctx.db)
+          await disable(ctx, sub.id, 'failing', `A delivery failed ${row.attemptNumber} times over about three days; the last error: ${result.error ?? 'unknown'}`)
+        } else {
+          const runAt = new Date(Date.now() + delay * 1000)
+          await repo.setOutcome(orgId, deliveryId, 'pending', runAt, ctx.db)
+          await deps.jobs.add(DELIVER_JOB, { orgId, deliveryId }, { key: deliverJobKey(deliveryId), runAt }, ctx.db)
+        }
+      }
       return row
     })
   }
@@ -224,6 +244,8 @@ export function createWebhooksService (deps: WebhooksDeps) {
       }
       const updated = await repo.update(ctx.actor.orgId, id, row.version, values, ctx.db)
       if (!updated) throw preconditionFailed(row.version + 1)
+      // Enabled again: what is still pending is sent again.
+      if (!row.enabled && updated.enabled) await repo.resumePending(ctx.actor.orgId, id, ctx.db)
       const dto = toWebhookDto(updated)
       await record(ctx, { type: 'webhook.updated', ...subject(updated), data: { changed: Object.keys(values).filter((k) => k !== 'disabledReason' && k !== 'disabledAt'), webhook: dto } })
       return dto
@@ -255,10 +277,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
       return { ...dto, secret }
     },
 
-    /**
-     * Writes a webhook.test event owed to this subscription only, and its delivery; the caller
-     * sends it once the transaction has committed (see the route).
-     */
+    /** Writes a webhook.test event owed to this subscription only, its delivery, and the job that sends it. */
     async test (ctx: Ctx, id: string): Promise<DeliveryDto> {
       authorize(ctx.actor, 'webhooks:manage')
       const row = await visible(ctx, id)
@@ -267,6 +286,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
       const deliveryId = randomUUID()
       await record(ctx, { id: eventId, type: 'webhook.test', ...subject(row), data: { webhook: toWebhookDto(row), message: 'A test event sent on request.' } })
       await repo.insertDeliveryDeferred(ctx.actor.orgId, { id: deliveryId, subscriptionId: row.id, eventId, eventType: 'webhook.test' }, ctx.db)
+      await deps.jobs.add(DELIVER_JOB, { orgId: ctx.actor.orgId, deliveryId }, { key: deliverJobKey(deliveryId) }, ctx.db)
       const now = iso(new Date())!
       return { id: deliveryId, webhookId: row.id, eventId, eventType: 'webhook.test', status: 'pending', attempts: 0, nextAttemptAt: now, lastAttemptAt: null, createdAt: now, lastAttempt: null }
     },
@@ -295,13 +315,14 @@ export function createWebhooksService (deps: WebhooksDeps) {
       return { ...page, data: page.data.map(toAttemptDto) }
     },
 
-    /** Sends a delivery again by hand (same webhook-id and body); the caller sends after commit. */
+    /** Sends a delivery again by hand (same webhook-id and body), through the queue at once. */
     async redeliver (ctx: Ctx, id: string, deliveryId: string): Promise<DeliveryDto> {
       authorize(ctx.actor, 'webhooks:manage')
       const row = await visible(ctx, id)
       if (!row.enabled) throw new AppError('HERALD_CONFLICT', 'This webhook is disabled; enable it (PATCH {"enabled": true}) before redelivering.')
       if (!await repo.findDelivery(ctx.actor.orgId, id, deliveryId, ctx.db)) throw notFound('Delivery')
       const d = (await repo.markPending(ctx.actor.orgId, deliveryId, ctx.db))!
+      await deps.jobs.add(DELIVER_JOB, { orgId: ctx.actor.orgId, deliveryId }, { key: deliverJobKey(deliveryId) }, ctx.db)
       return toDeliveryDto(d, (await repo.lastAttempts(ctx.actor.orgId, [d.id], ctx.db)).get(d.id))
     }
   }

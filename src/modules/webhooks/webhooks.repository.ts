@@ -140,19 +140,22 @@ export function createWebhooksRepository (codec: CursorCodec) {
       return row
     },
 
-    /** Logs one attempt; the attempt number is counted by the delivery row. */
-    async recordAttempt (orgId: string, a: NewAttempt, db: Database): Promise<AttemptRow> {
-      const [delivery] = await db.update(webhookDeliveries)
-        .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, lastAttemptAt: a.startedAt })
-        .where(and(eq(webhookDeliveries.organizationId, orgId), eq(webhookDeliveries.id, a.deliveryId)))
-        .returning({ attempts: webhookDeliveries.attempts })
-      const [row] = await db.insert(webhookAttempts).values({ ...a, organizationId: orgId, attemptNumber: delivery.attempts }).returning()
-      return row
-    },
-
-    async setOutcome (orgId: string, deliveryId: string, status: DeliveryRow['status'], nextAttemptAt: Date | null, db: Database): Promise<void> {
-      await db.update(webhookDeliveries).set({ status, nextAttemptAt })
-        .where(and(eq(webhookDeliveries.organizationId, orgId), eq(webhookDeliveries.id, deliveryId)))
+    /**
+     * Logs one attempt and settles its delivery in one statement: the attempt number is counted
+     * by the delivery row.
+     */
+    async recordAttempt (orgId: string, a: NewAttempt, outcome: { status: DeliveryRow['status'], nextAttemptAt: Date | null }, db: Database): Promise<{ attemptNumber: number }> {
+      const result = await db.execute(sql`WITH d AS (
+          UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ${a.startedAt.toISOString()}::timestamptz,
+            status = ${outcome.status}::webhook_delivery_status, next_attempt_at = ${outcome.nextAttemptAt?.toISOString() ?? null}::timestamptz
+          WHERE organization_id = ${orgId}::uuid AND id = ${a.deliveryId}::uuid
+          RETURNING attempts
+        )
+        INSERT INTO webhook_attempts (organization_id, delivery_id, subscription_id, event_id, attempt_number, started_at, duration_ms, status_code, response_body, error_class, error)
+        SELECT ${orgId}::uuid, ${a.deliveryId}::uuid, ${a.subscriptionId}::uuid, ${a.eventId}::uuid, d.attempts, ${a.startedAt.toISOString()}::timestamptz,
+          ${a.durationMs}, ${a.statusCode ?? null}::int, ${a.responseBody ?? null}, ${a.errorClass ?? null}, ${a.error ?? null}
+        FROM d RETURNING attempt_number`)
+      return { attemptNumber: Number((result.rows[0] as { attempt_number: number }).attempt_number) }
     },
 
     /** Herald disables a subscription (410 Gone, sustained failure); false when it already was. */

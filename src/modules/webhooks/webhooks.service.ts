@@ -11,7 +11,7 @@ import { checkTarget, send, signatureHeaders, TargetRefused, type SendPolicy, ty
 import type { Jobs } from '../../plugins/jobs.js'
 import { DELIVER_JOB, deliverJobKey, type AttemptRow, type DeliveryRow, type WebhookRow, type WebhooksRepository } from './webhooks.repository.js'
 import { nextDelaySeconds } from './webhook-schedule.js'
-import { findEvent } from './webhooks.queries.js'
+import { deliveryToSend } from './webhooks.queries.js'
 import type {
   AttemptDto, AttemptListQuery, CreatedWebhookDto, CreateWebhookInput, DeliveryDto, DeliveryListQuery, EventTypeDto,
   RotateSecretInput, UpdateWebhookInput, WebhookDto, WebhookListQuery
@@ -129,54 +129,43 @@ export function createWebhooksService (deps: WebhooksDeps) {
 
   const subject = (row: WebhookRow) => ({ subjectType: 'webhook', subjectId: row.id, brandId: row.brandId })
 
-  /** One attempt of one delivery: read in one transaction, send outside any, log in another. */
-  async function attempt (orgId: string, deliveryId: string): Promise<AttemptRow | null> {
-    const prepared = await deps.inTenant(orgId, 'webhook delivery', async (ctx) => {
-      const delivery = await repo.findDeliveryById(orgId, deliveryId, ctx.db)
-      if (!delivery || delivery.status === 'succeeded') return null
-      const sub = await repo.findById(orgId, delivery.subscriptionId, ctx.db)
-      // A disabled subscription keeps what is pending: re-enabling resumes it.
-      if (!sub || !sub.enabled) return null
-      const event = await findEvent(orgId, delivery.eventId, ctx.db)
-      if (!event) return null
-      return { delivery, sub, body: JSON.stringify(envelopeOf(orgId, event)) }
-    })
-    if (!prepared) return null
-    const { delivery, sub, body } = prepared
+  /**
+   * One attempt of one delivery: read in one statement, sent outside any transaction, logged
+   * and settled in another (which also schedules the next try, or disables the subscription).
+   */
+  async function attempt (orgId: string, deliveryId: string): Promise<{ attemptNumber: number } | null> {
+    const d = await deps.inTenant(orgId, 'webhook delivery', async (ctx) => await deliveryToSend(orgId, deliveryId, ctx.db))
+    // Gone, already delivered, or its subscription disabled (it waits: re-enabling resumes it).
+    if (!d || d.status === 'succeeded' || !d.enabled) return null
+    const body = JSON.stringify(envelopeOf(orgId, d.event))
     const startedAt = new Date()
-    const result: SendResult = await send(sub.url, signatureHeaders(delivery.eventId, startedAt, body, liveSecrets(sub, startedAt)), body, policy)
-    const ok = result.errorClass === null
+    const result: SendResult = await send(d.url, signatureHeaders(d.event.id, startedAt, body, liveSecrets(d, startedAt)), body, policy)
+    const attemptNumber = d.attempts + 1
+    const delay = result.errorClass === null || result.statusCode === 410 ? null : nextDelaySeconds(attemptNumber, result.retryAfterSeconds)
+    const runAt = delay === null ? null : new Date(Date.now() + delay * 1000)
+    const status = result.errorClass === null ? 'succeeded' : runAt ? 'pending' : 'failed'
     return await deps.inTenant(orgId, 'webhook delivery', async (ctx) => {
-      const row = await repo.recordAttempt(orgId, {
+      const logged = await repo.recordAttempt(orgId, {
         deliveryId,
-        subscriptionId: sub.id,
-        eventId: delivery.eventId,
+        subscriptionId: d.subscriptionId,
+        eventId: d.event.id,
         startedAt,
         durationMs: result.durationMs,
         statusCode: result.statusCode,
         responseBody: result.responseBody,
         errorClass: result.errorClass,
         error: result.error
-      }, ctx.db)
-      if (ok) {
-        await repo.setOutcome(orgId, deliveryId, 'succeeded', null, ctx.db)
+      }, { status, nextAttemptAt: runAt }, ctx.db)
+      if (runAt) {
+        await deps.jobs.add(DELIVER_JOB, { orgId, deliveryId }, { key: deliverJobKey(deliveryId), runAt }, ctx.db)
       } else if (result.statusCode === 410) {
         // 410 Gone: the receiver says it will never want these again.
-        await repo.setOutcome(orgId, deliveryId, 'failed', null, ctx.db)
-        await disable(ctx, sub.id, 'gone', 'The receiver answered 410 Gone.')
-      } else {
-        const delay = nextDelaySeconds(row.attemptNumber, result.retryAfterSeconds)
-        if (delay === null) {
-          // The whole schedule (about three days) failed: sustained failure.
-          await repo.setOutcome(orgId, deliveryId, 'failed', null, ctx.db)
-          await disable(ctx, sub.id, 'failing', `A delivery failed ${row.attemptNumber} times over about three days; the last error: ${result.error ?? 'unknown'}`)
-        } else {
-          const runAt = new Date(Date.now() + delay * 1000)
-          await repo.setOutcome(orgId, deliveryId, 'pending', runAt, ctx.db)
-          await deps.jobs.add(DELIVER_JOB, { orgId, deliveryId }, { key: deliverJobKey(deliveryId), runAt }, ctx.db)
-        }
+        await disable(ctx, d.subscriptionId, 'gone', 'The receiver answered 410 Gone.')
+      } else if (status === 'failed') {
+        // The whole schedule (about three days) failed: sustained failure.
+        await disable(ctx, d.subscriptionId, 'failing', `A delivery failed ${logged.attemptNumber} times over about three days; the last error: ${result.error ?? 'unknown'}`)
       }
-      return row
+      return logged
     })
   }
 

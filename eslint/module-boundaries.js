@@ -25,6 +25,7 @@ export const TABLE_OWNERS = {
   'approval-requests': ['approvalRequests', 'approvalDecisions'],
   'guest-review': ['approvalGuestLinks'],
   comments: ['contentComments'],
+  metrics: ['metricPoints'],
   webhooks: ['webhookSubscriptions', 'webhookDeliveries', 'webhookAttempts']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))

@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits)').optional(),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
   REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_SIGNUP: bool.default(true),
   CORS_ORIGINS: csv.default([]),
@@ -68,6 +69,8 @@ export interface Config {
   accessTtlSeconds: number
   refreshTtlDays: number
   logLevel: Env['LOG_LEVEL']
+  /** How long SIGTERM/SIGINT waits for in-flight requests and the pool before exiting 1. */
+  shutdownGraceMs: number
   allowSignup: boolean
   corsOrigins: string[]
   /**
@@ -119,6 +122,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: e.REFRESH_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     allowSignup: e.ALLOW_SIGNUP,
     corsOrigins: e.CORS_ORIGINS,
     rateLimit: { max: e.RATE_LIMIT_MAX, anonMax: e.RATE_LIMIT_ANON_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, syncMs: e.RATE_LIMIT_SYNC_MS },

@@ -45,10 +45,11 @@ async function main (): Promise<void> {
   let received: NodeJS.Signals | undefined
   // Installed first, so a signal during start-up still stops an embedded cluster. On SIGTERM or
   // SIGINT: /readyz turns 503, the server stops accepting, in-flight requests finish, then the
-  // pool and the cluster close and the process exits 0 (1 after an error or the 10 s deadline).
+  // pool and the cluster close and the process exits 0 (1 after an error or the SHUTDOWN_GRACE_MS
+  // deadline, 10 s by default).
   // close-with-grace handles errors; signals are handled below, because it exits at once on a
   // second signal, and one Ctrl-C of `npm start` reaches the server more than once.
-  const grace = closeWithGrace({ delay: 10_000, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
+  const grace = closeWithGrace({ delay: config.shutdownGraceMs, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
     const { app, embedded } = running
     if (!app) {
       if (err) console.error(err)

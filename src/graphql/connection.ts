@@ -1,3 +1,4 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql'
 import type { z } from 'zod'
 import { AppError } from '../lib/errors.js'
 import { perParams, type LoaderQuery } from './batch.js'
@@ -11,15 +12,21 @@ import { perParams, type LoaderQuery } from './batch.js'
 
 export interface ConnectionArgs { first?: number | null, after?: string | null }
 
-interface PageLike<T> { data: T[], nextCursor: string | null, cursors?: string[] }
+interface PageLike<T> { data: T[], nextCursor: string | null, cursors?: string[], totalCount?: number }
 
-/** A page as a Relay connection; no page (a parent a batched loader found nothing for) is empty. */
-export function toConnection<T> (page: PageLike<T> | undefined) {
-  if (!page) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } }
+/**
+ * A page as a Relay connection; no page (a parent a batched loader found nothing for) is empty.
+ * Paging is forward only (keyset on the list's sort), so `hasPreviousPage` says whether the
+ * page was asked for `after` a cursor, i.e. whether the caller has come past some items (the
+ * cursor stands for one); Relay allows that answer when looking back would cost a statement.
+ */
+export function toConnection<T> (page: PageLike<T> | undefined, after?: string | null) {
+  const hasPreviousPage = after !== undefined && after !== null
+  if (!page) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage, startCursor: null, endCursor: null } }
   const cursors = page.cursors ?? []
   return {
     edges: page.data.map((node, i) => ({ node, cursor: cursors[i] ?? '' })),
-    pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor ?? cursors[cursors.length - 1] ?? null }
+    pageInfo: { hasNextPage: page.nextCursor !== null, hasPreviousPage, startCursor: cursors[0] ?? null, endCursor: page.nextCursor ?? cursors[cursors.length - 1] ?? null }
   }
 }
 
@@ -37,10 +44,30 @@ export function parseArgs<S extends z.ZodType> (schema: S, value: unknown): z.in
 /** REST names of the page arguments, as GraphQL callers know them. */
 const GRAPHQL_NAMES: Record<string, string> = { limit: 'first', cursor: 'after' }
 
+/** A sort enum value (`createdAt_desc`) as REST's sort (`-createdAt`); anything else as given. */
+export function restSort (value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  const m = /^(.+)_(asc|desc)$/.exec(value)
+  return m ? `${m[2] === 'desc' ? '-' : ''}${m[1]}` : value
+}
+
+/**
+ * Whether the query selects `name` on the field being resolved (directly or through
+ * fragments), so that a count is computed only for callers who ask for it.
+ */
+export function selects (info: GraphQLResolveInfo, name: string): boolean {
+  const seen = (set: SelectionSetNode | undefined): boolean => (set?.selections ?? []).some((sel) => {
+    if (sel.kind === Kind.FIELD) return sel.name.value === name
+    if (sel.kind === Kind.INLINE_FRAGMENT) return seen(sel.selectionSet)
+    return seen(info.fragments[sel.name.value]?.selectionSet)
+  })
+  return info.fieldNodes.some((node) => seen(node.selectionSet))
+}
+
 /** Connection arguments as the list's REST query: `first: 0` asks for one row (see above). */
 function listQuery<S extends z.ZodType> (schema: S, args: ConnectionArgs & Record<string, unknown>): z.infer<S> {
-  const { first, after, ...rest } = args
-  const query = Object.fromEntries(Object.entries({ ...rest, limit: first === 0 ? 1 : first ?? undefined, cursor: after ?? undefined })
+  const { first, after, sort, ...rest } = args
+  const query = Object.fromEntries(Object.entries({ ...rest, sort: restSort(sort), limit: first === 0 ? 1 : first ?? undefined, cursor: after ?? undefined })
     .filter(([, v]) => v !== null && v !== undefined))
   try {
     return parseArgs(schema, query)
@@ -55,8 +82,9 @@ function listQuery<S extends z.ZodType> (schema: S, args: ConnectionArgs & Recor
 }
 
 function connectionFor<T> (page: PageLike<T> | undefined, args: ConnectionArgs) {
-  if (args.first !== 0) return toConnection(page)
-  return { edges: [], pageInfo: { hasNextPage: (page?.data.length ?? 0) > 0, endCursor: args.after ?? null } }
+  const totalCount = page?.totalCount ?? null
+  if (args.first !== 0) return { ...toConnection(page, args.after), totalCount }
+  return { edges: [], pageInfo: { hasNextPage: (page?.data.length ?? 0) > 0, hasPreviousPage: args.after != null, startCursor: args.after ?? null, endCursor: args.after ?? null }, totalCount }
 }
 
 /** A root connection over a REST list. */

@@ -31,10 +31,10 @@ const READ: Scope[] = ['organization:read', 'members:read', 'brands:read', 'even
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set<Permission>([...SCOPES, ...USER_ONLY]),
   admin: new Set<Permission>([...SCOPES, 'members:manage', 'api_keys:manage', 'organization:manage']),
-  manager: new Set<Permission>([...READ, 'brands:write', 'campaigns:write', 'content:write', 'approvals:write', 'crisis:write']),
+  manager: new Set<Permission>([...READ, 'brands:write', 'campaigns:write', 'content:write', 'approvals:write', 'crisis:write', 'metrics:write']),
   creator: new Set<Permission>(['organization:read', 'members:read', 'brands:read', 'events:read', 'campaigns:read', 'content:read', 'content:write', 'approvals:read']),
   analyst: new Set<Permission>([...READ, 'metrics:write']),
-  client: new Set<Permission>(['organization:read', 'brands:read', 'campaigns:read', 'content:read', 'approvals:read'])
+  client: new Set<Permission>(['organization:read', 'brands:read', 'campaigns:read', 'content:read', 'approvals:read', 'metrics:read'])
 }
 
 /** What a guest review link is bound to: one approval request of one content item. */

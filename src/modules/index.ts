@@ -16,6 +16,7 @@ import approvalRequests from './approval-requests/index.js'
 import comments from './comments/index.js'
 import timeline from './timeline/index.js'
 import guestReview from './guest-review/index.js'
+import metrics from './metrics/index.js'
 import webhooks from './webhooks/index.js'
 
 /**
@@ -44,5 +45,6 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(comments)
   await app.register(timeline)
   await app.register(guestReview)
+  await app.register(metrics)
   await app.register(webhooks, { webhooks: config.webhooks })
 }

@@ -12,6 +12,7 @@ import { textFault, textFaults } from '../lib/text-input.js'
 import { describeErrors, toAppError } from './errors.js'
 import type { Ctx } from '../lib/context.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
+import { ScalarError, scalarErrorPath, scalarResolvers } from '../graphql/scalars.js'
 import graphiql from './graphiql.js'
 import { heraldMetrics } from './metrics.js'
 
@@ -31,6 +32,13 @@ function appErrorOf (err: GraphQLError): AppError {
   if (original instanceof AppError) return original
   // Set by the limit rules themselves (src/graphql/limits.ts).
   if (err.extensions?.code === 'HERALD_QUERY_LIMIT') return new AppError('HERALD_QUERY_LIMIT', err.message)
+  // A DateTime/Date value the scalar refused (src/graphql/scalars.ts): named like REST's errors.
+  if (err.extensions?.scalar) {
+    let inner: Error | undefined = original
+    while (inner && !(inner instanceof ScalarError)) inner = (inner as GraphQLError).originalError ?? undefined
+    const path = scalarErrorPath(err)
+    return new AppError('HERALD_VALIDATION', err.message, path ? { errors: [{ path, message: inner?.message ?? err.message }] } : {})
+  }
   // Mercurius reports parse/validation/CSRF refusals as its own 4xx errors: the caller's mistake.
   const mer = original as { code?: string, statusCode?: number } | undefined
   if (mer?.code?.startsWith('MER_ERR_') && (mer.statusCode ?? 400) < 500) return new AppError('HERALD_VALIDATION', err.message)
@@ -147,12 +155,24 @@ export default fp<GraphqlOptions>(async (app, opts) => {
     if (route.url.startsWith('/graphiql')) route.config = { ...(route.config ?? {}), auth: 'public', rateLimit: false } as any
   })
 
+  const sdl = readFileSync(schemaPath, 'utf8')
+  // The schema as written, for tools that cannot introspect (introspection is off in
+  // production): public documentation, as /openapi.yaml is.
+  app.get('/schema.graphql', { config: { auth: 'public', rateLimit: false } as any }, async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(sdl))
+
   await app.register(mercurius, {
-    schema: readFileSync(schemaPath, 'utf8'),
+    schema: sdl,
+    // DateTime and Date (src/graphql/scalars.ts): ISO-8601 text in and out.
+    resolvers: scalarResolvers as any,
     // Ours (./graphiql.ts): mercurius' GraphiQL loads its scripts from a CDN.
     graphiql: false,
     allowBatchedQueries: false,
     csrfPrevention: true,
+    // Off on purpose: graphql-jit (jit: 1) coerces variables of a repeated query with its own
+    // code, which replaces a scalar's message ("DateTime must be ISO-8601 with an offset…") by
+    // "Expected type DateTime." (test/graphql/scalars.test.ts fails with it on). Clear errors
+    // win over the few percent JIT gives on nested queries, whose cost is in SQL and loaders.
     jit: 0,
     validationRules: opts.introspection ? limitRules : [...limitRules, NoSchemaIntrospectionCustomRule],
     graphql: { parseOptions: { maxTokens: LIMITS.tokens } },

@@ -35,7 +35,11 @@ export function startServer (env: Record<string, string>, opts: StartOptions = {
   const [command, args] = opts.npmStart ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'src/server.ts']]
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', JWT_SECRET: 'fault-test-secret-0123456789abcdefghijklmn', ...env },
+    env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', JWT_SECRET: 'fault-test-secret-0123456789abcdefghijklmn',
+      // A loaded machine (CI runs test files in parallel on 2 cores) may need more than the
+      // default 10 s to finish slow requests; no fault test measures the deadline itself.
+      SHUTDOWN_GRACE_MS: '60000',
+      ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.npmStart === true
   })
@@ -57,8 +61,14 @@ export function startServer (env: Record<string, string>, opts: StartOptions = {
   })
   child.stderr!.setEncoding('utf8')
   child.stderr!.on('data', (chunk: string) => { raw.push(chunk) })
+  // Under `npm start`, npm may end on Ctrl-C before the server it started has finished (or even
+  // logged) its drain; the server, which shares npm's stdout, is over only when the pipe
+  // closes. A server started directly owns its pipe alone, so 'exit' is its end (and an
+  // embedded PostgreSQL it leaves running after SIGKILL must not keep the test waiting).
+  let over = false
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on(opts.npmStart === true ? 'close' : 'exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      over = true
       resolve({ code, signal })
       for (const w of waiters.splice(0)) w()
     })
@@ -67,7 +77,7 @@ export function startServer (env: Record<string, string>, opts: StartOptions = {
   async function waitFor (test: (lines: LogLine[]) => boolean, what: string, ms = 120_000): Promise<void> {
     const deadline = Date.now() + ms
     while (!test(lines)) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before ${what}:\n${raw.join('\n')}`)
+      if (over) throw new Error(`server exited before ${what}:\n${raw.join('\n')}`)
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${raw.join('\n')}`)
       await new Promise<void>((resolve) => {
         waiters.push(resolve)

@@ -109,10 +109,10 @@ t.test('text PostgreSQL cannot store is a 400 naming where it is', async (t) => 
     const post = await h.inject({ method: 'POST', url: '/graphql', headers: H, payload: JSON.stringify({ query: mutation, variables: { input: { name: NUL, timeZone: 'Europe/Paris' } } }) })
     t.equal(post.statusCode, 400)
     t.match(json(post).errors[0].extensions, { code: 'HERALD_VALIDATION', errors: [{ path: 'variables/input/name' }] })
-    const query = 'query($sort: String) { brands(sort: $sort) { edges { node { id } } } }'
-    const get = await h.inject({ method: 'GET', url: `/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent('{"sort":"name\\u0000"}')}`, headers: { ...bearer(owner.token), 'mercurius-require-preflight': 'true' } })
+    const query = 'query($label: String) { contentItems(label: $label) { edges { node { id } } } }'
+    const get = await h.inject({ method: 'GET', url: `/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent('{"label":"name\\u0000"}')}`, headers: { ...bearer(owner.token), 'mercurius-require-preflight': 'true' } })
     t.equal(get.statusCode, 400)
-    t.match(json(get).errors[0].extensions, { code: 'HERALD_VALIDATION', errors: [{ path: 'variables/sort' }] })
+    t.match(json(get).errors[0].extensions, { code: 'HERALD_VALIDATION', errors: [{ path: 'variables/label' }] })
     const literal = await h.inject({ method: 'POST', url: '/graphql', headers: H, payload: JSON.stringify({ query: 'mutation { createBrand(input: { name: "a\\u0000b", timeZone: "Europe/Paris" }) { id } }' }) })
     t.equal(literal.statusCode, 400)
     t.match(json(literal).errors[0].extensions, { code: 'HERALD_VALIDATION', errors: [{ path: 'createBrand/input/name', message: /NUL character \(U\+0000\) \(line 1, column \d+\)/ }] })

@@ -7,7 +7,7 @@ import { schemaPath } from '../../src/plugins/graphql.js'
 // Deny by default: every route must say which credential it takes, and only documentation,
 // health, metrics, GraphiQL and sign-in may be public. Guest review tokens are taken by the
 // /v1/guest/* routes only, and those routes take nothing else.
-const PUBLIC = /^OPTIONS \*$|^(GET|HEAD) \/(healthz|readyz|metrics|openapi\.json|openapi\.yaml|docs.*|graphiql.*)$|^POST \/v1\/auth\/(signup|token|invitations\/accept)$/
+const PUBLIC = /^OPTIONS \*$|^(GET|HEAD) \/(healthz|readyz|metrics|openapi\.json|openapi\.yaml|schema\.graphql|docs.*|graphiql.*)$|^POST \/v1\/auth\/(signup|token|invitations\/accept)$/
 const GUEST = /^(GET|HEAD|POST|PATCH|DELETE) \/v1\/guest\//
 
 t.test('every route declares its credential; only the allow-list is public', async (t) => {

@@ -28,13 +28,13 @@ t.test('connection arguments', async (t) => {
     t.same(some.body.data, { brands: { edges: [], pageInfo: { hasNextPage: true, endCursor: null } }, members: { edges: [], pageInfo: { hasNextPage: true } } })
 
     // After the last item there is nothing more; endCursor stays where the caller is.
-    const all = await gql(owner.token, '{ brands(first: 2, sort: "name") { pageInfo { endCursor hasNextPage } } }')
+    const all = await gql(owner.token, '{ brands(first: 2, sort: name_asc) { pageInfo { endCursor hasNextPage } } }')
     const end = all.body.data.brands.pageInfo.endCursor
     t.equal(all.body.data.brands.pageInfo.hasNextPage, false)
-    const past = await gql(owner.token, 'query($after: String) { brands(first: 0, sort: "name", after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }', { after: end })
+    const past = await gql(owner.token, 'query($after: String) { brands(first: 0, sort: name_asc, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }', { after: end })
     t.same(past.body.data.brands, { edges: [], pageInfo: { hasNextPage: false, endCursor: end } })
-    const first = await gql(owner.token, '{ brands(first: 1, sort: "name") { pageInfo { endCursor } } }')
-    const middle = await gql(owner.token, 'query($after: String) { brands(first: 0, sort: "name", after: $after) { pageInfo { hasNextPage } } }', { after: first.body.data.brands.pageInfo.endCursor })
+    const first = await gql(owner.token, '{ brands(first: 1, sort: name_asc) { pageInfo { endCursor } } }')
+    const middle = await gql(owner.token, 'query($after: String) { brands(first: 0, sort: name_asc, after: $after) { pageInfo { hasNextPage } } }', { after: first.body.data.brands.pageInfo.endCursor })
     t.equal(middle.body.data.brands.pageInfo.hasNextPage, true)
   })
 

@@ -17,7 +17,7 @@ t.test('GraphQL', async (t) => {
     await addMember(h, owner, 'client', [b1.id])
     const { status, body } = await gql(owner.token, `{
       viewer { kind role organization { id } user { email } }
-      brands(first: 1, sort: "name") { edges { cursor node { name } } pageInfo { hasNextPage endCursor } }
+      brands(first: 1, sort: name_asc) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } }
       members { edges { node { role brands { name } } } }
     }`)
     t.equal(status, 200)
@@ -25,7 +25,7 @@ t.test('GraphQL', async (t) => {
     t.match(body.data.viewer, { kind: 'user', role: 'owner', organization: { id: owner.orgId }, user: { email: owner.email } })
     t.same(body.data.brands.edges.map((e: any) => e.node.name), ['G1'])
     t.equal(body.data.brands.pageInfo.hasNextPage, true)
-    const next = await gql(owner.token, 'query($after: String) { brands(first: 5, sort: "name", after: $after) { edges { node { name } } pageInfo { hasNextPage } } }', { after: body.data.brands.pageInfo.endCursor })
+    const next = await gql(owner.token, 'query($after: String) { brands(first: 5, sort: name_asc, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }', { after: body.data.brands.pageInfo.endCursor })
     t.same(next.body.data.brands.edges.map((e: any) => e.node.name), ['G2'])
     const client = body.data.members.edges.find((e: any) => e.node.role === 'client')
     t.same(client.node.brands, [{ name: 'G1' }])

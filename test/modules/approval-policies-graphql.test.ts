@@ -16,14 +16,14 @@ t.test('approval policies over GraphQL', async (t) => {
     const brand = await createBrand(h, a, 'GQL brand')
     const extra = await createPolicy(h, a, brand.id, undefined, 'Extra')
     const { body } = await gql(a.token, `query($brandId: ID) {
-      approvalPolicies(first: 1, sort: "name", brandId: $brandId) { edges { cursor node { name brand { name } steps { name roles memberIds mode } } } pageInfo { hasNextPage endCursor } }
+      approvalPolicies(first: 1, sort: name_asc, brandId: $brandId) { edges { cursor node { name brand { name } steps { name roles memberIds mode } } } pageInfo { hasNextPage endCursor } }
       brand(id: "${brand.id}") { approvalPolicyId approvalPolicy { name steps { roles mode } } }
     }`, { brandId: brand.id })
     t.notOk(body.errors)
     t.same(body.data.approvalPolicies.edges[0].node, { name: 'Extra', brand: { name: 'GQL brand' }, steps: [{ name: 'Internal review', roles: ['manager'], memberIds: [], mode: 'any' }, { name: 'Client approval', roles: ['client'], memberIds: [], mode: 'any' }] })
     t.equal(body.data.approvalPolicies.pageInfo.hasNextPage, true)
     t.match(body.data.brand, { approvalPolicy: { name: 'Internal review', steps: [{ roles: ['manager', 'admin', 'owner'], mode: 'any' }] } })
-    const next = await gql(a.token, 'query($after: String, $brandId: ID) { approvalPolicies(first: 5, sort: "name", after: $after, brandId: $brandId) { edges { node { name } } } }', { after: body.data.approvalPolicies.pageInfo.endCursor, brandId: brand.id })
+    const next = await gql(a.token, 'query($after: String, $brandId: ID) { approvalPolicies(first: 5, sort: name_asc, after: $after, brandId: $brandId) { edges { node { name } } } }', { after: body.data.approvalPolicies.pageInfo.endCursor, brandId: brand.id })
     t.same(next.body.data.approvalPolicies.edges.map((e: any) => e.node.name), ['Internal review'])
     const one = await gql(a.token, `{ approvalPolicy(id: "${extra.id}") { id version } }`)
     t.same(one.body.data.approvalPolicy, { id: extra.id, version: 1 })

@@ -20,7 +20,7 @@ t.test('approval requests over GraphQL', async (t) => {
   t.test('submit, read, decide', async (t) => {
     const item = await createItem(h, creator, { brandId: tm.brand.id, targets: [{ socialAccountId: tm.account }] })
     const due = future(2)
-    const sub = await gql(creator, 'mutation($id: ID!, $due: String) { submitContentItem(id: $id, dueAt: $due) { status approval { id status dueAt revision currentStep } } }', { id: item.id, due })
+    const sub = await gql(creator, 'mutation($id: ID!, $due: DateTime) { submitContentItem(id: $id, dueAt: $due) { status approval { id status dueAt revision currentStep } } }', { id: item.id, due })
     t.notOk(sub.errors)
     t.match(sub.data.submitContentItem, { status: 'in_review', approval: { status: 'open', dueAt: due, revision: 1, currentStep: 0 } })
     const id = sub.data.submitContentItem.approval.id
@@ -61,7 +61,7 @@ t.test('approval requests over GraphQL', async (t) => {
   t.test('lists with filters; other tenants and bad arguments', async (t) => {
     const mine = await submitted(h, tm)
     const theirs = await submitted(h, other)
-    const res = await gql(owner, 'query($approver: ID) { approvalRequests(first: 10, status: open, approverId: $approver, sort: "-createdAt") { edges { cursor node { id } } pageInfo { hasNextPage } } }', { approver: manager.membershipId })
+    const res = await gql(owner, 'query($approver: ID) { approvalRequests(first: 10, status: open, approverId: $approver, sort: createdAt_desc) { edges { cursor node { id } } pageInfo { hasNextPage } } }', { approver: manager.membershipId })
     t.notOk(res.errors)
     t.same(res.data.approvalRequests.edges.map((e: any) => e.node.id), [mine.requestId])
     const zero = await gql(owner, '{ approvalRequests(first: 0) { edges { node { id } } pageInfo { hasNextPage } } }')

@@ -119,7 +119,7 @@ t.test('campaigns and social accounts over GraphQL', async (t) => {
       owner: { email: s.email, role: 'owner' },
       brand: { id: brand.id, name: 'Lumen' }
     })
-    const filtered = await gql(h, s.token, 'query($b: ID) { campaigns(brandId: $b, status: draft, tag: "q2", startsOnFrom: "2025-01-01", sort: "startsOn") { edges { node { name } } pageInfo { hasNextPage } } }', { b: brand.id })
+    const filtered = await gql(h, s.token, 'query($b: ID) { campaigns(brandId: $b, status: draft, tag: "q2", startsOnFrom: "2025-01-01", sort: startsOn_asc) { edges { node { name } } pageInfo { hasNextPage } } }', { b: brand.id })
     t.same(filtered.body.data.campaigns.edges.map((e: any) => e.node.name), ['Spring'])
     const accounts = await gql(h, s.token, 'query($b: ID) { socialAccounts(brandId: $b, platform: bluesky) { edges { node { platform handle } } } }', { b: brand.id })
     t.same(accounts.body.data.socialAccounts.edges.map((e: any) => e.node.platform), ['bluesky'])

@@ -103,7 +103,7 @@ t.test('comments, timeline and guest links over GraphQL', async (t) => {
   t.test('guest links: create, list, revoke', async (t) => {
     const { requestId } = await submittedItem(h, a, brand.id)
     const expiresAt = new Date(Date.now() + 3 * 86_400_000).toISOString()
-    const created = await gql(manager, 'mutation($id: ID!, $at: String!) { createGuestLink(requestId: $id, input: { email: "ana@client.example", expiresAt: $at }) { token link { id requestId email status createdBy { type id } } } }', { id: requestId, at: expiresAt })
+    const created = await gql(manager, 'mutation($id: ID!, $at: DateTime!) { createGuestLink(requestId: $id, input: { email: "ana@client.example", expiresAt: $at }) { token link { id requestId email status createdBy { type id } } } }', { id: requestId, at: expiresAt })
     t.notOk(created.errors)
     const { token, link } = created.data.createGuestLink
     t.match(link, { requestId, email: 'ana@client.example', status: 'active', createdBy: { type: 'member', id: manager.membershipId } })

@@ -72,7 +72,7 @@ t.test('content items over GraphQL', async (t) => {
     await h.inject({ method: 'PATCH', url: `/v1/content-items/${item.id}`, headers: bearer(a.token), payload: { body: 'v2', hashtags: ['a', 'b'] } })
     const res = await gql(a, `query($id: ID!, $b: ID!) {
       contentItem(id: $id) { title body revisions(first: 1) { edges { node { revision changed actor { type id } snapshot { body hashtags targets { platform } } } } pageInfo { hasNextPage } } }
-      contentItems(brandId: $b, label: "q", platform: x, sort: "-scheduledAt") { edges { node { id } } }
+      contentItems(brandId: $b, label: "q", platform: x, sort: scheduledAt_desc) { edges { node { id } } }
       contentItemRevision(id: $id, revision: 1) { snapshot { body } }
       contentItemRevisionDiff(id: $id, from: 1, to: 2) { from to changes { path before after } }
       calendar(brandId: $b, from: "2030-09-01", to: "2030-09-02") { timeZone days { date items { title targets { platform } } } }

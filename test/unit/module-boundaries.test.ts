@@ -1,5 +1,6 @@
 import t from 'tap'
-import { execFile } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import path from 'node:path'
 
 // The house rules for how modules reach each other are lint rules (eslint/module-boundaries.js):
@@ -8,21 +9,43 @@ import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-interface Result { filePath: string, messages: Array<{ ruleId: string | null, message: string }> }
+interface Message { ruleId: string | null, message: string }
 
-/** ESLint as `npm test` runs it (its own process: the test loader is not ESLint's). */
-async function eslint (args: string[], stdin?: string): Promise<Result[]> {
-  return await new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } }, (err, stdout) => {
-      try { resolve(JSON.parse(stdout)) } catch { reject(err ?? new Error(stdout)) }
-    })
-    if (stdin !== undefined) child.stdin!.end(stdin)
-  })
-}
+// One ESLint process for the whole file, linting each case through its Node API: a process per
+// case re-read the config and the TypeScript parser every time (~5 s each, and past tap's
+// timeout on a loaded CI machine). Its own process still, because the test loader is not ESLint's.
+const SERVER = `
+const { ESLint } = require(${JSON.stringify(path.join(ROOT, 'node_modules/eslint'))})
+const eslint = new ESLint({ cwd: ${JSON.stringify(ROOT)} })
+const rl = require('node:readline').createInterface({ input: process.stdin })
+rl.on('line', async (line) => {
+  const { id, file, code } = JSON.parse(line)
+  try {
+    const [result] = await eslint.lintText(code, { filePath: file })
+    process.stdout.write(JSON.stringify({ id, messages: result.messages.map((m) => ({ ruleId: m.ruleId, message: m.message })) }) + '\\n')
+  } catch (err) {
+    process.stdout.write(JSON.stringify({ id, error: String(err && err.stack || err) }) + '\\n')
+  }
+})
+`
+const child = spawn(process.execPath, ['-e', SERVER], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['pipe', 'pipe', 'inherit'] })
+t.teardown(() => { child.stdin.end() })
+const pending = new Map<number, (r: { messages?: Message[], error?: string }) => void>()
+createInterface({ input: child.stdout }).on('line', (line) => {
+  const r = JSON.parse(line) as { id: number, messages?: Message[], error?: string }
+  pending.get(r.id)?.(r)
+  pending.delete(r.id)
+})
+let nextId = 0
 
 async function problems (file: string, code: string): Promise<string[]> {
-  const [result] = await eslint(['--stdin', '--stdin-filename', path.join(ROOT, file)], code)
-  return result.messages.filter((m) => m.ruleId?.startsWith('herald/')).map((m) => `${m.ruleId}: ${m.message}`)
+  const id = nextId++
+  const r = await new Promise<{ messages?: Message[], error?: string }>((resolve) => {
+    pending.set(id, resolve)
+    child.stdin.write(JSON.stringify({ id, file: path.join(ROOT, file), code }) + '\n')
+  })
+  if (r.error) throw new Error(r.error)
+  return r.messages!.filter((m) => m.ruleId?.startsWith('herald/')).map((m) => `${m.ruleId}: ${m.message}`)
 }
 
 t.test("another module's repository or internals fail; its public.ts passes", async (t) => {

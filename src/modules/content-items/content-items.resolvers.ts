@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { parseArgs, resolveConnection, resolveNestedConnections, selects } from '../../graphql/connection.js'
 import { normalizeInput, parseInput } from '../../graphql/input.js'
 import type { BrandsService } from '../brands/public.js'
 import type { SocialAccountsService } from '../social-accounts/public.js'
@@ -29,7 +29,7 @@ export function contentItemsResolvers ({ service, actions, revisions, calendar }
   return {
     Query: {
       contentItem: async (_root, args, { ctx }) => await service.getNode(ctx, parseArgs(Id, args.id)),
-      contentItems: async (_root, args, { ctx }) => await resolveConnection(ContentItemListQuery, args, async (q) => await service.listNodes(ctx, q)),
+      contentItems: async (_root, args, { ctx }, info) => await resolveConnection(ContentItemListQuery, args, async (q) => await service.listNodes(ctx, q, selects(info, 'totalCount'))),
       contentItemRevision: async (_root, args, { ctx }) => await revisions.get(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.revision)),
       contentItemRevisionDiff: async (_root, args, { ctx }) => {
         const diff = await revisions.compare(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.from), parseArgs(RevisionNumber, args.to))

@@ -144,7 +144,14 @@ const filters = {
   label: label.optional(),
   platform: Platform.optional(),
   scheduledAtFrom: scheduledAtSchema.optional(),
-  scheduledAtTo: scheduledAtSchema.optional()
+  scheduledAtTo: scheduledAtSchema.optional(),
+  // Incremental sync (a BI tool asking what changed since its last run): inclusive bounds on
+  // when an item was created or last changed, named as scheduledAtFrom/To and the events
+  // feed's createdAtFrom/To are.
+  createdAtFrom: scheduledAtSchema.optional(),
+  createdAtTo: scheduledAtSchema.optional(),
+  updatedAtFrom: scheduledAtSchema.optional(),
+  updatedAtTo: scheduledAtSchema.optional()
 }
 
 export const ContentItemListQuery = z.strictObject({

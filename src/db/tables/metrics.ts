@@ -1,0 +1,42 @@
+import { index, numeric, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { instant } from '../columns.js'
+import { organizations } from './organizations.js'
+import { brands } from './brands.js'
+
+export const METRIC_SUBJECT_TYPES = ['content_item', 'social_account', 'campaign'] as const
+export const METRIC_GRANULARITIES = ['hour', 'day'] as const
+export const metricSubjectTypeEnum = pgEnum('metric_subject_type', METRIC_SUBJECT_TYPES)
+export const metricGranularityEnum = pgEnum('metric_granularity', METRIC_GRANULARITIES)
+
+/**
+ * One measured number: a metric of a subject (content item, social account or campaign) over
+ * one hour or one day. The key is (organization, subject, metric, granularity, period): an
+ * ingestion upserts on it, and a later `collected_at` replaces the value.
+ *
+ * Only what never changes about the subject is copied here (its brand: subjects never move
+ * between brands). What can change (an item's campaign, kind and labels; an account's
+ * platform) is joined at report time, so reports follow the current relationships.
+ * `subject_id` has no foreign key (it points into one of three tables); a report joins the
+ * subject's table, so the points of a deleted subject drop out of reports.
+ */
+export const metricPoints = pgTable('metric_points', {
+  organizationId: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+  brandId: uuid().notNull().references(() => brands.id, { onDelete: 'cascade' }),
+  subjectType: metricSubjectTypeEnum().notNull(),
+  subjectId: uuid().notNull(),
+  /** The network account a content item's numbers come from (an item may go to several). */
+  socialAccountId: uuid(),
+  metric: text().notNull(),
+  granularity: metricGranularityEnum().notNull(),
+  periodStart: instant().notNull(),
+  value: numeric().notNull(),
+  /** ISO 4217, for money metrics only (spend, revenue); money values are decimals in that currency. */
+  currency: text(),
+  source: text().notNull(),
+  collectedAt: instant().notNull()
+}, (t) => [
+  primaryKey({ name: 'metric_points_pkey', columns: [t.organizationId, t.subjectId, t.metric, t.granularity, t.periodStart] }),
+  // Every report is a brand's (or several brands') date range: this index finds its points.
+  index('metric_points_brand_period_idx').on(t.organizationId, t.brandId, t.periodStart),
+  index('metric_points_brand_fk_idx').on(t.brandId)
+])

@@ -1,0 +1,186 @@
+import { sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../../db/client.js'
+import { BASE_METRICS } from '../../lib/metrics-vocabulary.js'
+import { DEFINITION_OF, fieldOf, GAUGE_METRICS, METRIC_DEFINITIONS } from './metrics.catalogue.js'
+import type { Dimension, Freshness, ReportQuery } from './metrics.schemas.js'
+
+// Read-only, across domains: the subjects of points (content items, social accounts,
+// campaigns, and their brands' time zones), and THE report engine: one SQL builder behind
+// every report (metrics report, top content, best times, campaign progress). It joins the
+// subjects' CURRENT rows, so an item moved to another campaign reports under its new one.
+
+export interface Subject { id: string, type: 'content_item' | 'social_account' | 'campaign', brandId: string, timeZone: string }
+
+const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`
+
+/** The subjects among these ids that exist in the organization, with their brand: one statement. */
+export async function findSubjects (db: Database, orgId: string, ids: { contentItems: string[], socialAccounts: string[], campaigns: string[] }): Promise<Subject[]> {
+  const result = await db.execute(sql`
+    SELECT s.id, s.type, s.brand_id, b.time_zone FROM (
+      SELECT id, 'content_item' AS type, brand_id FROM content_items WHERE organization_id = ${orgId} AND id = ANY(${uuids(ids.contentItems)})
+      UNION ALL
+      SELECT id, 'social_account', brand_id FROM social_accounts WHERE organization_id = ${orgId} AND id = ANY(${uuids(ids.socialAccounts)})
+      UNION ALL
+      SELECT id, 'campaign', brand_id FROM campaigns WHERE organization_id = ${orgId} AND id = ANY(${uuids(ids.campaigns)})
+    ) s JOIN brands b ON b.id = s.brand_id AND b.organization_id = ${orgId}`)
+  return (result.rows as Array<Record<string, string>>).map((r) => ({ id: r.id, type: r.type as Subject['type'], brandId: r.brand_id, timeZone: r.time_zone }))
+}
+
+// ---- the report engine ------------------------------------------------------------------
+
+/** Internal dimensions beyond the public ones: the publishing slot of a content item (best times). */
+export type EngineDimension = Dimension | 'publishWeekday' | 'publishHour'
+
+/** Each dimension's column in `pts` (all constants: nothing here comes from the request). */
+const DIM_SQL: Record<EngineDimension, string> = {
+  brand: 'brand_id',
+  campaign: 'campaign_id',
+  socialAccount: 'social_account_id',
+  platform: 'platform',
+  contentItem: 'content_item_id',
+  contentKind: 'content_kind',
+  currency: 'currency',
+  // Hours are instants (an hour exists once even on the night clocks go back); days, ISO
+  // weeks (Monday) and months are calendar dates in the brand's time zone, so a DST day
+  // holds its 23 or 25 hours.
+  hour: 'to_char(period_start AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:00:00"Z"\')',
+  day: 'to_char(period_start AT TIME ZONE time_zone, \'YYYY-MM-DD\')',
+  week: 'to_char(date_trunc(\'week\', period_start AT TIME ZONE time_zone), \'YYYY-MM-DD\')',
+  month: 'to_char(date_trunc(\'month\', period_start AT TIME ZONE time_zone), \'YYYY-MM-DD\')',
+  publishWeekday: 'extract(isodow FROM scheduled_at AT TIME ZONE time_zone)::int',
+  publishHour: 'extract(hour FROM scheduled_at AT TIME ZONE time_zone)::int'
+}
+/** The wire name of each dimension's value in a row. */
+const DIM_FIELD: Record<EngineDimension, string> = {
+  brand: 'brandId', campaign: 'campaignId', socialAccount: 'socialAccountId', platform: 'platform', contentItem: 'contentItemId', contentKind: 'contentKind', currency: 'currency', hour: 'period', day: 'period', week: 'period', month: 'period', publishWeekday: 'weekday', publishHour: 'hour'
+}
+
+export interface EngineOptions {
+  dims: readonly EngineDimension[]
+  /** Only rows whose impressions reach this (top content). */
+  minImpressions?: number
+  /** A metric or rate (snake_case) to rank by, descending, nulls last; otherwise by the dimensions. */
+  rankBy?: string
+  /** Only these ingested metrics are read (the others sum to 0); all of them when absent. */
+  metrics?: readonly string[]
+  limit: number
+}
+
+export interface EngineResult {
+  rows: Array<Record<string, unknown>>
+  /** Rows whose money mixes currencies (refused unless grouped by currency). */
+  mixedCurrencies: number
+  subjects: number[]
+  freshness: Freshness
+}
+
+const sumSql = (metric: string) => `coalesce(sum(value) FILTER (WHERE metric = '${metric}'), 0)`
+/** A rate from the group's sums; a zero denominator gives null, never NaN or Infinity. */
+function rateSql (name: string): string {
+  const f = DEFINITION_OF.get(name)!.formula!
+  const num = f.numerator.split(' - ').map((m) => `"${m}"`).join(' - ')
+  return `(${num}) * ${f.factor} / NULLIF("${f.denominator}", 0)`
+}
+const RATES = METRIC_DEFINITIONS.filter((d) => d.aggregation === 'rate').map((d) => d.name)
+
+/**
+ * One statement, whatever the size of the answer: points in range → per subject (sums, or the
+ * last value for gauges) → per group (sums, then rates from the sums) → one JSON document with
+ * the rows and the report's freshness.
+ */
+export async function runReport (db: Database, orgId: string, visibleBrandIds: readonly string[] | null, q: Omit<ReportQuery, 'groupBy'>, opts: EngineOptions): Promise<EngineResult> {
+  const where: SQL[] = []
+  if (visibleBrandIds) where.push(sql`b.id = ANY(${uuids(visibleBrandIds)})`)
+  if (q.brandId) where.push(sql`b.id = ${q.brandId}::uuid`)
+  if (q.campaignId) where.push(sql`(CASE mp.subject_type WHEN 'campaign' THEN mp.subject_id ELSE ci.campaign_id END) = ${q.campaignId}::uuid`)
+  if (q.socialAccountId) where.push(sql`sa.id = ${q.socialAccountId}::uuid`)
+  if (q.platform) where.push(sql`sa.platform = ${q.platform}`)
+  if (q.label) where.push(sql`ci.labels @> ARRAY[${q.label}::text]`)
+  if (q.subjectType) where.push(sql`mp.subject_type = ${q.subjectType}`)
+  if (q.currency) where.push(sql`(mp.currency IS NULL OR mp.currency = ${q.currency})`)
+  if (opts.metrics) where.push(sql`mp.metric = ANY(${sql.param([...opts.metrics])}::text[])`)
+  const dims = opts.dims.map((d) => DIM_SQL[d])
+  const dimCols = dims.map((_d, i) => `d${i}`)
+  const dimSelect = dims.map((d, i) => `${d} AS d${i}`).join(', ')
+  const groupDims = dimCols.join(', ')
+  const sums = BASE_METRICS.map((m) => `${sumSql(m)} AS "${m}"`).join(',\n')
+  const fields = [
+    ...opts.dims.map((d, i) => `'${DIM_FIELD[d]}', d${i}`),
+    ...(opts.dims.includes('currency') ? [] : ["'currency', currency"]),
+    ...BASE_METRICS.map((m) => `'${fieldOf(m)}', "${m}"`),
+    ...RATES.map((r) => `'${fieldOf(r)}', ${rateSql(r)}`)
+  ]
+  // json_build_object takes at most 100 arguments: two objects, merged.
+  const half = Math.ceil(fields.length / 2)
+  const rowJson = `json_build_object(${fields.slice(0, half).join(', ')})::jsonb || json_build_object(${fields.slice(half).join(', ')})::jsonb`
+  const rankBy = opts.rankBy ? (DEFINITION_OF.get(opts.rankBy)?.aggregation === 'rate' ? rateSql(opts.rankBy) : `"${opts.rankBy}"`) : null
+  const order = [
+    ...(rankBy ? [`${rankBy} DESC NULLS LAST`] : []),
+    ...dimCols.map((c) => `${c} ASC NULLS LAST`)
+  ]
+  const filters = [opts.minImpressions !== undefined ? `"impressions" >= ${Math.trunc(opts.minImpressions)}` : 'true']
+  // Gauges (followers) take each subject's last value in the range; everything else sums. The
+  // ordered aggregate costs a sort, so it is only written when a gauge can be among the points.
+  const gauges = GAUGE_METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m)).map((m) => `'${m}'`).join(', ')
+  const lastValue = gauges
+    ? `coalesce(sum(value) FILTER (WHERE metric NOT IN (${gauges})), (array_agg(value ORDER BY period_start DESC) FILTER (WHERE metric IN (${gauges})))[1]) AS value`
+    : 'sum(value) AS value'
+
+  const result = await db.execute(sql`
+    WITH pts AS (
+      SELECT mp.subject_id, mp.metric, mp.value, mp.currency, mp.source, mp.collected_at, mp.period_start,
+             mp.brand_id, b.time_zone, sa.platform, ci.kind AS content_kind, ci.scheduled_at,
+             CASE mp.subject_type WHEN 'campaign' THEN mp.subject_id ELSE ci.campaign_id END AS campaign_id,
+             sa.id AS social_account_id,
+             ci.id AS content_item_id
+        FROM brands b
+        -- Each brand's range in its own time zone, found through (organization, brand, period):
+        -- LATERAL makes that an index range scan per brand, whatever the planner guesses.
+        CROSS JOIN LATERAL (
+          SELECT * FROM metric_points mp
+           WHERE mp.organization_id = ${orgId} AND mp.brand_id = b.id
+             AND mp.period_start >= (${q.from}::date::timestamp AT TIME ZONE b.time_zone)
+             AND mp.period_start < ((${q.to}::date + 1)::timestamp AT TIME ZONE b.time_zone)
+             AND mp.granularity = ${q.granularity}
+        ) mp
+        LEFT JOIN content_items ci ON mp.subject_type = 'content_item' AND ci.id = mp.subject_id AND ci.organization_id = ${orgId}
+        LEFT JOIN campaigns cp ON mp.subject_type = 'campaign' AND cp.id = mp.subject_id AND cp.organization_id = ${orgId}
+        LEFT JOIN social_accounts sa ON sa.id = (CASE WHEN mp.subject_type = 'social_account' THEN mp.subject_id ELSE mp.social_account_id END)
+             AND sa.organization_id = ${orgId}
+       WHERE b.organization_id = ${orgId}
+         -- the points of a deleted subject drop out
+         AND CASE mp.subject_type WHEN 'content_item' THEN ci.id IS NOT NULL WHEN 'campaign' THEN cp.id IS NOT NULL ELSE sa.id IS NOT NULL END
+         ${where.length ? sql`AND ${sql.join(where, sql` AND `)}` : sql``}
+    ), per_subject AS (
+      SELECT ${sql.raw(dimSelect ? `${dimSelect},` : '')} subject_id, metric, currency,
+             ${sql.raw(lastValue)}
+        FROM pts
+       GROUP BY ${sql.raw(groupDims ? `${groupDims},` : '')} subject_id, metric, currency
+    ), grouped AS (
+      SELECT ${sql.raw(groupDims ? `${groupDims},` : '')}
+             ${sql.raw(sums)},
+             count(DISTINCT currency) AS currencies, min(currency) AS currency, count(DISTINCT subject_id) AS subjects
+        FROM per_subject
+       ${sql.raw(groupDims ? `GROUP BY ${groupDims}` : '')}
+      HAVING count(*) > 0
+    ), ranked AS (
+      SELECT ${sql.raw(rowJson)} AS row, currencies, subjects
+        FROM grouped
+       WHERE ${sql.raw(filters.join(' AND '))}
+       ${sql.raw(order.length ? `ORDER BY ${order.join(', ')}` : '')}
+       LIMIT ${opts.limit}
+    )
+    SELECT coalesce((SELECT json_agg(row) FROM ranked), '[]'::json) AS rows,
+           coalesce((SELECT json_agg(subjects) FROM ranked), '[]'::json) AS subjects,
+           (SELECT count(*) FROM ranked WHERE currencies > 1)::int AS mixed,
+           (SELECT to_char(min(collected_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM pts) AS oldest,
+           (SELECT to_char(max(collected_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM pts) AS newest,
+           (SELECT coalesce(array_agg(source ORDER BY source), '{}') FROM (SELECT DISTINCT source FROM pts) s) AS sources`)
+  const r = result.rows[0] as { rows: Array<Record<string, unknown>>, subjects: number[], mixed: number, oldest: string | null, newest: string | null, sources: string[] }
+  return {
+    rows: r.rows,
+    subjects: r.subjects.map(Number),
+    mixedCurrencies: r.mixed,
+    freshness: { oldestCollectedAt: r.oldest, newestCollectedAt: r.newest, sources: r.sources }
+  }
+}

@@ -10,6 +10,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { runMigrations } from '../src/db/migrate.js'
+import { publishingBench } from './publishing.js'
 
 interface Scenario {
   title: string
@@ -59,7 +60,8 @@ async function seed (app: FastifyInstance, token: string) {
 }
 
 async function main () {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' })
+  // HERALD_ROLE=all: the app runs a worker too, for the publishing scenario.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', HERALD_ROLE: 'all' })
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(path.join(config.dataDir, 'bench'))
   const admin = config.databaseUrl ?? embedded!.url
   const dbName = `herald_bench_${randomBytes(4).toString('hex')}`
@@ -103,6 +105,9 @@ async function main () {
       failed ||= !ok
       console.log(`${ok ? 'ok  ' : 'FAIL'} ${s.title}: ${Math.round(r.requests.average)} req/s (≥ ${s.minRps}), p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (≤ ${s.p99Ms}), non-2xx ${r.non2xx}, errors ${r.errors}`)
     }
+    const publishing = await publishingBench(app, url.toString(), token, busy.id, busy.x)
+    failed ||= !publishing.ok
+    console.log(publishing.line)
   } finally {
     await app.close()
     await c.query(`DROP DATABASE ${dbName} WITH (FORCE)`); await c.end()

@@ -26,6 +26,7 @@ export const TABLE_OWNERS = {
   'guest-review': ['approvalGuestLinks'],
   comments: ['contentComments'],
   metrics: ['metricPoints'],
+  publishing: ['publications', 'publicationTargets'],
   webhooks: ['webhookSubscriptions', 'webhookDeliveries', 'webhookAttempts']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))

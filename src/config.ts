@@ -49,6 +49,12 @@ const EnvSchema = z.object({
   JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** At shutdown, how long running jobs may go on before they are told to stop and returned. */
   JOBS_SHUTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** A target with no reported outcome after this long fails with publisher_timeout. */
+  PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(15 * 60_000),
+  /** Due items found later than this (after downtime) fail with missed_schedule; nothing is posted. */
+  PUBLISH_MISSED_LIMIT_MS: z.coerce.number().int().min(1_000).max(30 * 86_400_000).default(3_600_000),
+  /** Hand-overs later than this after scheduledAt are flagged late. */
+  PUBLISH_LATE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** Webhook targets may use http:// (never in production: for tests and local receivers). */
   WEBHOOK_ALLOW_HTTP: bool.default(false),
   /** CIDRs webhook targets may be in although they are not public, e.g. 127.0.0.0/8 in tests. */
@@ -90,6 +96,7 @@ export interface Config {
   /** `api` serves HTTP only, `worker` runs jobs only (no port), `all` both in one process. */
   role: 'api' | 'worker' | 'all'
   jobs: { concurrency: number, pollIntervalMs: number, shutdownMs: number }
+  publishing: { timeoutMs: number, missedLimitMs: number, lateAfterMs: number }
   /** Webhook targets and delivery bounds (see src/modules/webhooks/webhook-sender.ts). */
   webhooks: { allowHttp: boolean, allowedNetworks: string[], timeoutMs: number, secretOverlapHours: number }
 }
@@ -139,6 +146,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     // Tests build many apps on their own databases; only those that test jobs run a worker.
     role: e.HERALD_ROLE ?? (e.NODE_ENV === 'test' ? 'api' : 'all'),
     jobs: { concurrency: e.JOBS_CONCURRENCY, pollIntervalMs: e.JOBS_POLL_INTERVAL_MS, shutdownMs: e.JOBS_SHUTDOWN_MS },
+    publishing: { timeoutMs: e.PUBLISH_TIMEOUT_MS, missedLimitMs: e.PUBLISH_MISSED_LIMIT_MS, lateAfterMs: e.PUBLISH_LATE_AFTER_MS },
     webhooks: { allowHttp: e.WEBHOOK_ALLOW_HTTP, allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, secretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS }
   }
 }

@@ -17,7 +17,8 @@ export const SCOPES = [
   'approvals:read', 'approvals:write',
   'crisis:read', 'crisis:write',
   'metrics:read', 'metrics:write',
-  'webhooks:manage'
+  'webhooks:manage',
+  'publishing:write'
 ] as const
 export type Scope = typeof SCOPES[number]
 

@@ -17,6 +17,7 @@ import comments from './comments/index.js'
 import timeline from './timeline/index.js'
 import guestReview from './guest-review/index.js'
 import metrics from './metrics/index.js'
+import publishing from './publishing/index.js'
 import webhooks from './webhooks/index.js'
 
 /**
@@ -46,5 +47,6 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(timeline)
   await app.register(guestReview)
   await app.register(metrics)
+  await app.register(publishing, config.publishing)
   await app.register(webhooks, { webhooks: config.webhooks })
 }

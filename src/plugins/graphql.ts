@@ -13,6 +13,7 @@ import { describeErrors, toAppError } from './errors.js'
 import type { Ctx } from '../lib/context.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 import { ScalarError, scalarErrorPath, scalarResolvers } from '../graphql/scalars.js'
+import { createNodeRegistry, NODE_TYPE, type NodeRegistry } from '../graphql/node.js'
 import graphiql from './graphiql.js'
 import { heraldMetrics } from './metrics.js'
 
@@ -24,6 +25,13 @@ export interface GraphqlContext { ctx: Ctx, request: FastifyRequest }
 
 declare module 'mercurius' {
   interface MercuriusContext extends GraphqlContext {}
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Node types for Query.node (src/graphql/node.ts): modules define theirs. */
+    nodes: NodeRegistry
+  }
 }
 
 /** The Herald error a GraphQL error stands for: its code, status, message and extra members. */
@@ -206,6 +214,12 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })
+  const nodes = createNodeRegistry()
+  app.decorate('nodes', nodes)
+  app.graphql.defineResolvers({
+    Query: { node: async (_root: unknown, args: { id: unknown }, { ctx }: GraphqlContext) => await nodes.resolve(ctx, args.id) },
+    Node: { resolveType: (obj: Record<symbol, string>) => obj[NODE_TYPE] }
+  } as any)
   // Before parsing, so an oversized document is refused with our code (see checkTokenLimit).
   app.graphql.addHook('preParsing', async (_schema, source) => {
     checkTokenLimit(source)

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import fp from 'fastify-plugin'
 import pg from 'pg'
 import { sql } from 'drizzle-orm'
@@ -89,6 +90,7 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
   const cronLines: Array<{ task: string, match: string, payload: unknown }> = []
   let runner: Runner | undefined
   let workerPool: pg.Pool | undefined
+  let closing = false
 
   const addSql = (name: string, payload: unknown, o: AddJobOptions) =>
     sql`SELECT herald_add_job(${name}, ${JSON.stringify(payload ?? {})}::json, ${o.queue ?? null}, ${o.runAt?.toISOString() ?? null}::timestamptz, ${o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}, ${o.key ?? null}, ${o.priority ?? 0})`
@@ -114,6 +116,8 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
         // as a failed attempt, so the queue runs it again (on another worker) after a back-off.
         // Its handler may still be running; whatever it commits later is re-checked by the
         // next run (handlers are written to be run twice).
+        // One listener per running job on the pool's shared signal: more than Node's default 10.
+        setMaxListeners(opts.concurrency + 10, signal)
         let onAbort: (() => void) | undefined
         const aborted = new Promise<never>((_resolve, reject) => {
           onAbort = () => reject(new ReturnedAtShutdown())
@@ -159,9 +163,10 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
     // Its own pool: the worker holds one connection for LISTEN and one per running job's
     // bookkeeping, which must never wait behind requests (and vice versa).
     workerPool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.concurrency + 2, idleTimeoutMillis: 30_000 })
-    workerPool.on('error', (err) => app.log.warn({ err }, 'job queue connection lost'))
+    const lost = (err: Error & { code?: string }) => { if (!closing) app.log.warn({ error: err.message, code: err.code }, 'job queue connection lost') }
+    workerPool.on('error', lost)
     // A checked-out connection whose server goes away must not crash the process either.
-    workerPool.on('connect', (client) => { client.on('error', (err) => app.log.warn({ err }, 'job queue connection lost')) })
+    workerPool.on('connect', (client) => { client.on('error', lost) })
     runner = await run({
       pgPool: workerPool,
       taskList: tasks,
@@ -178,6 +183,7 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
   // Registered before the modules, so (onClose runs in reverse) it runs after theirs and before
   // the db plugin's: the pool is still open while running jobs finish.
   app.addHook('onClose', async () => {
+    closing = true
     if (runner) {
       await runner.stop('Herald is shutting down').catch((err) => app.log.error({ err }, 'job worker did not stop cleanly'))
       runner = undefined

@@ -35,11 +35,18 @@ export function startServer (env: Record<string, string>, opts: StartOptions = {
   const [command, args] = opts.npmStart ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'src/server.ts']]
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', JWT_SECRET: 'fault-test-secret-0123456789abcdefghijklmn',
+    env: {
+      ...base,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      JWT_SECRET: 'fault-test-secret-0123456789abcdefghijklmn',
       // A loaded machine (CI runs test files in parallel on 2 cores) may need more than the
       // default 10 s to finish slow requests; no fault test measures the deadline itself.
       SHUTDOWN_GRACE_MS: '60000',
-      ...env },
+      ...env
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.npmStart === true
   })

@@ -2,7 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { buildSchema, isEnumType, isObjectType } from 'graphql'
 import { bearer, createTestApp, json, type TestApp } from '../helper.js'
-import { createBrand, signup, type Session } from '../factories.js'
+import { addMember, createApiKey, createBrand, signup, type Session } from '../factories.js'
 import { createItem } from '../factories-content.js'
 import { schemaPath } from '../../src/plugins/graphql.js'
 
@@ -133,4 +133,102 @@ t.test('a BI tool syncing content items', async (t) => {
     t.ok(sorts.length >= 17, `${sorts.length} connections with a sort`)
     t.same(sorts.filter(([, isEnum]) => !isEnum), [], 'no connection takes a free String')
   })
+})
+
+t.test('ContentItem.campaign and the events feed', async (t) => {
+  const h = await createTestApp(t)
+  const gql = gqlOf(h)
+  const owner = await signup(h, 'bi-objects')
+  const other = await signup(h, 'bi-objects-other')
+  const brand = await createBrand(h, owner, 'Objects')
+  const camps: string[] = []
+  for (const name of ['Spring', 'Summer']) camps.push(json(await h.inject({ method: 'POST', url: '/v1/campaigns', headers: bearer(owner.token), payload: { brandId: brand.id, name, objective: 'awareness' } })).id)
+  for (let i = 0; i < 6; i++) await createItem(h, owner, { brandId: brand.id, title: `Post ${i}`, kind: 'post', ...(i < 4 ? { campaignId: camps[i % 2] } : {}) })
+
+  t.test('ContentItem.campaign is an object, batched in one statement, null without one', async (t) => {
+    const before = h.queries.length
+    const res = await gql(owner, '{ contentItems(first: 10, sort: title_asc) { edges { node { title campaignId campaign { id name brand { name } } } } } }')
+    t.notOk(res.body.errors)
+    const nodes = res.body.data.contentItems.edges.map((e: any) => e.node)
+    t.same(nodes.map((n: any) => n.campaign?.name ?? null), ['Spring', 'Summer', 'Spring', 'Summer', null, null])
+    t.ok(nodes.every((n: any) => (n.campaign?.id ?? null) === n.campaignId))
+    t.equal(nodes[0].campaign.brand.name, 'Objects')
+    const campaignReads = h.queries.slice(before).filter((q) => /from "campaigns"/i.test(q))
+    t.equal(campaignReads.length, 1, 'one statement for every item\'s campaign')
+    // A key that may read content but not campaigns sees null, not an error.
+    const key = await createApiKey(h, owner, ['content:read'])
+    const limited = await gql({ token: key.secret } as any, '{ contentItems(first: 10, sort: title_asc) { edges { node { campaignId campaign { name } } } } }')
+    t.notOk(limited.body.errors)
+    t.ok(limited.body.data.contentItems.edges.every((e: any) => e.node.campaign === null))
+  })
+
+  t.test('the events feed answers as GET /v1/events does', async (t) => {
+    const since = new Date(Date.now() - 3_600_000).toISOString()
+    const rest = json(await h.inject({ method: 'GET', url: `/v1/events?type=campaign.created&createdAtFrom=${encodeURIComponent(since)}&limit=10`, headers: bearer(owner.token) }))
+    const res = await gql(owner, 'query($since: DateTime) { events(first: 10, type: "campaign.created", createdAtFrom: $since) { edges { cursor node { id type subjectType subjectId brandId actor { type id label } data createdAt } } pageInfo { hasNextPage } } }', { since })
+    t.notOk(res.body.errors)
+    const nodes = res.body.data.events.edges.map((e: any) => e.node)
+    t.equal(nodes.length, 2)
+    t.same(nodes.map((n: any) => ({ ...n, data: JSON.parse(n.data) })), rest.data, 'the same events, fields and order')
+    const asc = await gql(owner, '{ events(first: 1, sort: createdAt_asc) { edges { node { type } } } }')
+    t.equal(asc.body.data.events.edges.length, 1)
+    const foreign = await gql(other, `{ events(brandId: "${brand.id}") { edges { cursor } } }`)
+    t.same(foreign.body.data.events.edges, [], 'another tenant\'s brand: an empty page')
+    const bad = await gql(owner, '{ events(createdAtFrom: "2026-01-02T00:00:00Z", createdAtTo: "2026-01-01T00:00:00Z") { edges { cursor } } }')
+    t.equal(bad.body.errors[0].extensions.code, 'HERALD_VALIDATION', 'a backwards range is refused as in REST')
+    const creator = await addMember(h, owner, 'client', [brand.id])
+    const forbidden = await gql(creator, '{ events { edges { cursor } } }')
+    const restForbidden = await h.inject({ method: 'GET', url: '/v1/events', headers: bearer(creator.token) })
+    if (restForbidden.statusCode === 403) t.equal(forbidden.body.errors[0].extensions.code, 'HERALD_FORBIDDEN', 'without events:read, refused as in REST')
+    else t.notOk(forbidden.body.errors, 'allowed as in REST')
+  })
+})
+
+t.test('Node: node(id:) finds any object by its id, with its type\'s own checks', async (t) => {
+  const h = await createTestApp(t)
+  const gql = gqlOf(h)
+  const owner = await signup(h, 'node')
+  const other = await signup(h, 'node-other')
+  const brand = await createBrand(h, owner, 'Nodes')
+  const otherBrand = await createBrand(h, other, 'Theirs')
+  const campaign = json(await h.inject({ method: 'POST', url: '/v1/campaigns', headers: bearer(owner.token), payload: { brandId: brand.id, name: 'Node campaign', objective: 'awareness' } })).id
+  const item = await createItem(h, owner, { brandId: brand.id, title: 'Node item', kind: 'post', campaignId: campaign })
+  const comment = json(await h.inject({ method: 'POST', url: `/v1/content-items/${item.id}/comments`, headers: bearer(owner.token), payload: { body: 'internal note', visibility: 'internal' } })).id
+  const me = json(await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(owner.token) })).membershipId
+
+  const query = 'query($id: ID!) { node(id: $id) { __typename id ... on Brand { name } ... on Campaign { name } ... on ContentItem { title campaign { name } } ... on Comment { body } ... on Member { role } } }'
+  for (const [id, expected] of [
+    [brand.id, { __typename: 'Brand', name: 'Nodes' }],
+    [campaign, { __typename: 'Campaign', name: 'Node campaign' }],
+    [item.id, { __typename: 'ContentItem', title: 'Node item', campaign: { name: 'Node campaign' } }],
+    [comment, { __typename: 'Comment', body: 'internal note' }],
+    [me, { __typename: 'Member', role: 'owner' }]
+  ] as const) {
+    const res = await gql(owner, query, { id })
+    t.notOk(res.body.errors, JSON.stringify(res.body.errors))
+    t.match(res.body.data.node, { ...expected, id }, expected.__typename)
+  }
+
+  for (const [who, id, code, label] of [
+    [owner, '00000000-0000-4000-8000-000000000000', 'HERALD_NOT_FOUND', 'an unknown id'],
+    [owner, otherBrand.id, 'HERALD_NOT_FOUND', "another organization's brand"],
+    [other, item.id, 'HERALD_NOT_FOUND', "another organization's item"],
+    [owner, 'not-a-uuid', 'HERALD_VALIDATION', 'a malformed id']
+  ] as const) {
+    const res = await gql(who, query, { id })
+    t.equal(res.body.data?.node ?? null, null, label)
+    t.equal(res.body.errors[0].extensions.code, code, label)
+  }
+
+  // The type's own checks: a client never sees internal comments, whichever way it asks.
+  const client = await addMember(h, owner, 'client', [brand.id])
+  const direct = await gql(client, `{ comment(id: "${comment}") { id } }`)
+  const viaNode = await gql(client, query, { id: comment })
+  t.equal(viaNode.body.errors[0].extensions.code, direct.body.errors[0].extensions.code, 'as comment(id:) answers')
+  t.equal(viaNode.body.data.node, null)
+  // And a key without the type's scope.
+  const key = await createApiKey(h, owner, ['content:read'])
+  const camp = await gql({ token: key.secret } as any, query, { id: campaign })
+  const campDirect = await gql({ token: key.secret } as any, `{ campaign(id: "${campaign}") { id } }`)
+  t.equal(camp.body.errors[0].extensions.code, campDirect.body.errors[0].extensions.code)
 })

@@ -12,7 +12,7 @@ const LEGAL: Array<[ContentStatus, ContentStatus]> = [
   ['in_review', 'approved'], ['in_review', 'changes_requested'], ['in_review', 'draft'],
   ['changes_requested', 'in_review'],
   ['approved', 'scheduled'], ['approved', 'draft'],
-  ['scheduled', 'approved'], ['scheduled', 'publishing'], ['scheduled', 'draft'],
+  ['scheduled', 'approved'], ['scheduled', 'publishing'], ['scheduled', 'failed'], ['scheduled', 'draft'],
   ['publishing', 'published'], ['publishing', 'failed'],
   ['failed', 'scheduled'], ['failed', 'draft'],
   ['archived', 'draft'],

@@ -27,5 +27,6 @@ export default fp(async (app) => {
   })
   await app.register(approvalPoliciesRoutes, { service })
   app.graphql.defineResolvers(approvalPoliciesResolvers(service))
+  app.nodes.define({ type: 'ApprovalPolicy', table: 'approval_policies', get: async (ctx, id) => await service.get(ctx, id) })
   app.graphql.defineLoaders(approvalPoliciesLoaders(service, app.brands))
 }, { name: 'approval-policies-module', dependencies: ['events-module', 'brands-module', 'members-module', 'graphql'] })

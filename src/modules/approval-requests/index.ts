@@ -67,6 +67,7 @@ export default fp(async (app) => {
   app.events.define(APPROVAL_REQUEST_EVENTS)
   await app.register(approvalRequestsRoutes, { service })
   app.graphql.defineResolvers(approvalRequestsResolvers(service))
+  app.nodes.define({ type: 'ApprovalRequest', table: 'approval_requests', get: async (ctx, id) => await service.get(ctx, id) })
   app.graphql.defineLoaders(approvalRequestsLoaders({ service, content: app.contentItems, members: app.members, brands: app.brands }))
   app.jobs.define('approval-overdue-scan', async () => { await scanOverdue() })
   app.jobs.cron('approval-overdue-scan', OVERDUE_SCAN_CRON, {})

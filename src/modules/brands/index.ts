@@ -11,4 +11,5 @@ export default fp(async (app) => {
   app.events.define(BRAND_EVENTS)
   await app.register(brandsRoutes, { service })
   app.graphql.defineResolvers(brandsResolvers(service))
+  app.nodes.define({ type: 'Brand', table: 'brands', get: async (ctx, id) => await service.get(ctx, id) })
 }, { name: 'brands-module', dependencies: ['events-module', 'graphql'] })

@@ -22,5 +22,6 @@ export default fp(async (app) => {
   app.brands.hooks.beforeDelete.register(async (ctx, brand) => { await service.releaseBrand(ctx, brand) })
   await app.register(campaignsRoutes, { service })
   app.graphql.defineResolvers(campaignsResolvers(service))
+  app.nodes.define({ type: 'Campaign', table: 'campaigns', get: async (ctx, id) => await service.get(ctx, id) })
   app.graphql.defineLoaders(campaignsLoaders(service, app.socialAccounts, app.brands))
 }, { name: 'campaigns-module', dependencies: ['events-module', 'brands-module', 'members-module', 'social-accounts-module', 'approval-policies-module', 'graphql'] })

@@ -12,5 +12,6 @@ export default fp(async (app) => {
   app.events.define(COMMENT_EVENTS)
   await app.register(commentsRoutes, { service })
   app.graphql.defineResolvers(commentsResolvers(service))
+  app.nodes.define({ type: 'Comment', table: 'content_comments', get: async (ctx, id) => await service.get(ctx, id) })
   app.graphql.defineLoaders(commentsLoaders(service))
 }, { name: 'comments-module', dependencies: ['events-module', 'members-module', 'content-items-module', 'graphql'] })

@@ -30,6 +30,8 @@ export interface ContentHooks {
   beforeTransition: Hook<[ctx: Ctx, item: ContentItemDto, info: TransitionInfo]>
   /** The status moved (every move, edits that return to draft included). */
   afterTransition: Hook<[ctx: Ctx, item: ContentItemDto, info: TransitionInfo]>
+  /** A scheduled item's time was edited and it stays scheduled (publishing moves its job). */
+  afterReschedule: Hook<[ctx: Ctx, item: ContentItemDto]>
 }
 
 export interface CoreDeps {
@@ -40,7 +42,7 @@ export interface CoreDeps {
 
 export function createContentCore (deps: CoreDeps) {
   const { items, revisions, record } = deps
-  const hooks: ContentHooks = { afterSubmit: new Hook(), afterPublishableChange: new Hook(), beforeTransition: new Hook(), afterTransition: new Hook() }
+  const hooks: ContentHooks = { afterSubmit: new Hook(), afterPublishableChange: new Hook(), beforeTransition: new Hook(), afterTransition: new Hook(), afterReschedule: new Hook() }
 
   /** An item of a brand the caller may see, or 404; `lock` for writers (SELECT … FOR UPDATE). */
   async function find (ctx: Ctx, id: string, opts: { lock?: true } = {}): Promise<ContentItemRow> {

@@ -6,6 +6,8 @@ import { parseArgs, resolveConnection, resolveNestedConnections, selects } from 
 import { normalizeInput, parseInput } from '../../graphql/input.js'
 import type { BrandsService } from '../brands/public.js'
 import type { SocialAccountsService } from '../social-accounts/public.js'
+import type { CampaignsService } from '../campaigns/public.js'
+import { AppError } from '../../lib/errors.js'
 import { CalendarQuery, type ContentCalendar } from './content-calendar.js'
 import { parseBulkJson } from './content-bulk.js'
 import { ContentItemListQuery, CreateContentItemBody, NestedContentQuery, ScheduleBody, SubmitBody, UpdateContentItemBody } from './content-items.schemas.js'
@@ -62,9 +64,29 @@ interface LoaderDeps {
   revisions: ContentRevisionsService
   brands: Pick<BrandsService, 'getMany'>
   socialAccounts: Pick<SocialAccountsService, 'getMany'>
+  campaigns: Pick<CampaignsService, 'getMany'>
 }
 
-export function contentItemsLoaders ({ service, revisions, brands, socialAccounts }: LoaderDeps): MercuriusLoaders {
+/**
+ * ContentItem.campaign for every item of the query in one statement: null for an item without
+ * a campaign, and for a caller who may read content but not campaigns (campaigns:read), as
+ * Campaign.owner is for members.
+ */
+async function campaignsOf (campaigns: LoaderDeps['campaigns'], ctx: Ctx, campaignIds: Array<string | null>) {
+  const ids = [...new Set(campaignIds.filter((id): id is string => id !== null))]
+  if (!ids.length) return campaignIds.map(() => null)
+  let found: Awaited<ReturnType<LoaderDeps['campaigns']['getMany']>>
+  try {
+    found = await campaigns.getMany(ctx, ids)
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'HERALD_FORBIDDEN') return campaignIds.map(() => null)
+    throw err
+  }
+  const byId = new Map(ids.map((id, i) => [id, found[i]]))
+  return campaignIds.map((id) => (id ? byId.get(id) ?? null : null))
+}
+
+export function contentItemsLoaders ({ service, revisions, brands, socialAccounts, campaigns }: LoaderDeps): MercuriusLoaders {
   return {
     ContentItem: {
       targets: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => {
@@ -74,7 +96,8 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
       },
       revisions: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) =>
         await resolveNestedConnections(RevisionListQuery, queries, (o) => o.id, async (q, ids) => await revisions.listForItems(ctx, ids, q)),
-      brand: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))
+      brand: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId)),
+      campaign: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await campaignsOf(campaigns, ctx, queries.map((q) => q.obj.campaignId ?? null))
     },
     ContentTarget: {
       socialAccount: async (queries: Array<LoaderQuery<TargetDto>>, { ctx }: { ctx: Ctx }) => await socialAccounts.getMany(ctx, queries.map((q) => q.obj.socialAccountId))

@@ -151,6 +151,9 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
         await core.hooks.afterPublishableChange.run(ctx, item, { changed, from: row.status, to: updated.status, revision: updated.revision })
       }
       if (to) await core.hooks.afterTransition.run(ctx, item, { from: row.status, to, reason: 'edited' })
+      else if (updated.status === 'scheduled' && changed.some((f) => f === 'scheduledAt' || f === 'scheduledLocal' || f === 'timeZone' || f === 'scheduleBasis')) {
+        await core.hooks.afterReschedule.run(ctx, item)
+      }
       return item
     },
 

@@ -5,6 +5,7 @@ import { CONTENT_STATUSES, type ContentStatus } from '../../db/tables/content-it
 // it is tested on its own (test/unit/content-status.test.ts). Who may trigger a move is the
 // service's business; whether a move exists at all is decided here and only here.
 //
+//   scheduled → failed when the publisher's checks at hand-over fail (missed schedule, a blackout…)
 //   draft ─submit→ in_review ─(approvals)→ approved ─schedule→ scheduled ─(publisher)→ publishing → published
 //                   │  ↑ submit             ↑ unschedule ─────────┘                      └→ failed ─schedule→ scheduled
 //                   ↓  │                                                                            └→ draft
@@ -17,7 +18,7 @@ export const TRANSITIONS: Readonly<Record<ContentStatus, readonly ContentStatus[
   in_review: ['approved', 'changes_requested', 'draft', 'archived'],
   changes_requested: ['in_review', 'archived'],
   approved: ['scheduled', 'draft', 'archived'],
-  scheduled: ['approved', 'publishing', 'draft', 'archived'],
+  scheduled: ['approved', 'publishing', 'failed', 'draft', 'archived'],
   publishing: ['published', 'failed', 'archived'],
   published: ['archived'],
   failed: ['scheduled', 'draft', 'archived'],

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import { createEventsRepository } from './events.repository.js'
 import { createEventsService } from './events.service.js'
 import { eventsRoutes } from './events.routes.js'
+import { eventsResolvers } from './events.resolvers.js'
 import './public.js'
 
 // The outbox and its readers (GET /v1/events, /v1/audit-events). Every other module records
@@ -10,4 +11,5 @@ export default fp(async (app) => {
   const service = createEventsService(createEventsRepository(app.cursors))
   app.decorate('events', service)
   await app.register(eventsRoutes, { service })
-}, { name: 'events-module', dependencies: ['auth'] })
+  app.graphql.defineResolvers(eventsResolvers(service))
+}, { name: 'events-module', dependencies: ['auth', 'graphql'] })

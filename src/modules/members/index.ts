@@ -17,5 +17,6 @@ export default fp(async (app) => {
   app.events.define(MEMBER_EVENTS)
   await app.register(membersRoutes, { service })
   app.graphql.defineResolvers(membersResolvers(service))
+  app.nodes.define({ type: 'Member', table: 'memberships', get: async (ctx, id) => await service.get(ctx, id) })
   app.graphql.defineLoaders(membersLoaders(app.brands))
 }, { name: 'members-module', dependencies: ['events-module', 'brands-module', 'graphql'] })

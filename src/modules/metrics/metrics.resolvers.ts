@@ -38,7 +38,7 @@ export function metricsResolvers (service: MetricsService): IResolvers {
         const rows = report.data.slice(start, start + page.first)
         return {
           edges: rows.map((node, i) => ({ node, cursor: `o:${start + i}` })),
-          pageInfo: { hasNextPage: start + rows.length < report.data.length, endCursor: rows.length ? `o:${start + rows.length - 1}` : page.after ?? null },
+          pageInfo: { hasNextPage: start + rows.length < report.data.length, hasPreviousPage: start > 0, startCursor: rows.length ? `o:${start}` : page.after ?? null, endCursor: rows.length ? `o:${start + rows.length - 1}` : page.after ?? null },
           totalCount: report.data.length,
           freshness: report.freshness
         }

@@ -11,5 +11,6 @@ export default fp(async (app) => {
   app.events.define(SOCIAL_ACCOUNT_EVENTS)
   await app.register(socialAccountsRoutes, { service })
   app.graphql.defineResolvers(socialAccountsResolvers(service))
+  app.nodes.define({ type: 'SocialAccount', table: 'social_accounts', get: async (ctx, id) => await service.get(ctx, id) })
   app.graphql.defineLoaders(socialAccountsLoaders(service, app.brands))
 }, { name: 'social-accounts-module', dependencies: ['events-module', 'brands-module', 'graphql'] })

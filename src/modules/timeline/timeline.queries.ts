@@ -48,12 +48,18 @@ function entriesSql (orgId: string, itemIds: readonly string[], opts: TimelineOp
     UNION ALL
     -- A submission or a scheduling also writes a status_changed event; the specific event
     -- stands for both (it carries the revision, due date or time).
-    SELECT e.id, e.subject_id, CASE e.type WHEN 'content_item.submitted' THEN 'submitted' WHEN 'content_item.scheduled' THEN 'scheduled' ELSE 'status_changed' END,
+    -- Publishing's events stand likewise for the status moves of a hand-over and its outcome.
+    SELECT e.id, e.subject_id, CASE e.type WHEN 'content_item.submitted' THEN 'submitted' WHEN 'content_item.scheduled' THEN 'scheduled'
+             WHEN 'content_item.publishing' THEN 'publishing' WHEN 'content_item.publish_requested' THEN 'publish_requested'
+             WHEN 'content_item.published' THEN 'published' WHEN 'content_item.failed' THEN 'publish_failed'
+             WHEN 'content_item.publish_held' THEN 'publish_held' ELSE 'status_changed' END,
            e.created_at, e.seq, e.actor_type::text, e.actor_id, e.actor_label, e.data
       FROM events e
      WHERE e.organization_id = ${orgId} AND e.subject_type = 'content_item' AND e.subject_id = ANY(${ids})
-       AND (e.type IN ('content_item.submitted', 'content_item.scheduled')
-            OR (e.type = 'content_item.status_changed' AND coalesce(e.data->>'reason', '') NOT IN ('submitted', 'scheduled')))
+       AND (e.type IN ('content_item.submitted', 'content_item.scheduled', 'content_item.publishing', 'content_item.publish_requested',
+                       'content_item.published', 'content_item.failed', 'content_item.publish_held')
+            OR (e.type = 'content_item.status_changed' AND coalesce(e.data->>'reason', '') NOT IN ('submitted', 'scheduled')
+                AND coalesce(e.data->>'to', '') NOT IN ('publishing', 'published', 'failed')))
     UNION ALL
     SELECT e.id, q.content_item_id, 'request_' || split_part(e.type, '.', 2), e.created_at, e.seq, e.actor_type::text, e.actor_id, e.actor_label,
            e.data || jsonb_build_object('requestId', q.id, 'revision', q.revision)

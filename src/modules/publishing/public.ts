@@ -1,0 +1,80 @@
+// What other modules may use of publishing: `app.publishing` (hand-over, outcomes, releasing a
+// held item), the `beforeHandOver` hook (crisis pauses a brand through it), the `Publisher`
+// interface (native network connectors plug in here later), the reply shapes and the events.
+import type { Ctx } from '../../lib/context.js'
+import type { PublishingService } from './publishing.service.js'
+
+export type { PublishingService } from './publishing.service.js'
+export type { PublicationDto, PublicationTargetDto } from './publishing.schemas.js'
+
+export const PUBLISHING_EVENTS = {
+  'content_item.publishing': 'A due content item was handed over to its publisher (status publishing): the attempt, whether it is late, and its targets.',
+  'content_item.publish_requested': 'The built-in webhook publisher asks the integration to post one target: the final text, media, first comment and the social account (platform, handle, external id). Report the outcome with POST /v1/content-items/{id}/targets/{targetId}/publish-result.',
+  'content_item.published': 'Every target of a content item was published: each target with its external post id, URL and time.',
+  'content_item.failed': 'Publishing a content item failed: why (missed_schedule, publisher_timeout, target_failed, blackout, approval_stale…) and each target\'s outcome. Scheduling it again retries.',
+  'content_item.publish_held': 'A due content item was not handed over because a module held it (e.g. its brand is paused by a crisis); it stays scheduled until released.'
+} as const
+
+declare module '../events/public.js' {
+  interface EventCatalogue extends Record<keyof typeof PUBLISHING_EVENTS, true> {}
+}
+
+/** One target of a due item, with everything needed to post it. */
+export interface PublishRequest {
+  contentItemId: string
+  brandId: string
+  publicationId: string
+  attempt: number
+  targetId: string
+  socialAccount: { id: string, platform: string, handle: string, externalId: string | null, displayName: string | null }
+  kind: string
+  /** The text as it goes out: one entry per post (a thread has several), composed as the platform rules checked it. */
+  posts: string[]
+  media: unknown[]
+  firstComment: string | null
+  link: string | null
+  hashtags: string[]
+  scheduledAt: string
+  late: boolean
+}
+
+/** What a publisher says about one target: handed on (the outcome comes later), or final. */
+export type PublishOutcome =
+  | { status: 'requested' }
+  | { status: 'published', externalId: string, url: string | null, publishedAt: string }
+  | { status: 'failed', reason: string, retryable: boolean }
+
+/**
+ * A way to publish one target. Runs inside the hand-over transaction (its events commit with
+ * the move to publishing); one that calls a network should answer `requested` and report the
+ * outcome later through `app.publishing.report`, rather than hold the transaction open.
+ */
+export interface Publisher {
+  readonly name: string
+  publish: (ctx: Ctx, request: PublishRequest) => Promise<PublishOutcome>
+}
+
+/** What a due item looks like to a beforeHandOver handler. */
+export interface DueItem { id: string, brandId: string, scheduledAt: Date, late: boolean }
+
+/** `undefined` lets the hand-over go on; `{ hold }` keeps the item scheduled and says why. */
+export type HandOverVerdict = undefined | { hold: string }
+
+/**
+ * Runs inside the hand-over transaction (the item's row is locked) before anything is handed
+ * over. The first handler that answers `{ hold }` wins: the item stays scheduled, a held
+ * publication and `content_item.publish_held` are recorded, and nothing is posted until
+ * `app.publishing.release(ctx, itemId)` queues it again.
+ */
+export type BeforeHandOver = (ctx: Ctx, item: DueItem) => Promise<HandOverVerdict>
+
+export interface PublishingHooks {
+  beforeHandOver: { register: (handler: BeforeHandOver) => () => void }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Publishing: hand-over, outcomes, release; `hooks.beforeHandOver`; `sweep()` runs one sweep (tests, jobs). */
+    publishing: PublishingService & { hooks: PublishingHooks, sweep: () => Promise<{ requeued: number, timedOut: number }> }
+  }
+}

@@ -1,0 +1,38 @@
+import type { RecordEvent } from '../events/public.js'
+import type { Publisher } from './public.js'
+
+// The built-in publisher: it posts nothing itself. For each target it writes a
+// `content_item.publish_requested` event (in the hand-over transaction) carrying everything an
+// integration needs to post it, which webhooks deliver and GET /v1/events lists; the
+// integration posts and reports back through POST /v1/content-items/{id}/targets/{targetId}/publish-result.
+
+export function createWebhookPublisher (record: RecordEvent): Publisher {
+  return {
+    name: 'webhook',
+    async publish (ctx, request) {
+      await record(ctx, {
+        type: 'content_item.publish_requested',
+        subjectType: 'content_item',
+        subjectId: request.contentItemId,
+        brandId: request.brandId,
+        data: {
+          publicationId: request.publicationId,
+          attempt: request.attempt,
+          targetId: request.targetId,
+          socialAccount: request.socialAccount,
+          kind: request.kind,
+          text: request.posts.join('\n\n'),
+          posts: request.posts,
+          media: request.media,
+          firstComment: request.firstComment,
+          link: request.link,
+          hashtags: request.hashtags,
+          scheduledAt: request.scheduledAt,
+          late: request.late,
+          reportTo: `/v1/content-items/${request.contentItemId}/targets/${request.targetId}/publish-result`
+        }
+      })
+      return { status: 'requested' }
+    }
+  }
+}

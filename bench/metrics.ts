@@ -125,7 +125,7 @@ async function main () {
   } finally {
     await db.end()
     await app.close()
-    await c.query(`DROP DATABASE ${dbName} WITH (FORCE)`); await c.end()
+    if (!process.env.BENCH_KEEP) await c.query(`DROP DATABASE ${dbName} WITH (FORCE)`); else console.log('kept', dbName); await c.end()
     await embedded?.stop()
   }
   process.exit(failed ? 1 : 0)

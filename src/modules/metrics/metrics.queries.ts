@@ -173,9 +173,14 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
     SELECT coalesce((SELECT json_agg(row) FROM ranked), '[]'::json) AS rows,
            coalesce((SELECT json_agg(subjects) FROM ranked), '[]'::json) AS subjects,
            (SELECT count(*) FROM ranked WHERE currencies > 1)::int AS mixed,
-           (SELECT to_char(min(collected_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM pts) AS oldest,
-           (SELECT to_char(max(collected_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM pts) AS newest,
-           (SELECT coalesce(array_agg(source ORDER BY source), '{}') FROM (SELECT DISTINCT source FROM pts) s) AS sources`)
+           f.oldest, f.newest, f.sources
+      FROM (
+        -- Freshness in one pass over the points: per source, then over the few sources.
+        SELECT to_char(min(oldest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS oldest,
+               to_char(max(newest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS newest,
+               coalesce(array_agg(source ORDER BY source), '{}') AS sources
+          FROM (SELECT source, min(collected_at) AS oldest, max(collected_at) AS newest FROM pts GROUP BY source) s
+      ) f`)
   const r = result.rows[0] as { rows: Array<Record<string, unknown>>, subjects: number[], mixed: number, oldest: string | null, newest: string | null, sources: string[] }
   return {
     rows: r.rows,

@@ -11,7 +11,7 @@ export const PublishResultBody = z.discriminatedUnion('status', [
     status: z.literal('published'),
     externalId: z.string().trim().min(1).max(256),
     url: httpUrl.nullish(),
-    publishedAt: z.iso.datetime({ offset: true }).nullish()
+    publishedAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64).nullish()
   }),
   z.strictObject({
     status: z.literal('failed'),

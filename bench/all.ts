@@ -8,7 +8,8 @@ import path from 'node:path'
 const BENCHES: Array<{ name: string, file: string, what: string }> = [
   { name: 'request-path', file: 'request-path-main.ts', what: 'Herald against a hand-written Fastify + pg server: list, get, create, nested GraphQL (ratios), memory, ready time' },
   { name: 'api', file: 'run.ts', what: 'hot API paths against absolute floors, and publishing hand-over' },
-  { name: 'metrics', file: 'metrics.ts', what: '10 million points: ingestion, reports, the engine against a hand-written SQL' }
+  { name: 'metrics', file: 'metrics.ts', what: '10 million points: ingestion, reports, the engine against a hand-written SQL' },
+  { name: 'webhooks', file: 'webhooks.ts', what: 'webhook deliveries per second from one worker to a local receiver, and commit→delivery p50/p99' }
 ]
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)

@@ -27,7 +27,8 @@ export const TABLE_OWNERS = {
   comments: ['contentComments'],
   crisis: ['crisisPlaybooks', 'crisisPlaybookVersions', 'incidents', 'incidentSteps', 'incidentEntries', 'brandPauses', 'crisisTriggerStates'],
   metrics: ['metricPoints'],
-  publishing: ['publications', 'publicationTargets']
+  publishing: ['publications', 'publicationTargets'],
+  webhooks: ['webhookSubscriptions', 'webhookDeliveries', 'webhookAttempts']
 }
 const OWNER_OF = new Map(Object.entries(TABLE_OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])))
 

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 
 // One schema for the whole environment, parsed once at boot. Nothing else reads process.env.
@@ -53,7 +54,13 @@ const EnvSchema = z.object({
   /** Due items found later than this (after downtime) fail with missed_schedule; nothing is posted. */
   PUBLISH_MISSED_LIMIT_MS: z.coerce.number().int().min(1_000).max(30 * 86_400_000).default(3_600_000),
   /** Hand-overs later than this after scheduledAt are flagged late. */
-  PUBLISH_LATE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000)
+  PUBLISH_LATE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** Webhook targets may use http:// (never in production: for tests and local receivers). */
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  /** CIDRs webhook targets may be in although they are not public, e.g. 127.0.0.0/8 in tests. */
+  WEBHOOK_ALLOWED_NETWORKS: csv.pipe(z.array(z.string().refine((c) => ipaddr.isValidCIDR(c), 'must be CIDRs such as 127.0.0.0/8'))).default([]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 30).default(24)
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -90,6 +97,8 @@ export interface Config {
   role: 'api' | 'worker' | 'all'
   jobs: { concurrency: number, pollIntervalMs: number, shutdownMs: number }
   publishing: { timeoutMs: number, missedLimitMs: number, lateAfterMs: number }
+  /** Webhook targets and delivery bounds (see src/modules/webhooks/webhook-sender.ts). */
+  webhooks: { allowHttp: boolean, allowedNetworks: string[], timeoutMs: number, secretOverlapHours: number }
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +114,9 @@ export function loadConfig (source: Record<string, string | undefined> = process
   const e = parsed.data
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)')
+  }
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_ALLOW_HTTP) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_ALLOW_HTTP: not allowed in production (webhooks are signed, not encrypted)')
   }
   const dev = e.NODE_ENV !== 'production'
   return {
@@ -134,6 +146,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     // Tests build many apps on their own databases; only those that test jobs run a worker.
     role: e.HERALD_ROLE ?? (e.NODE_ENV === 'test' ? 'api' : 'all'),
     jobs: { concurrency: e.JOBS_CONCURRENCY, pollIntervalMs: e.JOBS_POLL_INTERVAL_MS, shutdownMs: e.JOBS_SHUTDOWN_MS },
-    publishing: { timeoutMs: e.PUBLISH_TIMEOUT_MS, missedLimitMs: e.PUBLISH_MISSED_LIMIT_MS, lateAfterMs: e.PUBLISH_LATE_AFTER_MS }
+    publishing: { timeoutMs: e.PUBLISH_TIMEOUT_MS, missedLimitMs: e.PUBLISH_MISSED_LIMIT_MS, lateAfterMs: e.PUBLISH_LATE_AFTER_MS },
+    webhooks: { allowHttp: e.WEBHOOK_ALLOW_HTTP, allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, secretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS }
   }
 }

@@ -19,6 +19,7 @@ import guestReview from './guest-review/index.js'
 import metrics from './metrics/index.js'
 import publishing from './publishing/index.js'
 import crisis from './crisis/index.js'
+import webhooks from './webhooks/index.js'
 
 /**
  * Domain modules in dependency order: each may use (through its `public.ts` and `app.<name>`)
@@ -49,4 +50,5 @@ export async function registerModules (app: FastifyInstance, config: Config): Pr
   await app.register(metrics)
   await app.register(publishing, config.publishing)
   await app.register(crisis)
+  await app.register(webhooks, { webhooks: config.webhooks })
 }

@@ -17,7 +17,9 @@ import { CLIENT_ONLY, createGuestLink, submittedItem, usePolicy } from '../facto
  * which must get past body validation to reach the 404.
  */
 const SAMPLE_BODIES: Record<string, unknown> = {
-  'POST /v1/brands/:id/blackouts': { startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z', reason: 'sample' }
+  'POST /v1/brands/:id/blackouts': { startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z', reason: 'sample' },
+  // "at least one field" is a refinement the sampler cannot see.
+  'PATCH /v1/webhooks/:id': { enabled: false }
 }
 /** Required query parameters, for routes that need some to reach the unknown-id check. */
 const SAMPLE_QUERIES: Record<string, string> = {

@@ -6,7 +6,7 @@ import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
 
 export type EventRow = typeof events.$inferSelect
-export type NewEvent = Omit<typeof events.$inferInsert, 'id' | 'seq' | 'createdAt'>
+export type NewEvent = Omit<typeof events.$inferInsert, 'seq' | 'createdAt'>
 
 export function createEventsRepository (codec: CursorCodec) {
   return {

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto'
 import { authorize } from '../../lib/actor.js'
+import { Hook } from '../../lib/hooks.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
 import { actorRef, type Actor } from '../../lib/actor.js'
 import { labelFor } from '../../lib/visibility.js'
-import type { EventDescriptions, EventType, RecordEvent } from './events.types.js'
+import type { EventDescriptions, EventType, RecordedEvent, RecordEvent } from './events.types.js'
 import type { EventsRepository, EventRow } from './events.repository.js'
 import type { AuditEventDto, AuditListQuery, EventDto, EventListQuery } from './events.schemas.js'
 
@@ -36,13 +38,21 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
   /** The catalogue: every declared type and its description, in the order declared. */
   const catalogue = new Map<string, string>()
 
+  /**
+   * afterRecord: runs in the recording transaction once the event is queued with it (webhooks
+   * owe their deliveries there, so an event and what it is owed commit together).
+   */
+  const hooks = { afterRecord: new Hook<[Ctx, RecordedEvent]>() }
+
   const record: RecordEvent = async (ctx, event) => {
     // A type nobody declared is a programming error (a typo, or a module that forgot to
     // declare it): refused here, so no integration ever sees an undocumented event.
     if (!catalogue.has(event.type)) throw new Error(`event type ${event.type} is not declared; add it to its module's public.ts and define it`)
     const actor = actorRef(ctx.actor)
+    const id = event.id ?? randomUUID()
     await repo.insert(ctx.actor.orgId, {
       ...event,
+      id,
       brandId: event.brandId ?? null,
       actorType: actor.type,
       actorId: actor.id,
@@ -50,10 +60,12 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
       // Work of the system answers no request.
       requestId: ctx.actor.kind === 'system' ? null : ctx.requestId
     }, ctx.db)
+    if (!hooks.afterRecord.isEmpty) await hooks.afterRecord.run(ctx, { id, type: event.type, brandId: event.brandId ?? null })
   }
 
   return {
     record,
+    hooks,
 
     /** Declares a module's event types (called by each module's plugin as it loads). */
     define (descriptions: EventDescriptions): void {

@@ -19,6 +19,8 @@ export type EventType = Extract<keyof EventCatalogue, string>
 export type EventDescriptions = Readonly<Record<string, string>>
 
 export interface EventInput {
+  /** Chosen by the caller when it must point at the event in the same transaction (webhook deliveries); random otherwise. */
+  id?: string
   type: EventType
   subjectType: string
   subjectId: string
@@ -29,3 +31,10 @@ export interface EventInput {
 
 /** Writes an event in the caller's transaction: the change and its event commit together. */
 export type RecordEvent = (ctx: Ctx, event: EventInput) => Promise<void>
+
+/** What afterRecord handlers learn of an event just recorded (in the same transaction). */
+export interface RecordedEvent {
+  id: string
+  type: EventType
+  brandId: string | null
+}

@@ -1,0 +1,171 @@
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type { Database } from '../../db/client.js'
+import { deferWrite, versionedRows } from '../../db/tenant-rows.js'
+import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../../db/tables/webhooks.js'
+import type { AttemptListQuery, DeliveryListQuery, WebhookListQuery } from './webhooks.schemas.js'
+
+export type WebhookRow = typeof webhookSubscriptions.$inferSelect
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect
+export type AttemptRow = typeof webhookAttempts.$inferSelect
+export type NewAttempt = Omit<typeof webhookAttempts.$inferInsert, 'id' | 'organizationId' | 'createdAt' | 'attemptNumber'>
+
+const dialect = new PgDialect()
+
+/** A raw statement deferred like an insert (see deferWrite): it travels with the next batch or COMMIT. */
+async function deferSql (db: Database, statement: SQL): Promise<void> {
+  const query = dialect.sqlToQuery(statement)
+  await deferWrite(db, { toSQL: () => ({ sql: query.sql, params: query.params }), then: async (ok, ko) => await db.execute(statement).then(ok, ko) })
+}
+
+/** The job that tries a delivery once; one per delivery (its key), replaced when rescheduled. */
+export const DELIVER_JOB = 'webhooks.deliver'
+export const deliverJobKey = (deliveryId: string) => `webhook-delivery:${deliveryId}`
+
+/** `content_item.approved` is matched by itself and by `content_item.*` (and `a.*`, `a.b.*` for longer names). */
+function filtersMatching (type: string): string[] {
+  const parts = type.split('.')
+  return [type, ...parts.slice(0, -1).map((_p, i) => `${parts.slice(0, i + 1).join('.')}.*`)]
+}
+
+export function createWebhooksRepository (codec: CursorCodec) {
+  return {
+    /**
+     * The outbox fan-out, in the transaction that records the event and deferred after it (one
+     * statement, no round trip of its own): a delivery for every enabled subscription that takes
+     * this event (type, brand filter, and the brands its creator could see), and the job that
+     * sends each. A rollback leaves neither; a second call for the same event adds nothing.
+     */
+    async oweDeliveries (orgId: string, event: { id: string, type: string, brandId: string | null }, db: Database): Promise<void> {
+      const filters = `{${filtersMatching(event.type).map((f) => `"${f}"`).join(',')}}`
+      await deferSql(db, sql`WITH owed AS (
+        INSERT INTO webhook_deliveries (organization_id, subscription_id, event_id, event_type, next_attempt_at)
+        SELECT s.organization_id, s.id, ${event.id}::uuid, ${event.type}, now()
+        FROM webhook_subscriptions s
+        WHERE s.organization_id = ${orgId}::uuid AND s.enabled
+          AND s.event_types && ${filters}::text[]
+          AND (s.brand_id IS NULL OR s.brand_id = ${event.brandId}::uuid)
+          AND (s.creator_brand_ids IS NULL OR ${event.brandId}::uuid = ANY (s.creator_brand_ids))
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      )
+      SELECT herald_add_job(${DELIVER_JOB}, json_build_object('orgId', ${orgId}::text, 'deliveryId', owed.id), NULL, NULL, 5, 'webhook-delivery:' || owed.id, 0) FROM owed`)
+    },
+
+    /** Jobs for every delivery of a subscription still pending (it was enabled again). */
+    async resumePending (orgId: string, subscriptionId: string, db: Database): Promise<void> {
+      await db.execute(sql`SELECT herald_add_job(${DELIVER_JOB}, json_build_object('orgId', ${orgId}::text, 'deliveryId', d.id), NULL, NULL, 5, 'webhook-delivery:' || d.id, 0)
+        FROM webhook_deliveries d WHERE d.organization_id = ${orgId}::uuid AND d.subscription_id = ${subscriptionId}::uuid AND d.status = 'pending'`)
+    },
+
+    ...versionedRows(webhookSubscriptions),
+
+    async list (orgId: string, q: WebhookListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
+      const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: webhookSubscriptions.createdAt }, idColumn: webhookSubscriptions.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select().from(webhookSubscriptions).where(andAll(
+        eq(webhookSubscriptions.organizationId, orgId),
+        q.enabled ? eq(webhookSubscriptions.enabled, q.enabled === 'true') : undefined,
+        q.brandId ? eq(webhookSubscriptions.brandId, q.brandId) : undefined,
+        // A brand-limited caller sees the subscriptions of its brands only.
+        onlyBrandIds ? (onlyBrandIds.length ? inArray(webhookSubscriptions.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args)
+    },
+
+    async insert (orgId: string, v: Omit<typeof webhookSubscriptions.$inferInsert, 'organizationId' | 'id'>, db: Database): Promise<WebhookRow> {
+      const [row] = await db.insert(webhookSubscriptions).values({ ...v, organizationId: orgId }).returning()
+      return row
+    },
+
+    /**
+     * A delivery owed for an event written in the same transaction: deferred like the event
+     * (and after it), so the foreign key holds when both arrive. A second one for the same
+     * (subscription, event) is ignored.
+     */
+    async insertDeliveryDeferred (orgId: string, v: { id: string, subscriptionId: string, eventId: string, eventType: string }, db: Database): Promise<void> {
+      await deferWrite(db, db.insert(webhookDeliveries).values({ ...v, organizationId: orgId }).onConflictDoNothing())
+    },
+
+    async findDelivery (orgId: string, subscriptionId: string, deliveryId: string, db: Database): Promise<DeliveryRow | undefined> {
+      const [row] = await db.select().from(webhookDeliveries).where(and(
+        eq(webhookDeliveries.organizationId, orgId), eq(webhookDeliveries.subscriptionId, subscriptionId), eq(webhookDeliveries.id, deliveryId)))
+      return row
+    },
+
+    async findDeliveryById (orgId: string, deliveryId: string, db: Database): Promise<DeliveryRow | undefined> {
+      const [row] = await db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.organizationId, orgId), eq(webhookDeliveries.id, deliveryId)))
+      return row
+    },
+
+    async listDeliveries (orgId: string, subscriptionId: string, q: DeliveryListQuery, db: Database) {
+      const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: webhookDeliveries.createdAt }, idColumn: webhookDeliveries.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select().from(webhookDeliveries).where(andAll(
+        eq(webhookDeliveries.organizationId, orgId),
+        eq(webhookDeliveries.subscriptionId, subscriptionId),
+        q.status ? eq(webhookDeliveries.status, q.status) : undefined,
+        q.eventId ? eq(webhookDeliveries.eventId, q.eventId) : undefined,
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args)
+    },
+
+    /** The latest attempt of each delivery, in one statement. */
+    async lastAttempts (orgId: string, deliveryIds: readonly string[], db: Database): Promise<Map<string, AttemptRow>> {
+      if (deliveryIds.length === 0) return new Map()
+      const rows = await db.selectDistinctOn([webhookAttempts.deliveryId]).from(webhookAttempts)
+        .where(and(eq(webhookAttempts.organizationId, orgId), inArray(webhookAttempts.deliveryId, [...deliveryIds])))
+        .orderBy(webhookAttempts.deliveryId, desc(webhookAttempts.attemptNumber))
+      return new Map(rows.map((r) => [r.deliveryId, r]))
+    },
+
+    async listAttempts (orgId: string, deliveryId: string, q: AttemptListQuery, db: Database) {
+      const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: webhookAttempts.createdAt }, idColumn: webhookAttempts.id, cursor: q.cursor, limit: q.limit, codec }
+      const page = keyset(args)
+      const rows = await db.select().from(webhookAttempts).where(andAll(
+        eq(webhookAttempts.organizationId, orgId),
+        eq(webhookAttempts.deliveryId, deliveryId),
+        page.where
+      )).orderBy(...page.orderBy).limit(page.take)
+      return toPage(rows, args)
+    },
+
+    /** Puts a delivery back in the queue (redelivery by hand). */
+    async markPending (orgId: string, deliveryId: string, db: Database): Promise<DeliveryRow | undefined> {
+      const [row] = await db.update(webhookDeliveries).set({ status: 'pending', nextAttemptAt: sql`now()` })
+        .where(and(eq(webhookDeliveries.organizationId, orgId), eq(webhookDeliveries.id, deliveryId))).returning()
+      return row
+    },
+
+    /**
+     * Logs one attempt and settles its delivery in one statement: the attempt number is counted
+     * by the delivery row.
+     */
+    async recordAttempt (orgId: string, a: NewAttempt, outcome: { status: DeliveryRow['status'], nextAttemptAt: Date | null }, db: Database): Promise<{ attemptNumber: number }> {
+      const result = await db.execute(sql`WITH d AS (
+          UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ${a.startedAt.toISOString()}::timestamptz,
+            status = ${outcome.status}::webhook_delivery_status, next_attempt_at = ${outcome.nextAttemptAt?.toISOString() ?? null}::timestamptz
+          WHERE organization_id = ${orgId}::uuid AND id = ${a.deliveryId}::uuid
+          RETURNING attempts
+        )
+        INSERT INTO webhook_attempts (organization_id, delivery_id, subscription_id, event_id, attempt_number, started_at, duration_ms, status_code, response_body, error_class, error)
+        SELECT ${orgId}::uuid, ${a.deliveryId}::uuid, ${a.subscriptionId}::uuid, ${a.eventId}::uuid, d.attempts, ${a.startedAt.toISOString()}::timestamptz,
+          ${a.durationMs}, ${a.statusCode ?? null}::int, ${a.responseBody ?? null}, ${a.errorClass ?? null}, ${a.error ?? null}
+        FROM d RETURNING attempt_number`)
+      return { attemptNumber: Number((result.rows[0] as { attempt_number: number }).attempt_number) }
+    },
+
+    /** Herald disables a subscription (410 Gone, sustained failure); false when it already was. */
+    async disable (orgId: string, id: string, reason: string, db: Database): Promise<WebhookRow | undefined> {
+      const [row] = await db.update(webhookSubscriptions)
+        .set({ enabled: false, disabledReason: reason, disabledAt: sql`now()`, version: sql`${webhookSubscriptions.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(webhookSubscriptions.organizationId, orgId), eq(webhookSubscriptions.id, id), eq(webhookSubscriptions.enabled, true)))
+        .returning()
+      return row
+    }
+  }
+}
+export type WebhooksRepository = ReturnType<typeof createWebhooksRepository>

@@ -7,7 +7,13 @@ import { createApiKey, signup } from '../factories.js'
 // Deny by default, GraphQL side: every root field answers a credential that holds no relevant
 // permission with a refusal, never with data. Walks the served schema, so a field added later
 // without a policy fails here. Only the fields below need no permission at all.
-const OPEN = new Set(['viewer', 'platforms', 'platform', 'checkPlatformContent'])
+// The event catalogue (`eventTypes`) is documentation, like the platform rules: no tenant data.
+const OPEN = new Set(['viewer', 'platforms', 'platform', 'checkPlatformContent', 'eventTypes'])
+/**
+ * `node(id:)` cannot know the type of an id it does not find, so it has no permission to check:
+ * for a random id it answers not found (never data), which is the refusal this test wants.
+ */
+const NOT_FOUND_IS_REFUSAL = new Set(['node'])
 
 /** Values that a name calls for, where the type alone does not say enough. */
 const BY_NAME: Record<string, unknown> = {
@@ -15,8 +21,13 @@ const BY_NAME: Record<string, unknown> = {
   startsAt: '2030-01-01T00:00:00Z',
   endsAt: '2030-01-02T00:00:00Z',
   expiresAt: '2030-01-02T00:00:00Z',
-  steps: [{ name: 'Review', roles: ['manager'], mode: 'any' }]
+  steps: [{ name: 'Review', roles: ['manager'], mode: 'any' }],
+  url: 'https://hooks.example.com/herald',
+  eventTypes: ['content_item.approved']
 }
+
+/** Optional input fields given a value anyway: their input refuses an empty change. */
+const OPTIONAL_SAMPLED = new Set(['UpdateWebhookInput.url'])
 
 /** A value for a required argument that passes validation, so the refusal is the policy's. */
 function sample (name: string, type: GraphQLInputType): unknown {
@@ -25,7 +36,9 @@ function sample (name: string, type: GraphQLInputType): unknown {
   if (type instanceof GraphQLList) return [sample(name, type.ofType)]
   if (type instanceof GraphQLEnumType) return type.getValues()[0].value
   if (type instanceof GraphQLInputObjectType) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, sample(f.name, f.type)]))
+    // Required fields, and the optional ones named below (an input of only optional fields may
+    // refuse an empty change before any policy is asked).
+    return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type) || OPTIONAL_SAMPLED.has(`${type.name}.${f.name}`)).map((f) => [f.name, sample(f.name, f.type)]))
   }
   const scalar = (type as GraphQLScalarType).name
   if (scalar === 'ID') return randomUUID()
@@ -51,8 +64,8 @@ function operation (kind: 'query' | 'mutation', field: GraphQLField<unknown, unk
 t.test('every GraphQL root field refuses a credential without its permission', async (t) => {
   const h = await createTestApp(t)
   const owner = await signup(h, 'gql-policy')
-  // A key that may read events and nothing else this schema serves.
-  const key = await createApiKey(h, owner, ['events:read'])
+  // A key that may only report publish outcomes (REST only): nothing this schema serves.
+  const key = await createApiKey(h, owner, ['publishing:write'])
   const schema = h.app.graphql.schema
   const run = async (op: { query: string, variables: object }) => json(await h.inject({ method: 'POST', url: '/graphql', headers: bearer(key.secret), payload: op }))
 
@@ -63,7 +76,7 @@ t.test('every GraphQL root field refuses a credential without its permission', a
       continue
     }
     t.equal(body.data?.[field.name] ?? null, null, `Query.${field.name}: no data`)
-    t.equal(body.errors?.[0]?.extensions?.code, 'HERALD_FORBIDDEN', `Query.${field.name}: refused by its policy (${body.errors?.[0]?.message})`)
+    t.equal(body.errors?.[0]?.extensions?.code, NOT_FOUND_IS_REFUSAL.has(field.name) ? 'HERALD_NOT_FOUND' : 'HERALD_FORBIDDEN', `Query.${field.name}: refused by its policy (${body.errors?.[0]?.message})`)
   }
 
   for (const field of Object.values(schema.getMutationType()!.getFields())) {

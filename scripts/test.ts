@@ -23,6 +23,7 @@ async function main (): Promise<number> {
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'test'))
     adminUrl = embedded.url
   }
+  const output: Buffer[] = []
   const template = `herald_tpl_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
@@ -32,11 +33,13 @@ async function main (): Promise<number> {
     const args = process.argv.slice(2)
     const code = await new Promise<number>((resolve) => {
       const child = spawn('npx', ['tap', ...args], {
-        stdio: 'inherit',
+        stdio: ['inherit', 'pipe', 'inherit'],
         env: { ...process.env, HERALD_TEST_ADMIN_URL: adminUrl, HERALD_TEST_TEMPLATE: template, NODE_ENV: 'test' }
       })
+      child.stdout.on('data', (chunk: Buffer) => { process.stdout.write(chunk); output.push(chunk) })
       child.on('exit', (c) => resolve(c ?? 1))
     })
+    if (code !== 0) printFailures(Buffer.concat(output).toString('utf8'))
     return code
   } finally {
     // Drop the template and anything a crashed test file left behind.
@@ -46,6 +49,29 @@ async function main (): Promise<number> {
     await admin.end()
     await embedded?.stop()
   }
+}
+
+/**
+ * Repeats every failed test with its diagnostics at the very end of the output, so that a CI log
+ * that keeps only its tail (11,000 passing lines above) still says what failed and why.
+ */
+function printFailures (output: string): void {
+  const lines = output.split('\n')
+  const out: string[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)not ok /.exec(lines[i])
+    if (!m) continue
+    out.push(lines[i])
+    // The YAML block after a failed test point is indented two more spaces and ends with '...'.
+    if (lines[i + 1]?.trim() === '---') {
+      for (let j = i + 1; j < lines.length && j < i + 60; j++) {
+        out.push(lines[j])
+        if (lines[j].trim() === '...') break
+      }
+    }
+  }
+  console.log('\n# ==== failed tests (repeated from above) ====')
+  console.log(out.length > 0 ? out.join('\n') : '# (tap failed without a failed test point: see the output above)')
 }
 
 main().then((code) => process.exit(code), (err) => {

@@ -109,6 +109,8 @@ t.test('against a real Herald', async (t) => {
   t.test('REST-hook triggers: subscribe, a real signed delivery, perform, samples, unsubscribe', async (t) => {
     const triggers = ['content_item_created', 'content_item_approved', 'content_item_publish_requested', 'content_item_published'] as const
     const types = { content_item_created: 'content_item.created', content_item_approved: 'content_item.approved', content_item_publish_requested: 'content_item.publish_requested', content_item_published: 'content_item.published' }
+    const catalogue = (await ok('GET', '/v1/event-types', owner)).data.map((e: { type: string }) => e.type)
+    for (const k of triggers) t.ok(catalogue.includes(types[k]), `${types[k]} is in Herald's event catalogue`)
     const rx: Record<string, Awaited<ReturnType<typeof receiver>>> = {}
     const subs: Record<string, any> = {}
     for (const k of triggers) {

@@ -1,7 +1,8 @@
 // `npm test`'s runner: prepares one migrated template database, then runs tap, whose test
 // files each clone their own database from it. Uses DATABASE_URL when set, otherwise an
 // embedded PostgreSQL kept under .data/test (never the one `npm start` uses).
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import pg from 'pg'
@@ -15,7 +16,21 @@ function withDatabase (url: string, db: string): string {
   return u.toString()
 }
 
+/**
+ * The Zapier integration (integrations/zapier) is its own package, as the Zapier CLI uploads it;
+ * `npm test` installs its locked dependencies when they are missing, so that `npm ci && npm test`
+ * on a fresh clone is still all it takes.
+ */
+function installZapierIntegration (): void {
+  const dir = path.join(import.meta.dirname, '..', 'integrations', 'zapier')
+  if (existsSync(path.join(dir, 'node_modules', 'zapier-platform-core'))) return
+  console.log('# installing integrations/zapier (npm ci --prefix integrations/zapier)')
+  const r = spawnSync('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund'], { stdio: 'inherit' })
+  if (r.status !== 0) throw new Error('npm ci --prefix integrations/zapier failed')
+}
+
 async function main (): Promise<number> {
+  installZapierIntegration()
   const config = loadConfig()
   let embedded: EmbeddedDatabase | undefined
   let adminUrl = config.databaseUrl

@@ -49,10 +49,10 @@ declare module 'fastify' {
 
 export default fp(async (app) => {
   const repo = createCrisisRepository(app.cursors)
-  const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
+  const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, record: app.events.record })
   const queries = createCrisisQueries()
   const pauses = createPausesService({ repo, queries, jobs: app.jobs, brands: app.brands, content: app.contentItems, publishing: app.publishing, record: app.events.record })
-  const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, record: app.events.record })
+  const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
   const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
   const reports = createReportsService({ repo, queries, incidents })
   const triggers = createTriggersService({ repo, metrics: app.metricsService, incidents, record: app.events.record })

@@ -203,6 +203,12 @@ export function createCrisisRepository (codec: CursorCodec) {
         return await db.select({ id: crisisPlaybooks.id, orgId: crisisPlaybooks.organizationId }).from(crisisPlaybooks)
           .where(and(sql`${due} <= now()`, sql`${crisisPlaybooks.reviewDueAnnouncedFor} IS DISTINCT FROM ${due}`)).limit(limit)
       },
+      /** Organizations with playbooks that have metric rules (the metric windows timer). */
+      async metricRuleOrgs (db: Database, limit: number): Promise<string[]> {
+        const rows = await db.selectDistinct({ orgId: crisisPlaybooks.organizationId }).from(crisisPlaybooks)
+          .where(sql`jsonb_array_length(coalesce(${crisisPlaybooks.definition}->'triggers'->'metricRules', '[]'::jsonb)) > 0`).limit(limit)
+        return rows.map((r) => r.orgId)
+      },
       async resumablePauses (db: Database, limit: number): Promise<Array<{ id: string, orgId: string }>> {
         return await db.select({ id: brandPauses.id, orgId: brandPauses.organizationId }).from(brandPauses)
           .where(and(isNull(brandPauses.endedAt), sql`${brandPauses.resumeAt} <= now()`)).limit(limit)

@@ -8,7 +8,7 @@ import { createPausesService } from './pauses.service.js'
 import { createIncidentsService } from './incidents.service.js'
 import { createStatementsService } from './statements.service.js'
 import { createReportsService } from './reports.service.js'
-import { createTriggersService } from './triggers.service.js'
+import { createTriggersService, type Crossing } from './triggers.service.js'
 import { crisisRoutes } from './crisis.routes.js'
 import { crisisResolvers } from './crisis.resolvers.js'
 import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
@@ -19,7 +19,7 @@ import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
 
 declare module '../../plugins/jobs.js' {
   interface JobPayloads {
-    /** The recurring crisis scan: steps overdue, playbooks due for review, pauses to resume. */
+    /** The recurring crisis scan: steps overdue, playbooks due for review, pauses to resume, metric windows. */
     'crisis-timers': Record<string, unknown>
     /** A pause's automatic resume, at its resume time (key crisis-resume:<pauseId>). */
     'crisis-resume': { orgId: string, pauseId: string }
@@ -39,6 +39,11 @@ export interface CrisisTimers {
   reviewDue: () => Promise<string[]>
   /** Pauses whose resume time has come, resumed once; their ids. */
   autoResume: () => Promise<string[]>
+  /**
+   * Metric rules evaluated at `now` for windows that closed without new data: the crossings
+   * (each claimed once under its cooldown, so several workers announce it once).
+   */
+  metricWindows: (now?: Date) => Promise<Crossing[]>
 }
 
 declare module 'fastify' {
@@ -98,7 +103,9 @@ export default fp(async (app) => {
     reviewDue: async () => await perOrg('review due timer', await app.background.scan(async (tx) => await repo.scan.reviewDuePlaybooks(tx.db, SCAN_BATCH)),
       async (ctx, ids) => await playbooks.announceReviewDue(ctx, ids)),
     autoResume: async () => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH)),
-      async (ctx, ids) => await pauses.autoResume(ctx, ids))
+      async (ctx, ids) => await pauses.autoResume(ctx, ids)),
+    metricWindows: async (now = new Date()) => await perOrg('metric windows', (await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, SCAN_BATCH))).map((orgId) => ({ orgId })),
+      async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log.error({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer')))
   }
   app.decorate('crisisTimers', timers)
   // The resume job at a pause's resume time makes it punctual; the minute scan is its safety
@@ -110,6 +117,7 @@ export default fp(async (app) => {
     await timers.autoResume()
     await timers.stepOverdue()
     await timers.reviewDue()
+    await timers.metricWindows()
   })
   app.jobs.cron('crisis-timers', CRISIS_TIMERS_CRON, {})
 

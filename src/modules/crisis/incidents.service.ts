@@ -261,8 +261,8 @@ export function createIncidentsService (deps: IncidentsDeps) {
     },
 
     /** Timer: incident.step_overdue once per step that passed its response target undone. */
-    async announceOverdueSteps (ctx: Ctx): Promise<string[]> {
-      const claimed = await repo.incidents.claimOverdueSteps(ctx.actor.orgId, new Date(), ctx.db)
+    async announceOverdueSteps (ctx: Ctx, now = new Date()): Promise<string[]> {
+      const claimed = await repo.incidents.claimOverdueSteps(ctx.actor.orgId, now, ctx.db)
       if (claimed.length === 0) return []
       const rows = await repo.incidents.findByIds(ctx.actor.orgId, claimed.map((s) => s.incidentId), ctx.db)
       const announced: string[] = []

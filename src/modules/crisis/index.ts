@@ -33,12 +33,13 @@ export const CRISIS_TIMERS_CRON = '* * * * *'
 const SCAN_BATCH = 500
 
 export interface CrisisTimers {
+  // Each takes the instant it runs at (the job's: now; tests pass fixed instants).
   /** incident.step_overdue for steps past their response target; the step ids announced. */
-  stepOverdue: () => Promise<string[]>
+  stepOverdue: (now?: Date) => Promise<string[]>
   /** playbook.review_due once per period; the playbook ids announced. */
-  reviewDue: () => Promise<string[]>
+  reviewDue: (now?: Date) => Promise<string[]>
   /** Pauses whose resume time has come, resumed once; their ids. */
-  autoResume: () => Promise<string[]>
+  autoResume: (now?: Date) => Promise<string[]>
   /**
    * Metric rules evaluated at `now` for windows that closed without new data: the crossings
    * (each claimed once under its cooldown, so several workers announce it once).
@@ -98,12 +99,12 @@ export default fp(async (app) => {
     return out
   }
   const timers: CrisisTimers = {
-    stepOverdue: async () => await perOrg('step overdue timer', (await app.background.scan(async (tx) => await repo.scan.overdueStepOrgs(tx.db, SCAN_BATCH))).map((orgId) => ({ orgId })),
-      async (ctx) => await incidents.announceOverdueSteps(ctx)),
-    reviewDue: async () => await perOrg('review due timer', await app.background.scan(async (tx) => await repo.scan.reviewDuePlaybooks(tx.db, SCAN_BATCH)),
-      async (ctx, ids) => await playbooks.announceReviewDue(ctx, ids)),
-    autoResume: async () => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH)),
-      async (ctx, ids) => await pauses.autoResume(ctx, ids)),
+    stepOverdue: async (now = new Date()) => await perOrg('step overdue timer', (await app.background.scan(async (tx) => await repo.scan.overdueStepOrgs(tx.db, SCAN_BATCH, now))).map((orgId) => ({ orgId })),
+      async (ctx) => await incidents.announceOverdueSteps(ctx, now)),
+    reviewDue: async (now = new Date()) => await perOrg('review due timer', await app.background.scan(async (tx) => await repo.scan.reviewDuePlaybooks(tx.db, SCAN_BATCH, now)),
+      async (ctx, ids) => await playbooks.announceReviewDue(ctx, ids, now)),
+    autoResume: async (now = new Date()) => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH, now)),
+      async (ctx, ids) => await pauses.autoResume(ctx, ids, now)),
     metricWindows: async (now = new Date()) => await perOrg('metric windows', (await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, SCAN_BATCH))).map((orgId) => ({ orgId })),
       async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log.error({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer')))
   }

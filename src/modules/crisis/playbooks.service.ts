@@ -8,7 +8,7 @@ import { crisisPlaybooks } from '../../db/tables/crisis.js'
 import type { BrandsService } from '../brands/public.js'
 import type { MembersService } from '../members/public.js'
 import type { RecordEvent } from '../events/public.js'
-import type { CrisisRepository, PlaybookRow } from './crisis.repository.js'
+import { reviewDueSql, type CrisisRepository, type PlaybookRow } from './crisis.repository.js'
 import { PlaybookDefinition, type CreatePlaybookInput, type PlaybookDto, type PlaybookListQuery, type PlaybookVersionDto, type UpdatePlaybookInput } from './crisis.schemas.js'
 import { definitionOf, reviewDueAt, toPlaybookDto, toVersionDto } from './crisis-dto.js'
 
@@ -77,7 +77,7 @@ export function createPlaybooksService (deps: PlaybooksDeps) {
         // Brand-limited callers: playbooks listing one of their brands.
         brandIds === null ? undefined : brandIds.length ? sql`${crisisPlaybooks.definition}->'brandIds' ?| array[${sql.join(brandIds.map((b) => sql`${b}`), sql`, `)}]::text[]` : sql`false`,
         q.brandId ? sql`(${crisisPlaybooks.definition}->'brandIds' = 'null'::jsonb OR ${crisisPlaybooks.definition}->'brandIds' ? ${q.brandId})` : undefined,
-        q.reviewDue ? sql`(${crisisPlaybooks.reviewedAt} + make_interval(days => (${crisisPlaybooks.definition}->>'reviewCadenceDays')::int) <= now()) = ${q.reviewDue === 'true'}` : undefined
+        q.reviewDue ? sql`(${reviewDueSql()} <= now()) = ${q.reviewDue === 'true'}` : undefined
       ].filter((c) => c !== undefined)
       const page = await repo.playbooks.list(ctx.actor.orgId, q, conditions.length ? sql.join(conditions, sql` AND `) : undefined, ctx.db)
       return { ...page, data: page.data.map((r) => toPlaybookDto(r)) }
@@ -155,11 +155,11 @@ export function createPlaybooksService (deps: PlaybooksDeps) {
      * The system actor's timer: playbook.review_due for each of these playbooks whose review
      * is due, once per period (a claim on the playbook row, so several workers announce once).
      */
-    async announceReviewDue (ctx: Ctx, ids: readonly string[]): Promise<string[]> {
+    async announceReviewDue (ctx: Ctx, ids: readonly string[], now = new Date()): Promise<string[]> {
       const announced: string[] = []
       for (const row of await repo.playbooks.findByIds(ctx.actor.orgId, ids, ctx.db)) {
         const due = reviewDueAt(row)
-        if (due.getTime() > Date.now()) continue
+        if (due.getTime() > now.getTime()) continue
         if (!await repo.playbooks.markReviewAnnounced(ctx.actor.orgId, row.id, due, ctx.db)) continue
         await event(ctx, 'playbook.review_due', row, { playbookId: row.id, name: row.name, reviewedAt: row.reviewedAt.toISOString(), reviewDueAt: due.toISOString() })
         announced.push(row.id)

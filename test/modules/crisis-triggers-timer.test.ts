@@ -93,5 +93,12 @@ t.test('metric rules evaluated on a timer', async (t) => {
     t.equal((await h.sql('SELECT count(*)::int AS n FROM incidents WHERE playbook_id = $1', [pausing.id]))[0].n, 0)
     t.equal((await h.sql("SELECT count(*)::int AS n FROM events WHERE type = 'metrics.threshold_crossed' AND subject_id = $1", [pausing.id]))[0].n, 0, 'its crossing rolled back with it')
     t.equal((await h.sql('SELECT count(*)::int AS n FROM crisis_trigger_states WHERE playbook_id = $1', [pausing.id]))[0].n, 0, 'and its claim: the next run tries again')
+
+    // The same at ingestion: the refused activation does not refuse the metrics.
+    const hour = Math.floor(Date.now() / HOUR) * HOUR
+    await ingest([point(x, hour, 40)])
+    t.equal((await h.sql('SELECT count(*)::int AS n FROM metric_points WHERE brand_id = $1 AND period_start = $2', [brand.id, new Date(hour).toISOString()]))[0].n, 1, 'the points are stored')
+    t.equal((await h.sql('SELECT count(*)::int AS n FROM incidents WHERE playbook_id = $1', [pausing.id]))[0].n, 0)
+    t.equal((await h.sql("SELECT count(*)::int AS n FROM events WHERE type = 'metrics.threshold_crossed' AND subject_id = $1", [watching.id]))[0].n, 2, 'the watching rule crossed at ingestion too')
   })
 })

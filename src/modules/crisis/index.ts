@@ -62,8 +62,11 @@ export default fp(async (app) => {
   const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
   const reports = createReportsService({ repo, queries, incidents })
   const triggers = createTriggersService({ repo, metrics: app.metricsService, incidents, record: app.events.record })
-  // Metric rules are evaluated in the ingestion's transaction.
-  app.metricsService.hooks.afterIngest.register(async (ctx, summary) => { await triggers.evaluate(ctx, summary) })
+  // Metric rules are evaluated in the ingestion's transaction; a rule that fails (e.g. its
+  // activation is refused) does not fail the ingestion.
+  app.metricsService.hooks.afterIngest.register(async (ctx, summary) => {
+    await triggers.evaluate(ctx, summary, new Date(), (err, at) => app.log[err instanceof AppError ? 'warn' : 'error']({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed at ingestion; the timer retries it'))
+  })
   const crisis: CrisisFacade = { playbooks, incidents, pauses, statements, reports }
   app.decorate('crisis', crisis)
   app.events.define(CRISIS_EVENTS)
@@ -106,7 +109,7 @@ export default fp(async (app) => {
     autoResume: async (now = new Date()) => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH, now)),
       async (ctx, ids) => await pauses.autoResume(ctx, ids, now)),
     metricWindows: async (now = new Date()) => await perOrg('metric windows', (await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, SCAN_BATCH))).map((orgId) => ({ orgId })),
-      async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log.error({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer')))
+      async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log[err instanceof AppError ? 'warn' : 'error']({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer')))
   }
   app.decorate('crisisTimers', timers)
   // The resume job at a pause's resume time makes it punctual; the minute scan is its safety

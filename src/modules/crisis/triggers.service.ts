@@ -24,6 +24,7 @@ export interface TriggersDeps {
 }
 
 export type Crossing = { playbookId: string, brandId: string, incidentId: string | null }
+export type OnRuleError = (err: unknown, at: { playbookId: string, ruleIndex: number, brandId: string }) => void
 
 export function createTriggersService (deps: TriggersDeps) {
   const { repo, metrics, incidents, record } = deps
@@ -53,9 +54,24 @@ export function createTriggersService (deps: TriggersDeps) {
     return { playbookId: playbook.id, brandId, incidentId }
   }
 
+  /** evaluateRule in a savepoint: a failure rolls back that rule's claim, event and incident only. */
+  async function guarded (ctx: Ctx, playbook: PlaybookRow, ruleIndex: number, brandId: string, now: Date, onError: OnRuleError): Promise<Crossing | null> {
+    try {
+      return await ctx.db.transaction(async (sp) => await evaluateRule({ ...ctx, db: sp }, playbook, ruleIndex, brandId, now))
+    } catch (err) {
+      onError(err, { playbookId: playbook.id, ruleIndex, brandId })
+      return null
+    }
+  }
+
   return {
-    /** In the ingestion's transaction: the rules on the metrics it touched, for the brands it touched. */
-    async evaluate (ctx: Ctx, summary: IngestSummary, now = new Date()): Promise<Crossing[]> {
+    /**
+     * In the ingestion's transaction: the rules on the metrics it touched, for the brands it
+     * touched. Each rule and brand runs in a savepoint: one that fails (e.g. its activation is
+     * refused because the brand is already paused) is reported to onError and does not fail the
+     * ingestion; the timer tries it again.
+     */
+    async evaluate (ctx: Ctx, summary: IngestSummary, now = new Date(), onError: OnRuleError = () => {}): Promise<Crossing[]> {
       const fired: Crossing[] = []
       const playbooks = await repo.triggers.playbooksWithRules(ctx.actor.orgId, summary.metrics, ctx.db)
       for (const playbook of playbooks) {
@@ -64,7 +80,7 @@ export function createTriggersService (deps: TriggersDeps) {
         for (const [ruleIndex, rule] of d.triggers.metricRules.entries()) {
           if (!summary.metrics.includes(rule.metric)) continue
           for (const brandId of brands) {
-            const crossing = await evaluateRule(ctx, playbook, ruleIndex, brandId, now)
+            const crossing = await guarded(ctx, playbook, ruleIndex, brandId, now, onError)
             if (crossing) fired.push(crossing)
           }
         }
@@ -76,10 +92,9 @@ export function createTriggersService (deps: TriggersDeps) {
      * The timer (system actor, one organization's transaction): every rule of every playbook,
      * for each covered brand with points of the rule's metric in its window ending at `now` —
      * so a window that closes, or a cooldown that ends, without new data is evaluated too.
-     * Each rule and brand runs in a savepoint: one that fails (e.g. its activation is refused)
-     * is logged by the caller and does not undo the others.
+     * Each rule and brand runs in a savepoint, as for ingestion.
      */
-    async evaluateWindows (ctx: Ctx, now: Date, onError: (err: unknown, at: { playbookId: string, brandId: string }) => void = () => {}): Promise<Crossing[]> {
+    async evaluateWindows (ctx: Ctx, now: Date, onError: OnRuleError = () => {}): Promise<Crossing[]> {
       const orgId = ctx.actor.orgId
       const fired: Crossing[] = []
       const playbooks = await repo.triggers.playbooksWithRules(orgId, BASE_METRICS, ctx.db)
@@ -90,12 +105,8 @@ export function createTriggersService (deps: TriggersDeps) {
           const brands = (await metrics.brandsWithData(orgId, rule.metric, from, now, { db: ctx.db }))
             .filter((b) => d.brandIds === null || d.brandIds.includes(b)).sort()
           for (const brandId of brands) {
-            try {
-              const crossing = await ctx.db.transaction(async (sp) => await evaluateRule({ ...ctx, db: sp }, playbook, ruleIndex, brandId, now))
-              if (crossing) fired.push(crossing)
-            } catch (err) {
-              onError(err, { playbookId: playbook.id, brandId })
-            }
+            const crossing = await guarded(ctx, playbook, ruleIndex, brandId, now, onError)
+            if (crossing) fired.push(crossing)
           }
         }
       }

@@ -31,6 +31,11 @@ export const CRISIS_TIMERS_CRON = '* * * * *'
 
 /** At most this many candidates per timer run; the next run takes the rest. */
 const SCAN_BATCH = 500
+/**
+ * Organizations with metric rules are not consumed by a run (unlike due steps or pauses): every
+ * run evaluates all of them, up to this bound (see README, crisis, "Not done yet").
+ */
+const METRIC_ORGS_BATCH = 5000
 
 export interface CrisisTimers {
   // Each takes the instant it runs at (the job's: now; tests pass fixed instants).
@@ -108,7 +113,7 @@ export default fp(async (app) => {
       async (ctx, ids) => await playbooks.announceReviewDue(ctx, ids, now)),
     autoResume: async (now = new Date()) => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH, now)),
       async (ctx, ids) => await pauses.autoResume(ctx, ids, now)),
-    metricWindows: async (now = new Date()) => await perOrg('metric windows', (await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, SCAN_BATCH))).map((orgId) => ({ orgId })),
+    metricWindows: async (now = new Date()) => await perOrg('metric windows', (await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, METRIC_ORGS_BATCH))).map((orgId) => ({ orgId })),
       async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log[err instanceof AppError ? 'warn' : 'error']({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer')))
   }
   app.decorate('crisisTimers', timers)

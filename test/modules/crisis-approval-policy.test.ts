@@ -58,7 +58,10 @@ t.test('the stricter approval policy while an incident is open', async (t) => {
       [{ name: 'x', steps: [{ name: 'x', roles: ['pope'], mode: 'any' }] }, 'incidentApprovalPolicy/steps/0/roles/0'],
       [{ name: '', steps: stricter.steps }, 'incidentApprovalPolicy/name'],
       [{ steps: stricter.steps }, 'incidentApprovalPolicy/name'],
-      ['Crisis review', 'incidentApprovalPolicy']
+      ['Crisis review', 'incidentApprovalPolicy'],
+      [{ name: 'x'.repeat(201), steps: stricter.steps }, 'incidentApprovalPolicy/name'],
+      [{ name: 'x', steps: Array.from({ length: 11 }, (_, i) => ({ name: `Step ${i}`, roles: ['manager'], mode: 'any' })) }, 'incidentApprovalPolicy/steps'],
+      [{ name: 'x', steps: stricter.steps, extra: true }, 'incidentApprovalPolicy/extra']
     ] as const) {
       const res = await post(bad)
       t.equal(res.statusCode, 400, `${JSON.stringify(bad)}: ${res.body}`)

@@ -193,9 +193,9 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
      * in the caller's transaction, until endOverride: e.g. a crisis playbook's stricter steps for
      * an incident. Requests already open keep the steps they were submitted with. Named members
      * are not checked here (an incident must open whatever the team looks like): a step nobody
-     * can decide is refused at submission, as for any policy. No authorization here: the caller (activating an
-     * incident) has authorized its own action. Once per source and brand (a repeat returns the
-     * existing one, started: false). Announced as approval_policy.override_started.
+     * can decide is refused at submission, as for any policy. No authorization here: the caller
+     * (activating an incident) has authorized its own action. Once per source and brand (a
+     * repeat returns the existing one, started: false). Announced as approval_policy.override_started.
      */
     async startOverride (ctx: Ctx, brandId: string, source: OverrideSource, policy: { name: string, steps: ApprovalStepInput[] }): Promise<PolicyOverrideDto & { started: boolean }> {
       const row = await repo.overrides.insert(ctx.actor.orgId, { brandId, name: policy.name, steps: normalise(policy.steps), ...source }, ctx.db)

@@ -27,7 +27,7 @@ t.test('crisis playbooks', async (t) => {
       internalChannels: [{ kind: 'slack', target: '#crisis-room' }],
       pausePublishing: true,
       onResolve: 'reschedule',
-      approvalPolicyId: null,
+      incidentApprovalPolicy: null,
       informClients: false,
       reviewCadenceDays: 90,
       reviewDue: false,

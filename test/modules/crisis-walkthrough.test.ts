@@ -21,7 +21,12 @@ t.test('walk-through: incident → pause → holding statement → resolve → r
     queued.push(item.id)
   }
 
-  const playbook = await createPlaybook(h, manager, { brandIds: [brand.id], pausePublishing: true, onResolve: 'release' })
+  const playbook = await createPlaybook(h, manager, {
+    brandIds: [brand.id],
+    pausePublishing: true,
+    onResolve: 'release',
+    incidentApprovalPolicy: { name: 'Crisis review', steps: [{ name: 'Manager review', roles: ['manager'], mode: 'any' }, { name: 'Legal', roles: ['admin'], mode: 'all' }] }
+  })
   const preview = json(await h.inject({ method: 'POST', url: `/v1/brands/${brand.id}/pause`, headers: bearer(manager.token), payload: { reason: 'preview', dryRun: true } }))
   t.same(preview.heldItemIds, [queued[1], queued[0]], 'the preview lists the queue in the order it is due')
 
@@ -55,7 +60,9 @@ t.test('walk-through: incident → pause → holding statement → resolve → r
   const types = (await h.sql("SELECT type FROM events WHERE brand_id = $1 AND (type LIKE 'incident.%' OR type IN ('brand.paused', 'brand.resumed')) ORDER BY seq", [brand.id])).map((e: any) => e.type)
   t.same(types, ['brand.paused', 'incident.opened', 'incident.statement_created', 'incident.acknowledged', 'brand.resumed', 'incident.resolved'], 'each step is an event (and so a signed webhook)')
   const kinds = json(await h.inject({ method: 'GET', url: `/v1/incidents/${incident.id}/timeline`, headers: bearer(manager.token) })).data.map((e: any) => e.kind)
-  t.same(kinds, ['opened', 'paused', 'statement_created', 'acknowledged', 'resumed', 'resolved'])
+  t.same(kinds, ['opened', 'paused', 'approval_policy_switched', 'statement_created', 'acknowledged', 'resumed', 'approval_policy_restored', 'resolved'])
+  const switched = (await h.sql("SELECT type FROM events WHERE brand_id = $1 AND type LIKE 'approval_policy.override_%' ORDER BY seq", [brand.id])).map((e: any) => e.type)
+  t.same(switched, ['approval_policy.override_started', 'approval_policy.override_ended'], 'the stricter approval policy for the duration')
 
   t.test('statement refusals', async (t) => {
     const other = await createPlaybook(h, manager, { brandIds: [brand.id], holdingStatements: [] })

@@ -1,5 +1,5 @@
-import { index, jsonb, pgEnum, pgTable, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core'
-import { createdAt, id, updatedAt, version } from '../columns.js'
+import { index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core'
+import { createdAt, id, instant, updatedAt, version } from '../columns.js'
 import { organizations } from './organizations.js'
 import type { Role } from '../../lib/actor.js'
 
@@ -50,4 +50,27 @@ export const approvalPolicies = pgTable('approval_policies', {
 }, (t) => [
   index('approval_policies_org_created_idx').on(t.organizationId, t.createdAt, t.id),
   index('approval_policies_brand_idx').on(t.brandId)
+])
+
+/**
+ * A temporary policy that governs a brand's NEW approval requests (its campaigns' too) while
+ * something is in force, e.g. a crisis playbook's stricter policy for an incident's duration.
+ * Owned by the approvals module; other modules start and end one through its service. The
+ * most recent override in force wins; an ended one is kept (ended_at) as history.
+ */
+export const approvalPolicyOverrides = pgTable('approval_policy_overrides', {
+  id: id(),
+  organizationId: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+  brandId: uuid().notNull().references(() => brands.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  steps: jsonb().$type<ApprovalStep[]>().notNull(),
+  /** What put it in force (e.g. 'incident') and its id: one override per source and brand. */
+  sourceType: text().notNull(),
+  sourceId: uuid().notNull(),
+  createdAt: createdAt(),
+  endedAt: instant()
+}, (t) => [
+  uniqueIndex('approval_policy_overrides_source_key').on(t.sourceType, t.sourceId, t.brandId),
+  index('approval_policy_overrides_brand_idx').on(t.brandId, t.createdAt),
+  index('approval_policy_overrides_org_idx').on(t.organizationId)
 ])

@@ -9,7 +9,7 @@ import type { BrandDto } from '../brands/public.js'
 import type { MembersService } from '../members/public.js'
 import { builtInDefaultPolicy } from './policy-steps.js'
 import type { ApprovalPoliciesQueries } from './approval-policies.queries.js'
-import type { ApprovalPoliciesRepository, ApprovalPolicyRow } from './approval-policies.repository.js'
+import type { ApprovalPoliciesRepository, ApprovalPolicyRow, PolicyOverrideRow } from './approval-policies.repository.js'
 import type { ApprovalPolicyDto, ApprovalPolicyListQuery, ApprovalStepInput, CreateApprovalPolicyInput, UpdateApprovalPolicyInput } from './approval-policies.schemas.js'
 import type { ApprovalStep } from '../../db/tables/brands.js'
 
@@ -25,13 +25,36 @@ const toApprovalPolicyDto = (r: ApprovalPolicyRow): ApprovalPolicyDto => ({
 
 /** The policy that governs a brand's (or a campaign's) content at submission time. */
 export interface EffectivePolicy {
-  /** Where it came from: the campaign's override, the brand's default, or the built-in one. */
-  source: 'campaign' | 'brand' | 'built_in'
+  /**
+   * Where it came from: a temporary override of the brand (e.g. an incident's stricter policy),
+   * the campaign's policy, the brand's default, or the built-in one.
+   */
+  source: 'override' | 'campaign' | 'brand' | 'built_in'
   /** null for the built-in default (a brand created before policies existed). */
   policyId: string | null
   name: string
   steps: ApprovalStep[]
+  /** With source 'override': what put it in force. */
+  override?: { id: string, sourceType: string, sourceId: string }
 }
+
+/** Who puts a temporary policy in force for a brand, and ends it (e.g. an incident). */
+export interface OverrideSource {
+  sourceType: string
+  sourceId: string
+}
+
+const toOverrideDto = (r: PolicyOverrideRow) => ({
+  id: r.id,
+  brandId: r.brandId,
+  name: r.name,
+  steps: r.steps.map((s) => ({ name: s.name, roles: s.roles ?? [], memberIds: s.memberIds ?? [], mode: s.mode })),
+  sourceType: r.sourceType,
+  sourceId: r.sourceId,
+  createdAt: iso(r.createdAt)!,
+  endedAt: iso(r.endedAt)
+})
+export type PolicyOverrideDto = ReturnType<typeof toOverrideDto>
 
 const normalise = (steps: ApprovalStepInput[]): ApprovalStep[] =>
   steps.map((s) => ({ name: s.name, roles: s.roles ?? [], memberIds: s.memberIds ?? [], mode: s.mode }))
@@ -153,12 +176,50 @@ export function createApprovalPoliciesService (deps: ApprovalPoliciesDeps) {
      * caller (content submission) has authorized its own action.
      */
     async effectivePolicy (ctx: Ctx, brandId: string, campaignId?: string | null): Promise<EffectivePolicy> {
+      const override = await repo.overrides.active(ctx.actor.orgId, brandId, ctx.db)
+      if (override) {
+        return { source: 'override', policyId: null, name: override.name, steps: toOverrideDto(override).steps, override: { id: override.id, sourceType: override.sourceType, sourceId: override.sourceId } }
+      }
       const found = await queries.effective(ctx.actor.orgId, brandId, campaignId ?? null, ctx.db)
       if (!found.found) throw notFound('Brand')
       if (found.policy && found.source) {
         return { source: found.source, policyId: found.policy.id, name: found.policy.name, steps: toApprovalPolicyDto(found.policy).steps }
       }
       return { source: 'built_in', policyId: null, ...builtInDefaultPolicy() }
+    },
+
+    /**
+     * Puts a temporary policy in force for a brand's NEW approval requests (its campaigns' too),
+     * in the caller's transaction, until endOverride: e.g. a crisis playbook's stricter steps for
+     * an incident. Requests already open keep the steps they were submitted with. Named members
+     * are not checked here (an incident must open whatever the team looks like): a step nobody
+     * can decide is refused at submission, as for any policy. No authorization here: the caller
+     * (activating an incident) has authorized its own action. Once per source and brand (a
+     * repeat returns the existing one, started: false). Announced as approval_policy.override_started.
+     */
+    async startOverride (ctx: Ctx, brandId: string, source: OverrideSource, policy: { name: string, steps: ApprovalStepInput[] }): Promise<PolicyOverrideDto & { started: boolean }> {
+      const row = await repo.overrides.insert(ctx.actor.orgId, { brandId, name: policy.name, steps: normalise(policy.steps), ...source }, ctx.db)
+      if (!row) {
+        const current = await repo.overrides.active(ctx.actor.orgId, brandId, ctx.db)
+        if (current && current.sourceType === source.sourceType && current.sourceId === source.sourceId) return { ...toOverrideDto(current), started: false }
+        throw new AppError('HERALD_CONFLICT', 'This source already put an approval policy in force for this brand.')
+      }
+      const out = toOverrideDto(row)
+      await record(ctx, { type: 'approval_policy.override_started', subjectType: 'approval_policy_override', subjectId: row.id, brandId, data: { override: out } })
+      return { ...out, started: true }
+    },
+
+    /**
+     * Ends the source's override for a brand in the caller's transaction: new requests follow
+     * the brand's (or campaign's) policy again, or another override still in force. null when
+     * none was in force. Announced as approval_policy.override_ended.
+     */
+    async endOverride (ctx: Ctx, brandId: string, source: OverrideSource): Promise<PolicyOverrideDto | null> {
+      const row = await repo.overrides.end(ctx.actor.orgId, { brandId, ...source }, ctx.db)
+      if (!row) return null
+      const out = toOverrideDto(row)
+      await record(ctx, { type: 'approval_policy.override_ended', subjectType: 'approval_policy_override', subjectId: row.id, brandId, data: { override: out } })
+      return out
     },
 
     /** Brand hook: every new brand gets its own copy of the built-in default, as its default. */

@@ -15,6 +15,14 @@ export type EntryRow = typeof incidentEntries.$inferSelect
 export type PauseRow = typeof brandPauses.$inferSelect
 export interface ActorCols { actorType: 'member' | 'api_key' | 'guest' | 'system', actorId: string | null, actorLabel: string | null }
 
+/**
+ * When a playbook's review falls due, in SQL: reviewCadenceDays days of 24 hours after the last
+ * review, as reviewDueAt computes it in TypeScript. Hours, not days: adding days to a timestamptz
+ * follows the session's time zone (a day across a DST change is 23 or 25 hours), which would make
+ * the timer and the API disagree.
+ */
+export const reviewDueSql = () => sql`${crisisPlaybooks.reviewedAt} + make_interval(hours => 24 * (${crisisPlaybooks.definition}->>'reviewCadenceDays')::int)`
+
 export function createCrisisRepository (codec: CursorCodec) {
   const playbookRows = versionedRows(crisisPlaybooks)
   const incidentRows = versionedRows(incidents)
@@ -193,19 +201,25 @@ export function createCrisisRepository (codec: CursorCodec) {
 
     /** Cross-organization finds for the timers (as herald_system: SELECT of a few columns only). */
     scan: {
-      async overdueStepOrgs (db: Database, limit: number): Promise<string[]> {
+      async overdueStepOrgs (db: Database, limit: number, now: Date): Promise<string[]> {
         const rows = await db.selectDistinct({ orgId: incidentSteps.organizationId }).from(incidentSteps)
-          .where(and(isNull(incidentSteps.completedAt), eq(incidentSteps.overdueAnnounced, false), sql`${incidentSteps.dueAt} <= now()`)).limit(limit)
+          .where(and(isNull(incidentSteps.completedAt), eq(incidentSteps.overdueAnnounced, false), sql`${incidentSteps.dueAt} <= ${now}`)).limit(limit)
         return rows.map((r) => r.orgId)
       },
-      async reviewDuePlaybooks (db: Database, limit: number): Promise<Array<{ id: string, orgId: string }>> {
-        const due = sql`${crisisPlaybooks.reviewedAt} + make_interval(days => (${crisisPlaybooks.definition}->>'reviewCadenceDays')::int)`
+      async reviewDuePlaybooks (db: Database, limit: number, now: Date): Promise<Array<{ id: string, orgId: string }>> {
+        const due = reviewDueSql()
         return await db.select({ id: crisisPlaybooks.id, orgId: crisisPlaybooks.organizationId }).from(crisisPlaybooks)
-          .where(and(sql`${due} <= now()`, sql`${crisisPlaybooks.reviewDueAnnouncedFor} IS DISTINCT FROM ${due}`)).limit(limit)
+          .where(and(sql`${due} <= ${now}`, sql`${crisisPlaybooks.reviewDueAnnouncedFor} IS DISTINCT FROM ${due}`)).limit(limit)
       },
-      async resumablePauses (db: Database, limit: number): Promise<Array<{ id: string, orgId: string }>> {
+      /** Organizations with playbooks that have metric rules (the metric windows timer). */
+      async metricRuleOrgs (db: Database, limit: number): Promise<string[]> {
+        const rows = await db.selectDistinct({ orgId: crisisPlaybooks.organizationId }).from(crisisPlaybooks)
+          .where(sql`jsonb_array_length(coalesce(${crisisPlaybooks.definition}->'triggers'->'metricRules', '[]'::jsonb)) > 0`).limit(limit)
+        return rows.map((r) => r.orgId)
+      },
+      async resumablePauses (db: Database, limit: number, now: Date): Promise<Array<{ id: string, orgId: string }>> {
         return await db.select({ id: brandPauses.id, orgId: brandPauses.organizationId }).from(brandPauses)
-          .where(and(isNull(brandPauses.endedAt), sql`${brandPauses.resumeAt} <= now()`)).limit(limit)
+          .where(and(isNull(brandPauses.endedAt), sql`${brandPauses.resumeAt} <= ${now}`)).limit(limit)
       }
     },
 

@@ -21,7 +21,7 @@ function dropNulls (value: unknown, keep: ReadonlySet<string> = new Set()): unkn
 }
 
 /** Fields of a playbook where null means something (every brand, no policy). */
-const NULLABLE = new Set(['brandIds', 'approvalPolicyId'])
+const NULLABLE = new Set(['brandIds', 'incidentApprovalPolicy'])
 
 export function crisisResolvers (crisis: CrisisFacade): IResolvers {
   const { playbooks, incidents, pauses, statements, reports } = crisis

@@ -5,11 +5,22 @@ import { ActorRef, RoleSchema, brandIdsSchema } from '../../lib/schemas.js'
 import { BASE_METRICS } from '../../lib/metrics-vocabulary.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { INCIDENT_STATUSES, PAUSE_RESUME_MODES } from '../../db/tables/crisis.js'
+import { ApprovalModeSchema, ApprovalStepInput, MAX_STEPS, StepRoleSchema } from '../approval-policies/public.js'
 
 // Every wire shape of the crisis module: playbooks (a definition, versioned), activation,
 // incidents (checklist, timeline), brand pauses and reports.
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
+
+/**
+ * The stricter approval policy for an incident's duration, as a template: the same steps as an
+ * approval policy, put in force for the incident's brand on activation and ended on resolution.
+ */
+const IncidentApprovalPolicy = z.strictObject({
+  name: text(200),
+  // Stored as an approval policy stores its steps: both lists present.
+  steps: z.array(ApprovalStepInput.transform((st) => ({ name: st.name, roles: st.roles ?? [], memberIds: st.memberIds ?? [], mode: st.mode }))).min(1).max(MAX_STEPS)
+})
 
 const SeverityLevel = z.strictObject({
   level: z.string().trim().min(1).max(50),
@@ -69,8 +80,8 @@ const definitionShape = {
   pausePublishing: z.boolean().default(false),
   /** On resolution, held items go back to scheduled in order (release) or stay for rescheduling. */
   onResolve: z.enum(PAUSE_RESUME_MODES).default('release'),
-  /** A stricter approval policy for the brand while the incident is open. */
-  approvalPolicyId: z.uuid().nullable().default(null),
+  /** A stricter approval policy for the brand's new approval requests while the incident is open. */
+  incidentApprovalPolicy: IncidentApprovalPolicy.nullable().default(null),
   /** Clients of the brand may read its incidents from this playbook. */
   informClients: z.boolean().default(false),
   reviewCadenceDays: z.number().int().min(1).max(730).default(90)
@@ -105,7 +116,7 @@ export const UpdatePlaybookBody = z.strictObject({
   internalChannels: z.array(InternalChannel).max(20).optional(),
   pausePublishing: z.boolean().optional(),
   onResolve: z.enum(PAUSE_RESUME_MODES).optional(),
-  approvalPolicyId: z.uuid().nullable().optional(),
+  incidentApprovalPolicy: IncidentApprovalPolicy.nullable().optional(),
   informClients: z.boolean().optional(),
   reviewCadenceDays: z.number().int().min(1).max(730).optional()
 }).superRefine(definitionRules)
@@ -148,7 +159,10 @@ const DefinitionOut = z.object({
   internalChannels: z.array(z.object({ kind: z.string(), target: z.string() })),
   pausePublishing: z.boolean(),
   onResolve: z.enum(PAUSE_RESUME_MODES),
-  approvalPolicyId: z.uuid().nullable(),
+  incidentApprovalPolicy: z.object({
+    name: z.string(),
+    steps: z.array(z.object({ name: z.string(), roles: z.array(StepRoleSchema), memberIds: z.array(z.uuid()), mode: ApprovalModeSchema }))
+  }).nullable(),
   informClients: z.boolean(),
   reviewCadenceDays: z.number().int()
 })

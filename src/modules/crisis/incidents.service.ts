@@ -7,6 +7,7 @@ import type { incidents } from '../../db/tables/crisis.js'
 import type { BrandsService } from '../brands/public.js'
 import type { MembersService } from '../members/public.js'
 import type { RecordEvent } from '../events/public.js'
+import type { ApprovalPoliciesService } from '../approval-policies/public.js'
 import type { CrisisRepository, IncidentRow } from './crisis.repository.js'
 import type { ActivateInput, EntryDto, IncidentDto, IncidentListQuery, TimelineQuery, UpdateIncidentInput } from './crisis.schemas.js'
 import { definitionOf, toEntryDto, toIncidentDto } from './crisis-dto.js'
@@ -23,6 +24,7 @@ export interface IncidentsDeps {
   pauses: Pick<PausesService, 'pause' | 'resumeForIncident'>
   brands: Pick<BrandsService, 'visible'>
   members: Pick<MembersService, 'assertFit'>
+  policies: Pick<ApprovalPoliciesService, 'startOverride' | 'endOverride'>
   record: RecordEvent
 }
 
@@ -39,7 +41,10 @@ function canSee (actor: Actor, row: IncidentRow): boolean {
 }
 
 export function createIncidentsService (deps: IncidentsDeps) {
-  const { repo, playbooks, pauses, brands, members, record } = deps
+  const { repo, playbooks, pauses, brands, members, policies, record } = deps
+
+  /** The approvals module's override that an incident puts in force for its brand. */
+  const overrideSource = (incidentId: string) => ({ sourceType: 'incident', sourceId: incidentId })
 
   const event = async (ctx: Ctx, type: IncidentEvent, row: IncidentRow, data: Record<string, unknown>) =>
     await record(ctx, { type, subjectType: 'incident', subjectId: row.id, brandId: row.brandId, data })
@@ -141,8 +146,14 @@ export function createIncidentsService (deps: IncidentsDeps) {
         current = await save(ctx, row, { pauseId: pause.id })
         await entry(ctx, row.id, 'paused', null, { pauseId: pause.id, heldItemIds: pause.heldItemIds })
       }
+      // The stricter approval policy, for the brand's new requests until resolution (open ones keep theirs).
+      let override = null
+      if (d.incidentApprovalPolicy) {
+        override = await policies.startOverride(ctx, input.brandId, overrideSource(row.id), d.incidentApprovalPolicy)
+        await entry(ctx, row.id, 'approval_policy_switched', null, { overrideId: override.id, name: override.name, steps: override.steps })
+      }
       const out = await dto(ctx, current)
-      await event(ctx, 'incident.opened', current, { incident: out, playbookName: d.name, approvalPolicyId: d.approvalPolicyId })
+      await event(ctx, 'incident.opened', current, { incident: out, playbookName: d.name, approvalPolicyOverride: override ? { id: override.id, name: override.name, steps: override.steps } : null })
       return { ...out, opened: true }
     },
 
@@ -233,6 +244,8 @@ export function createIncidentsService (deps: IncidentsDeps) {
       const playbook = await repo.playbooks.version(ctx.actor.orgId, current.playbookId, current.playbookVersion, ctx.db)
       const mode = playbook ? definitionOf(playbook).onResolve : 'release'
       const resumed = current.pauseId ? await pauses.resumeForIncident(ctx, current.pauseId, mode) : null
+      const ended = await policies.endOverride(ctx, current.brandId, overrideSource(id))
+      if (ended) await entry(ctx, id, 'approval_policy_restored', null, { overrideId: ended.id, name: ended.name })
       const now = new Date()
       const row = await save(ctx, current, { status: 'resolved', resolvedAt: now, summary, acknowledgedAt: current.acknowledgedAt ?? now, acknowledgedByLabel: current.acknowledgedByLabel ?? ctx.actor.label })
       await entry(ctx, id, 'resolved', summary, { releasedItemIds: resumed?.releasedItemIds ?? [], mode: resumed ? mode : null })
@@ -241,14 +254,15 @@ export function createIncidentsService (deps: IncidentsDeps) {
         incident: out,
         timeToResolveSeconds: Math.round((now.getTime() - row.createdAt.getTime()) / 1000),
         heldItemIds: resumed?.heldItemIds ?? [],
-        releasedItemIds: resumed?.releasedItemIds ?? []
+        releasedItemIds: resumed?.releasedItemIds ?? [],
+        approvalPolicyOverrideEnded: ended ? { id: ended.id, name: ended.name } : null
       })
       return out
     },
 
     /** Timer: incident.step_overdue once per step that passed its response target undone. */
-    async announceOverdueSteps (ctx: Ctx): Promise<string[]> {
-      const claimed = await repo.incidents.claimOverdueSteps(ctx.actor.orgId, new Date(), ctx.db)
+    async announceOverdueSteps (ctx: Ctx, now = new Date()): Promise<string[]> {
+      const claimed = await repo.incidents.claimOverdueSteps(ctx.actor.orgId, now, ctx.db)
       if (claimed.length === 0) return []
       const rows = await repo.incidents.findByIds(ctx.actor.orgId, claimed.map((s) => s.incidentId), ctx.db)
       const announced: string[] = []

@@ -8,7 +8,7 @@ import { createPausesService } from './pauses.service.js'
 import { createIncidentsService } from './incidents.service.js'
 import { createStatementsService } from './statements.service.js'
 import { createReportsService } from './reports.service.js'
-import { createTriggersService } from './triggers.service.js'
+import { createTriggersService, type Crossing } from './triggers.service.js'
 import { crisisRoutes } from './crisis.routes.js'
 import { crisisResolvers } from './crisis.resolvers.js'
 import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
@@ -19,7 +19,7 @@ import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
 
 declare module '../../plugins/jobs.js' {
   interface JobPayloads {
-    /** The recurring crisis scan: steps overdue, playbooks due for review, pauses to resume. */
+    /** The recurring crisis scan: steps overdue, playbooks due for review, pauses to resume, metric windows. */
     'crisis-timers': Record<string, unknown>
     /** A pause's automatic resume, at its resume time (key crisis-resume:<pauseId>). */
     'crisis-resume': { orgId: string, pauseId: string }
@@ -31,14 +31,25 @@ export const CRISIS_TIMERS_CRON = '* * * * *'
 
 /** At most this many candidates per timer run; the next run takes the rest. */
 const SCAN_BATCH = 500
+/**
+ * Organizations with metric rules are not consumed by a run (unlike due steps or pauses): every
+ * run evaluates all of them, up to this bound (see README, crisis, "Not done yet").
+ */
+const METRIC_ORGS_BATCH = 5000
 
 export interface CrisisTimers {
+  // Each takes the instant it runs at (the job's: now; tests pass fixed instants).
   /** incident.step_overdue for steps past their response target; the step ids announced. */
-  stepOverdue: () => Promise<string[]>
+  stepOverdue: (now?: Date) => Promise<string[]>
   /** playbook.review_due once per period; the playbook ids announced. */
-  reviewDue: () => Promise<string[]>
+  reviewDue: (now?: Date) => Promise<string[]>
   /** Pauses whose resume time has come, resumed once; their ids. */
-  autoResume: () => Promise<string[]>
+  autoResume: (now?: Date) => Promise<string[]>
+  /**
+   * Metric rules evaluated at `now` for windows that closed without new data: the crossings
+   * (each claimed once under its cooldown, so several workers announce it once).
+   */
+  metricWindows: (now?: Date) => Promise<Crossing[]>
 }
 
 declare module 'fastify' {
@@ -49,15 +60,18 @@ declare module 'fastify' {
 
 export default fp(async (app) => {
   const repo = createCrisisRepository(app.cursors)
-  const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
+  const playbooks = createPlaybooksService({ repo, brands: app.brands, members: app.members, record: app.events.record })
   const queries = createCrisisQueries()
   const pauses = createPausesService({ repo, queries, jobs: app.jobs, brands: app.brands, content: app.contentItems, publishing: app.publishing, record: app.events.record })
-  const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, record: app.events.record })
+  const incidents = createIncidentsService({ repo, playbooks, pauses, brands: app.brands, members: app.members, policies: app.approvalPolicies, record: app.events.record })
   const statements = createStatementsService({ repo, incidents, pauses, content: app.contentItems, approvals: app.approvalRequests, record: app.events.record })
   const reports = createReportsService({ repo, queries, incidents })
   const triggers = createTriggersService({ repo, metrics: app.metricsService, incidents, record: app.events.record })
-  // Metric rules are evaluated in the ingestion's transaction.
-  app.metricsService.hooks.afterIngest.register(async (ctx, summary) => { await triggers.evaluate(ctx, summary) })
+  // Metric rules are evaluated in the ingestion's transaction; a rule that fails (e.g. its
+  // activation is refused) does not fail the ingestion.
+  app.metricsService.hooks.afterIngest.register(async (ctx, summary) => {
+    await triggers.evaluate(ctx, summary, new Date(), (err, at) => app.log[err instanceof AppError ? 'warn' : 'error']({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed at ingestion; the timer retries it'))
+  })
   const crisis: CrisisFacade = { playbooks, incidents, pauses, statements, reports }
   app.decorate('crisis', crisis)
   app.events.define(CRISIS_EVENTS)
@@ -93,12 +107,14 @@ export default fp(async (app) => {
     return out
   }
   const timers: CrisisTimers = {
-    stepOverdue: async () => await perOrg('step overdue timer', (await app.background.scan(async (tx) => await repo.scan.overdueStepOrgs(tx.db, SCAN_BATCH))).map((orgId) => ({ orgId })),
-      async (ctx) => await incidents.announceOverdueSteps(ctx)),
-    reviewDue: async () => await perOrg('review due timer', await app.background.scan(async (tx) => await repo.scan.reviewDuePlaybooks(tx.db, SCAN_BATCH)),
-      async (ctx, ids) => await playbooks.announceReviewDue(ctx, ids)),
-    autoResume: async () => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH)),
-      async (ctx, ids) => await pauses.autoResume(ctx, ids))
+    stepOverdue: async (now = new Date()) => await perOrg('step overdue timer', (await app.background.scan(async (tx) => await repo.scan.overdueStepOrgs(tx.db, SCAN_BATCH, now))).map((orgId) => ({ orgId })),
+      async (ctx) => await incidents.announceOverdueSteps(ctx, now)),
+    reviewDue: async (now = new Date()) => await perOrg('review due timer', await app.background.scan(async (tx) => await repo.scan.reviewDuePlaybooks(tx.db, SCAN_BATCH, now)),
+      async (ctx, ids) => await playbooks.announceReviewDue(ctx, ids, now)),
+    autoResume: async (now = new Date()) => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH, now)),
+      async (ctx, ids) => await pauses.autoResume(ctx, ids, now)),
+    metricWindows: async (now = new Date()) => await perOrg('metric windows', (await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, METRIC_ORGS_BATCH))).map((orgId) => ({ orgId })),
+      async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log[err instanceof AppError ? 'warn' : 'error']({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer')))
   }
   app.decorate('crisisTimers', timers)
   // The resume job at a pause's resume time makes it punctual; the minute scan is its safety
@@ -110,6 +126,7 @@ export default fp(async (app) => {
     await timers.autoResume()
     await timers.stepOverdue()
     await timers.reviewDue()
+    await timers.metricWindows()
   })
   app.jobs.cron('crisis-timers', CRISIS_TIMERS_CRON, {})
 

@@ -145,11 +145,11 @@ export function createPausesService (deps: PausesDeps) {
     },
 
     /** Timer: resumes these pauses if their resume time has come and they are still in force (once). */
-    async autoResume (ctx: Ctx, pauseIds: readonly string[]): Promise<string[]> {
+    async autoResume (ctx: Ctx, pauseIds: readonly string[], now = new Date()): Promise<string[]> {
       const done: string[] = []
       for (const id of pauseIds) {
         const pause = await repo.pauses.findById(ctx.actor.orgId, id, ctx.db, { lock: true })
-        if (!pause || pause.endedAt || !pause.resumeAt || pause.resumeAt.getTime() > Date.now()) continue
+        if (!pause || pause.endedAt || !pause.resumeAt || pause.resumeAt.getTime() > now.getTime()) continue
         await resumeRow(ctx, pause, {}, 'automatic resume')
         done.push(id)
       }

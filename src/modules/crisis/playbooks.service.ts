@@ -7,9 +7,8 @@ import type { Page } from '../../lib/pagination.js'
 import { crisisPlaybooks } from '../../db/tables/crisis.js'
 import type { BrandsService } from '../brands/public.js'
 import type { MembersService } from '../members/public.js'
-import type { ApprovalPoliciesService } from '../approval-policies/public.js'
 import type { RecordEvent } from '../events/public.js'
-import type { CrisisRepository, PlaybookRow } from './crisis.repository.js'
+import { reviewDueSql, type CrisisRepository, type PlaybookRow } from './crisis.repository.js'
 import { PlaybookDefinition, type CreatePlaybookInput, type PlaybookDto, type PlaybookListQuery, type PlaybookVersionDto, type UpdatePlaybookInput } from './crisis.schemas.js'
 import { definitionOf, reviewDueAt, toPlaybookDto, toVersionDto } from './crisis-dto.js'
 
@@ -21,14 +20,13 @@ export interface PlaybooksDeps {
   repo: CrisisRepository
   brands: Pick<BrandsService, 'visible'>
   members: Pick<MembersService, 'findMany'>
-  policies: Pick<ApprovalPoliciesService, 'getMany'>
   record: RecordEvent
 }
 
 const actorCols = (ctx: Ctx) => { const a = actorRef(ctx.actor); return { actorType: a.type, actorId: a.id, actorLabel: a.label } }
 
 export function createPlaybooksService (deps: PlaybooksDeps) {
-  const { repo, brands, members, policies, record } = deps
+  const { repo, brands, members, record } = deps
 
   const event = async (ctx: Ctx, type: 'crisis_playbook.created' | 'crisis_playbook.updated' | 'crisis_playbook.deleted' | 'crisis_playbook.reviewed' | 'playbook.review_due', row: PlaybookRow, data: Record<string, unknown>) =>
     await record(ctx, { type, subjectType: 'crisis_playbook', subjectId: row.id, brandId: null, data })
@@ -46,7 +44,7 @@ export function createPlaybooksService (deps: PlaybooksDeps) {
     return row
   }
 
-  /** Brands, step owners and the approval policy named in a definition exist and are visible. */
+  /** Brands, step owners and the members named by the incident approval policy exist and are visible. */
   async function checkReferences (ctx: Ctx, d: PlaybookDefinition): Promise<void> {
     if (d.brandIds === null && ctx.actor.brandIds !== null) {
       throw new AppError('HERALD_FORBIDDEN', 'A credential limited to some brands cannot prepare a playbook for every brand; list the brands.', { errors: [{ path: 'brandIds', message: 'must list brands' }] })
@@ -57,15 +55,14 @@ export function createPlaybooksService (deps: PlaybooksDeps) {
         throw err
       }
     }
-    const ownerRefs = d.steps.flatMap((s, i) => (s.ownerMemberId ? [{ id: s.ownerMemberId, path: `steps/${i}/ownerMemberId` }] : []))
-    if (ownerRefs.length) {
-      const found = new Set((await members.findMany(ctx, ownerRefs.map((r) => r.id))).map((m) => m.id))
-      const missing: FieldError[] = ownerRefs.filter((r) => !found.has(r.id)).map((r) => ({ path: r.path, message: 'unknown member' }))
+    const memberRefs = [
+      ...d.steps.flatMap((s, i) => (s.ownerMemberId ? [{ id: s.ownerMemberId, path: `steps/${i}/ownerMemberId` }] : [])),
+      ...(d.incidentApprovalPolicy?.steps ?? []).flatMap((s, i) => (s.memberIds ?? []).map((id, j) => ({ id, path: `incidentApprovalPolicy/steps/${i}/memberIds/${j}` })))
+    ]
+    if (memberRefs.length) {
+      const found = new Set((await members.findMany(ctx, memberRefs.map((r) => r.id))).map((m) => m.id))
+      const missing: FieldError[] = memberRefs.filter((r) => !found.has(r.id)).map((r) => ({ path: r.path, message: 'unknown member' }))
       if (missing.length) throw new AppError('HERALD_NOT_FOUND', 'Unknown member.', { errors: missing })
-    }
-    if (d.approvalPolicyId) {
-      const [policy] = await policies.getMany(ctx, [d.approvalPolicyId])
-      if (!policy) throw new AppError('HERALD_NOT_FOUND', 'Unknown approval policy.', { errors: [{ path: 'approvalPolicyId', message: 'unknown approval policy' }] })
     }
   }
 
@@ -80,7 +77,7 @@ export function createPlaybooksService (deps: PlaybooksDeps) {
         // Brand-limited callers: playbooks listing one of their brands.
         brandIds === null ? undefined : brandIds.length ? sql`${crisisPlaybooks.definition}->'brandIds' ?| array[${sql.join(brandIds.map((b) => sql`${b}`), sql`, `)}]::text[]` : sql`false`,
         q.brandId ? sql`(${crisisPlaybooks.definition}->'brandIds' = 'null'::jsonb OR ${crisisPlaybooks.definition}->'brandIds' ? ${q.brandId})` : undefined,
-        q.reviewDue ? sql`(${crisisPlaybooks.reviewedAt} + make_interval(days => (${crisisPlaybooks.definition}->>'reviewCadenceDays')::int) <= now()) = ${q.reviewDue === 'true'}` : undefined
+        q.reviewDue ? sql`(${reviewDueSql()} <= now()) = ${q.reviewDue === 'true'}` : undefined
       ].filter((c) => c !== undefined)
       const page = await repo.playbooks.list(ctx.actor.orgId, q, conditions.length ? sql.join(conditions, sql` AND `) : undefined, ctx.db)
       return { ...page, data: page.data.map((r) => toPlaybookDto(r)) }
@@ -158,11 +155,11 @@ export function createPlaybooksService (deps: PlaybooksDeps) {
      * The system actor's timer: playbook.review_due for each of these playbooks whose review
      * is due, once per period (a claim on the playbook row, so several workers announce once).
      */
-    async announceReviewDue (ctx: Ctx, ids: readonly string[]): Promise<string[]> {
+    async announceReviewDue (ctx: Ctx, ids: readonly string[], now = new Date()): Promise<string[]> {
       const announced: string[] = []
       for (const row of await repo.playbooks.findByIds(ctx.actor.orgId, ids, ctx.db)) {
         const due = reviewDueAt(row)
-        if (due.getTime() > Date.now()) continue
+        if (due.getTime() > now.getTime()) continue
         if (!await repo.playbooks.markReviewAnnounced(ctx.actor.orgId, row.id, due, ctx.db)) continue
         await event(ctx, 'playbook.review_due', row, { playbookId: row.id, name: row.name, reviewedAt: row.reviewedAt.toISOString(), reviewDueAt: due.toISOString() })
         announced.push(row.id)

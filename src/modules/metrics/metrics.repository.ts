@@ -72,6 +72,15 @@ export function createMetricsRepository () {
            GROUP BY subject_id
         ) s`)
       return Number((result.rows[0] as { total: number }).total)
+    },
+
+    /** The brands with points of one metric whose period starts in [from, to). */
+    async brandsWithData (orgId: string, metric: string, from: Date, to: Date, granularity: 'hour' | 'day', db: Database): Promise<string[]> {
+      const result = await db.execute(sql`
+        SELECT DISTINCT brand_id FROM metric_points
+         WHERE organization_id = ${orgId}::uuid AND metric = ${metric} AND granularity = ${granularity}
+           AND period_start >= ${from.toISOString()}::timestamptz AND period_start < ${to.toISOString()}::timestamptz`)
+      return (result.rows as Array<{ brand_id: string }>).map((r) => r.brand_id)
     }
   }
 }

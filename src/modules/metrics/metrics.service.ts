@@ -223,6 +223,15 @@ export function createMetricsService (deps: MetricsDeps) {
       const granularity = opts.granularity ?? 'hour'
       if (opts.db) return await repo.sumOverWindow(orgId, brandId, metric, from, to, granularity, opts.db)
       return await withTenant(orgId, async (tx) => await repo.sumOverWindow(orgId, brandId, metric, from, to, granularity, tx.db))
+    },
+
+    /**
+     * The brands that have points of an ingested metric in [from, to) (for crisis rules
+     * re-evaluated on a timer). Like sumOverWindow: the caller's transaction, no authorization.
+     */
+    async brandsWithData (orgId: string, metric: string, from: Date, to: Date, opts: { granularity?: 'hour' | 'day', db: Database }): Promise<string[]> {
+      if (!DEFINITION_OF.has(metric) || DEFINITION_OF.get(metric)!.aggregation === 'rate') throw new Error(`brandsWithData: ${metric} is not an ingested metric`)
+      return await repo.brandsWithData(orgId, metric, from, to, opts.granularity ?? 'hour', opts.db)
     }
   }
 }

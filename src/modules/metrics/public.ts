@@ -1,7 +1,8 @@
 // What other modules may use of metrics: `app.metricsService` — its `hooks.afterIngest` (fired when
 // an ingestion wrote points: organization, brands and metrics touched) and
 // `sumOverWindow(orgId, brandId, metric, from, to)` (a brand's total over a window, for crisis
-// threshold rules) — the catalogue, and the events.
+// threshold rules) and `brandsWithData` (the brands to re-evaluate on a timer) — the catalogue,
+// and the events.
 import type { MetricsService } from './metrics.service.js'
 
 export type { MetricsService, IngestSummary, MetricsHooks } from './metrics.service.js'

@@ -2,16 +2,14 @@
 // scripts/test.ts prepared) and wraps app.inject so that every response is validated against
 // openapi.yaml. Tests never listen on a port.
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import pg from 'pg'
-import { parse } from 'yaml'
+import { spec } from './openapi-spec.js'
 import Ajv2020 from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { openapiPath } from '../src/plugins/openapi.js'
 
 export const JWT_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz'
 
@@ -48,7 +46,6 @@ export async function createDatabase (t: Tap): Promise<string> {
 
 // ---- OpenAPI response validation ---------------------------------------------------------
 
-const spec = parse(readFileSync(openapiPath, 'utf8'))
 const AjvClass = (Ajv2020 as any).default
 const ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: true }) as import('ajv').default
 ;(addFormats as any).default(ajv)

@@ -4,14 +4,11 @@
 // one side has is a finding too: a client generated from the contract must neither send what
 // the server refuses nor be refused what the contract allows.
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
+import { spec } from '../openapi-spec.js'
 import { z } from 'zod'
-import { openapiPath } from '../../src/plugins/openapi.js'
 import { createTestApp } from '../helper.js'
 
 type Json = Record<string, any>
-const spec: Json = parse(readFileSync(openapiPath, 'utf8'))
 const BOUNDS = ['maxLength', 'minLength', 'maxItems', 'minimum', 'maximum'] as const
 
 function deref (s: Json, root: Json): Json {

@@ -2,11 +2,9 @@ import t from 'tap'
 import net from 'node:net'
 import { maxHeaderSize } from 'node:http'
 import { PassThrough } from 'node:stream'
-import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
+import { spec } from '../openapi-spec.js'
 import Ajv2020 from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import { openapiPath } from '../../src/plugins/openapi.js'
 import { clientErrorHandler } from '../../src/plugins/errors.js'
 import { bearer, createTestApp, json } from '../helper.js'
 import { signup } from '../factories.js'
@@ -16,7 +14,6 @@ import { signup } from '../factories.js'
 // with a code, like every other error. Malformed HTTP and oversized headers can only be sent on
 // a socket, so this file listens (on 127.0.0.1, on a port the kernel picks).
 
-const spec = parse(readFileSync(openapiPath, 'utf8'))
 const AjvClass = (Ajv2020 as any).default
 const ajv = new AjvClass({ strict: false, allErrors: true }) as import('ajv').default
 ;(addFormats as any).default(ajv)

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { parse } from 'yaml'
-import { openapiPath } from '../../src/plugins/openapi.js'
+import { spec } from '../openapi-spec.js'
 import { schemaPath } from '../../src/plugins/graphql.js'
 import { bearer, createTestApp } from '../helper.js'
 import { fault, fixtures } from './fuzz/harness.js'
@@ -15,7 +14,6 @@ import { malformedGraphql, rootFields } from './fuzz/graphql.js'
 // `extensions.code` (never HERALD_INTERNAL), and every reply is valid against openapi.yaml.
 // A failure prints fast-check's seed and path; replay it with HERALD_FUZZ_SEED=<seed>.
 
-const spec = parse(readFileSync(openapiPath, 'utf8'))
 const REST_RUNS = 1_500
 const GRAPHQL_RUNS = 500
 const seed = process.env.HERALD_FUZZ_SEED ? Number(process.env.HERALD_FUZZ_SEED) : undefined

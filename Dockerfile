@@ -28,4 +28,4 @@ EXPOSE 3000
 # Healthy means ready: the database answers and is migrated (/readyz), not merely alive.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/server.js"]

@@ -32,7 +32,7 @@ export function startServer (env: Record<string, string>, opts: StartOptions = {
   // A clean environment: tap's NODE_OPTIONS (its loaders and process-info hooks) must not leak
   // into the server, which should run exactly as in production.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|TAP|HERALD_|DATABASE_URL|PORT|HOST|npm_)/.test(k)))
-  const [command, args] = opts.npmStart ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'src/server.ts']]
+  const [command, args] = opts.npmStart ? ['npm', ['start']] : [process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'src/server.ts']]
   const child = spawn(command, args, {
     cwd: ROOT,
     env: {

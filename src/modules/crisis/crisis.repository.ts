@@ -212,9 +212,14 @@ export function createCrisisRepository (codec: CursorCodec) {
           .where(and(sql`${due} <= ${now}`, sql`${crisisPlaybooks.reviewDueAnnouncedFor} IS DISTINCT FROM ${due}`)).limit(limit)
       },
       /** Organizations with playbooks that have metric rules (the metric windows timer). */
-      async metricRuleOrgs (db: Database, limit: number): Promise<string[]> {
+      /** Organizations with metric rules, in id order after `after` (a page of a full pass). */
+      async metricRuleOrgs (db: Database, limit: number, after: string | null = null): Promise<string[]> {
         const rows = await db.selectDistinct({ orgId: crisisPlaybooks.organizationId }).from(crisisPlaybooks)
-          .where(sql`jsonb_array_length(coalesce(${crisisPlaybooks.definition}->'triggers'->'metricRules', '[]'::jsonb)) > 0`).limit(limit)
+          .where(and(
+            sql`jsonb_array_length(coalesce(${crisisPlaybooks.definition}->'triggers'->'metricRules', '[]'::jsonb)) > 0`,
+            after ? sql`${crisisPlaybooks.organizationId} > ${after}` : undefined
+          ))
+          .orderBy(crisisPlaybooks.organizationId).limit(limit)
         return rows.map((r) => r.orgId)
       },
       async resumablePauses (db: Database, limit: number, now: Date): Promise<Array<{ id: string, orgId: string }>> {

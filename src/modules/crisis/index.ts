@@ -33,9 +33,9 @@ export const CRISIS_TIMERS_CRON = '* * * * *'
 const SCAN_BATCH = 500
 /**
  * Organizations with metric rules are not consumed by a run (unlike due steps or pauses): every
- * run evaluates all of them, up to this bound (see README, crisis, "Not done yet").
+ * run evaluates all of them, read in pages of this size (see README, crisis, "Not done yet").
  */
-const METRIC_ORGS_BATCH = 5000
+const METRIC_ORGS_PAGE = 1000
 
 export interface CrisisTimers {
   // Each takes the instant it runs at (the job's: now; tests pass fixed instants).
@@ -113,8 +113,17 @@ export default fp(async (app) => {
       async (ctx, ids) => await playbooks.announceReviewDue(ctx, ids, now)),
     autoResume: async (now = new Date()) => await perOrg('automatic resume', await app.background.scan(async (tx) => await repo.scan.resumablePauses(tx.db, SCAN_BATCH, now)),
       async (ctx, ids) => await pauses.autoResume(ctx, ids, now)),
-    metricWindows: async (now = new Date()) => await perOrg('metric windows', (await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, METRIC_ORGS_BATCH))).map((orgId) => ({ orgId })),
-      async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log[err instanceof AppError ? 'warn' : 'error']({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer')))
+    metricWindows: async (now = new Date()) => {
+      const out: Crossing[] = []
+      // Every organization with metric rules, page after page: none is left out of a run.
+      for (let after: string | null = null; ;) {
+        const orgIds: string[] = await app.background.scan(async (tx) => await repo.scan.metricRuleOrgs(tx.db, METRIC_ORGS_PAGE, after))
+        out.push(...await perOrg('metric windows', orgIds.map((orgId) => ({ orgId })),
+          async (ctx) => await triggers.evaluateWindows(ctx, now, (err, at) => app.log[err instanceof AppError ? 'warn' : 'error']({ err, orgId: ctx.actor.orgId, ...at }, 'crisis metric rule failed on the timer'))))
+        if (orgIds.length < METRIC_ORGS_PAGE) return out
+        after = orgIds[orgIds.length - 1]
+      }
+    }
   }
   app.decorate('crisisTimers', timers)
   // The resume job at a pause's resume time makes it punctual; the minute scan is its safety

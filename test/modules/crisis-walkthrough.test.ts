@@ -3,15 +3,24 @@
 // (preview first), the commander posts the pre-approved statement, resolves, and the held
 // posts are released. Then GraphQL reads the same incident.
 import t from 'tap'
+import { Webhook } from 'standardwebhooks'
 import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createApiKey, createBrand, signup } from '../factories.js'
 import { approvedItem, asOwner, socialAccount } from '../factories-content.js'
 import { createPlaybook } from '../factories-crisis.js'
+import { receiver } from '../webhook-receiver.js'
+
+// A worker in the test app delivers webhooks to a receiver on 127.0.0.1.
+const ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', HERALD_ROLE: 'all', JOBS_POLL_INTERVAL_MS: '100' }
 
 t.test('walk-through: incident → pause → holding statement → resolve → release', async (t) => {
-  const h = await createTestApp(t)
+  const h = await createTestApp(t, ENV)
   const owner = await signup(h, 'walk')
   const brand = await createBrand(h, owner, 'Lumen Coffee')
+  // The agency's integration subscribes to the crisis' events.
+  const rx = await receiver(t)
+  const hook = json(await h.inject({ method: 'POST', url: '/v1/webhooks', headers: bearer(owner.token), payload: { url: rx.url, eventTypes: ['incident.*', 'brand.paused', 'brand.resumed'], brandId: brand.id } }))
+  t.ok(hook.secret, 'subscribed')
   const x = await socialAccount(h, owner.orgId, brand.id, 'x')
   const manager = await addMember(h, owner, 'manager')
   const queued: string[] = []
@@ -58,7 +67,11 @@ t.test('walk-through: incident → pause → holding statement → resolve → r
   t.same(statuses.map((r: any) => r.status), ['scheduled', 'scheduled'], 'held posts released')
 
   const types = (await h.sql("SELECT type FROM events WHERE brand_id = $1 AND (type LIKE 'incident.%' OR type IN ('brand.paused', 'brand.resumed')) ORDER BY seq", [brand.id])).map((e: any) => e.type)
-  t.same(types, ['brand.paused', 'incident.opened', 'incident.statement_created', 'incident.acknowledged', 'brand.resumed', 'incident.resolved'], 'each step is an event (and so a signed webhook)')
+  t.same(types, ['brand.paused', 'incident.opened', 'incident.statement_created', 'incident.acknowledged', 'brand.resumed', 'incident.resolved'], 'each step is an event')
+  // ... and each reaches the subscriber as a signed webhook.
+  await rx.until((got) => got.length >= types.length)
+  const delivered = rx.got.map((r) => new Webhook(hook.secret).verify(r.body, r.headers as Record<string, string>) as { type: string, data: { brandId?: string } })
+  t.same(delivered.map((d) => d.type).sort(), [...types].sort(), 'every step announced by a signed webhook, verified with standardwebhooks')
   const kinds = json(await h.inject({ method: 'GET', url: `/v1/incidents/${incident.id}/timeline`, headers: bearer(manager.token) })).data.map((e: any) => e.kind)
   t.same(kinds, ['opened', 'paused', 'approval_policy_switched', 'statement_created', 'acknowledged', 'resumed', 'approval_policy_restored', 'resolved'])
   const switched = (await h.sql("SELECT type FROM events WHERE brand_id = $1 AND type LIKE 'approval_policy.override_%' ORDER BY seq", [brand.id])).map((e: any) => e.type)

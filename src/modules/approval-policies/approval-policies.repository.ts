@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { approvalPolicies, type ApprovalStep } from '../../db/tables/brands.js'
 import type { ApprovalPolicyListQuery } from './approval-policies.schemas.js'
 
@@ -14,14 +14,10 @@ export function createApprovalPoliciesRepository (codec: CursorCodec) {
     /** onlyBrandIds: the caller's granted brands (null: every brand). */
     async list (orgId: string, q: ApprovalPolicyListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalPolicies.createdAt, name: approvalPolicies.name }, idColumn: approvalPolicies.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(approvalPolicies).where(andAll(
+      return await selectPage(db, approvalPolicies, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(approvalPolicies.organizationId, orgId),
         q.brandId ? eq(approvalPolicies.brandId, q.brandId) : undefined,
-        brandScope(approvalPolicies.brandId, onlyBrandIds),
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        brandScope(approvalPolicies.brandId, onlyBrandIds)))
     },
 
     async insert (orgId: string, v: { brandId: string, name: string, steps: ApprovalStep[] }, db: Database): Promise<ApprovalPolicyRow> {

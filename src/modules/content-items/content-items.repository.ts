@@ -1,7 +1,7 @@
 import { and, arrayContains, asc, eq, getTableColumns, gte, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, keyset, keysetPerParent, parseSort, selectPage, toPage, wantsTotal, type CountedPage, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
 import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries.js'
@@ -44,26 +44,10 @@ export function createContentItemsRepository (codec: CursorCodec) {
     // findById takes { lock: true } for writers: a concurrent edit waits, then sees this one's result.
     ...versionedRows(contentItems),
 
-    /**
-     * A page of items. With `withTotal`, every row also carries how many items match the
-     * filters (whatever the cursor), from a scalar subquery of the same statement, so a page
-     * with its total is still one round trip. Only a page that comes back empty after a cursor
-     * has no row to carry it, and costs one count statement more.
-     */
-    async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database, withTotal = false): Promise<Page<ContentItemRow> & { totalCount?: number }> {
-      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const matching = andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands))
-      const count = sql<number>`(select count(*)::int from ${contentItems} where ${matching})`
-      if (!withTotal) {
-        const rows = await db.select().from(contentItems).where(andAll(matching, page.where)).orderBy(...page.orderBy).limit(page.take)
-        return toPage(rows, args)
-      }
-      const rows = await db.select({ ...getTableColumns(contentItems), herald_total: count }).from(contentItems)
-        .where(andAll(matching, page.where)).orderBy(...page.orderBy).limit(page.take)
-      let totalCount = rows[0]?.herald_total
-      if (totalCount === undefined) totalCount = q.cursor ? (await db.select({ n: count }).from(sql`(select 1) as one`))[0].n : 0
-      return { ...toPage(rows.map(({ herald_total: _t, ...row }) => row), args), totalCount: Number(totalCount) }
+    /** A page of items; with `withTotal` (see selectPage), also how many match, in the same statement. */
+    async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<CountedPage<ContentItemRow>> {
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) }
+      return await selectPage(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)))
     },
 
     /** The same page with every item's targets, in one statement. */
@@ -96,6 +80,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         codec,
         parentColumn: parent === 'brand' ? contentItems.brandId : contentItems.campaignId,
         parentIds,
+        withTotal: wantsTotal(q),
         orgColumn: contentItems.organizationId,
         where: filterWhere(q, visibleBrands)
       }

@@ -1,7 +1,7 @@
 import { eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
 
@@ -22,8 +22,7 @@ export function createEventsRepository (codec: CursorCodec) {
     async list (orgId: string, q: Partial<AuditListQuery> & { limit: number, sort: string }, onlyBrandIds: readonly string[] | null, db: Database) {
       // createdAt sorts by the insertion sequence, which is the same order without ties.
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: events.seq }, idColumn: events.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(events).where(andAll(
+      return await selectPage(db, events, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(events.organizationId, orgId),
         q.type ? eq(events.type, q.type) : undefined,
         q.subjectId ? eq(events.subjectId, q.subjectId) : undefined,
@@ -31,10 +30,7 @@ export function createEventsRepository (codec: CursorCodec) {
         onlyBrandIds ? (onlyBrandIds.length ? inArray(events.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
         q.actorId ? eq(events.actorId, q.actorId) : undefined,
         q.createdAtFrom ? gte(events.createdAt, new Date(q.createdAtFrom)) : undefined,
-        q.createdAtTo ? lte(events.createdAt, new Date(q.createdAtTo)) : undefined,
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args, (r) => r.seq)
+        q.createdAtTo ? lte(events.createdAt, new Date(q.createdAtTo)) : undefined), (r) => r.seq)
     }
   }
 }

@@ -12,7 +12,7 @@ export function webhooksResolvers (service: WebhooksService): IResolvers {
   return {
     Query: {
       webhook: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      webhooks: async (_root, args, { ctx }) => await resolveConnection(WebhookListQuery, args, async (q) => await service.list(ctx, q)),
+      webhooks: async (_root, args, { ctx }, info) => await resolveConnection(WebhookListQuery, args, async (q) => await service.list(ctx, q), info),
       eventTypes: async () => service.eventTypes().map((t: EventTypeDto) => ({ ...t, dataSchema: JSON.stringify(t.dataSchema), example: JSON.stringify(t.example) }))
     },
     Mutation: {

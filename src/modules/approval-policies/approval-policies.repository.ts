@@ -4,6 +4,7 @@ import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { approvalPolicies, type ApprovalStep } from '../../db/tables/brands.js'
 import type { ApprovalPolicyListQuery } from './approval-policies.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type ApprovalPolicyRow = typeof approvalPolicies.$inferSelect
 
@@ -17,7 +18,8 @@ export function createApprovalPoliciesRepository (codec: CursorCodec) {
       return await selectPage(db, approvalPolicies, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(approvalPolicies.organizationId, orgId),
         q.brandId ? eq(approvalPolicies.brandId, q.brandId) : undefined,
-        brandScope(approvalPolicies.brandId, onlyBrandIds)))
+        brandScope(approvalPolicies.brandId, onlyBrandIds),
+        rangeWhere(approvalPolicies, q)))
     },
 
     async insert (orgId: string, v: { brandId: string, name: string, steps: ApprovalStep[] }, db: Database): Promise<ApprovalPolicyRow> {

@@ -7,6 +7,7 @@ import { type ApprovalStep } from '../../db/tables/brands.js'
 import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
 import type { ApprovalRequestListQuery, ItemApprovalRequestsQuery } from './approval-requests.schemas.js'
 import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type ApprovalRequestRow = Omit<typeof approvalRequests.$inferSelect, 'steps'> & { steps: FrozenStep[] }
 export type ApprovalDecisionRow = typeof approvalDecisions.$inferSelect
@@ -58,7 +59,8 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
         q.step !== undefined ? eq(approvalRequests.currentStep, q.step) : undefined,
         q.approverId ? queries.mayDecideNow(orgId, q.approverId) : undefined,
         q.overdue === true ? overdueSql : undefined,
-        q.overdue === false ? sql`(${approvalRequests.dueAt} IS NULL OR NOT ${overdueSql})` : undefined))
+        q.overdue === false ? sql`(${approvalRequests.dueAt} IS NULL OR NOT ${overdueSql})` : undefined,
+        rangeWhere(approvalRequests, q)))
       return { ...page, data: page.data.map(asRequest) }
     },
 

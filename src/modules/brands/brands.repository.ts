@@ -4,6 +4,7 @@ import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { brands } from '../../db/tables/brands.js'
 import type { BrandListQuery, CreateBrandInput } from './brands.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type BrandRow = typeof brands.$inferSelect
 
@@ -16,7 +17,8 @@ export function createBrandsRepository (codec: CursorCodec) {
       return await selectPage(db, brands, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(brands.organizationId, orgId),
         q.status ? eq(brands.status, q.status) : undefined,
-        brandScope(brands.id, onlyIds)), (r) => (args.sort.field === 'name' ? r.name : r.createdAt))
+        brandScope(brands.id, onlyIds),
+        rangeWhere(brands, q)), (r) => (args.sort.field === 'name' ? r.name : r.createdAt))
     },
 
     async setApprovalPolicy (orgId: string, brandId: string, policyId: string, db: Database): Promise<void> {

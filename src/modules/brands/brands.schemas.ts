@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const BrandStatus = z.enum(['active', 'archived'])
 
@@ -37,6 +38,7 @@ export const BrandListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
   sort: sortSchema(['createdAt', 'name'], '-createdAt'),
-  status: BrandStatus.optional()
-})
+  status: BrandStatus.optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type BrandListQuery = z.infer<typeof BrandListQuery>

@@ -5,6 +5,7 @@ import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type Cursor
 import { campaignChannels, campaigns, type KpiTarget } from '../../db/tables/campaigns.js'
 import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas.js'
 import type { CampaignStatus } from './campaign-status.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type CampaignRow = typeof campaigns.$inferSelect
 
@@ -62,7 +63,8 @@ export function createCampaignsRepository (codec: CursorCodec) {
       return await selectPage(db, campaigns, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(campaigns.organizationId, orgId),
         ...filters(q),
-        brandScope(campaigns.brandId, onlyBrandIds)))
+        brandScope(campaigns.brandId, onlyBrandIds),
+        rangeWhere(campaigns, q)))
     },
 
     /** One page of campaigns for each brand, in one statement (GraphQL Brand.campaigns). */

@@ -3,6 +3,7 @@ import { text } from '../../lib/http.js'
 import { METRICS } from '../../lib/metrics-vocabulary.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES } from '../../db/tables/campaigns.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const CampaignObjective = z.enum(CAMPAIGN_OBJECTIVES)
 export const CampaignStatusSchema = z.enum(CAMPAIGN_STATUSES)
@@ -124,8 +125,9 @@ export const CampaignListQuery = z.strictObject({
   cursor: cursorSchema,
   sort: sortSchema(CAMPAIGN_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
-  ...listFilters
-})
+  ...listFilters,
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type CampaignListQuery = z.infer<typeof CampaignListQuery>
 
 /** Brand.campaigns in GraphQL: the same filters, a page per brand. */

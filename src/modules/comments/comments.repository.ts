@@ -4,11 +4,12 @@ import { versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentComments } from '../../db/tables/comments.js'
 import type { CommentVisibility } from './comments.schemas.js'
+import { rangeWhere, type TimeRanges } from '../../lib/time-range.js'
 
 export type CommentRow = typeof contentComments.$inferSelect
 export type NewCommentRow = Omit<typeof contentComments.$inferInsert, 'organizationId' | 'id' | 'createdAt' | 'updatedAt' | 'version'>
 
-export interface CommentPageQuery { limit: number, cursor?: string, sort: string, visibility?: CommentVisibility }
+export interface CommentPageQuery extends TimeRanges { limit: number, cursor?: string, sort: string, visibility?: CommentVisibility }
 
 export function createCommentsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: CommentPageQuery) =>
@@ -17,7 +18,8 @@ export function createCommentsRepository (codec: CursorCodec) {
   /** Internal comments are left out for readers who may not see them (clients, guests). */
   const visibleTo = (q: CommentPageQuery, internal: boolean) => andAll(
     q.visibility ? eq(contentComments.visibility, q.visibility) : undefined,
-    internal ? undefined : eq(contentComments.visibility, 'shared')
+    internal ? undefined : eq(contentComments.visibility, 'shared'),
+    rangeWhere(contentComments, q)
   )
 
   const versioned = versionedRows(contentComments)

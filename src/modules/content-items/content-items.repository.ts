@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, getTableColumns, gte, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keyset, keysetPerParent, parseSort, selectPage, toPage, wantsTotal, type CountedPage, type CursorCodec, type Page } from '../../lib/pagination.js'
@@ -9,6 +9,7 @@ import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries
 export type ContentItemRow = typeof contentItems.$inferSelect
 export type NewContentItemRow = Omit<typeof contentItems.$inferInsert, 'organizationId'>
 import type { TargetRow } from './content-items.queries.js'
+import { rangeWhere } from '../../lib/time-range.js'
 export type { TargetRow }
 export interface TargetValues { socialAccountId: string, body: string | null, media: MediaItem[] | null, firstComment: string | null }
 
@@ -32,10 +33,7 @@ export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, 
       : undefined,
     f.scheduledAtFrom ? gte(contentItems.scheduledAt, new Date(f.scheduledAtFrom)) : undefined,
     f.scheduledAtTo ? sql`${contentItems.scheduledAt} <= ${new Date(f.scheduledAtTo)}` : undefined,
-    f.createdAtFrom ? gte(contentItems.createdAt, new Date(f.createdAtFrom)) : undefined,
-    f.createdAtTo ? lte(contentItems.createdAt, new Date(f.createdAtTo)) : undefined,
-    f.updatedAtFrom ? gte(contentItems.updatedAt, new Date(f.updatedAtFrom)) : undefined,
-    f.updatedAtTo ? lte(contentItems.updatedAt, new Date(f.updatedAtTo)) : undefined
+    rangeWhere(contentItems, f)
   )
 }
 

@@ -5,6 +5,7 @@ import { timeZoneSchema } from '../../lib/time-zone.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { CONTENT_KINDS, CONTENT_STATUSES } from '../../db/tables/content-items.js'
 import { isValidLocalDateTime } from './content-scheduling.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 // Every wire shape of content items, written once: REST bodies and queries, GraphQL arguments
 // (parsed with the same schemas) and replies.
@@ -148,10 +149,7 @@ const filters = {
   // Incremental sync (a BI tool asking what changed since its last run): inclusive bounds on
   // when an item was created or last changed, named as scheduledAtFrom/To and the events
   // feed's createdAtFrom/To are.
-  createdAtFrom: scheduledAtSchema.optional(),
-  createdAtTo: scheduledAtSchema.optional(),
-  updatedAtFrom: scheduledAtSchema.optional(),
-  updatedAtTo: scheduledAtSchema.optional()
+  ...timeRanges
 }
 
 export const ContentItemListQuery = z.strictObject({
@@ -160,7 +158,7 @@ export const ContentItemListQuery = z.strictObject({
   sort: sortSchema(CONTENT_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
   ...filters
-})
+}).superRefine(rangesInOrder)
 export type ContentItemListQuery = z.infer<typeof ContentItemListQuery>
 export type ContentFilters = Omit<ContentItemListQuery, 'limit' | 'cursor' | 'sort'>
 
@@ -170,7 +168,7 @@ export const NestedContentQuery = z.strictObject({
   cursor: cursorSchema,
   sort: sortSchema(['createdAt', 'updatedAt', 'title'], '-createdAt'),
   ...filters
-})
+}).superRefine(rangesInOrder)
 export type NestedContentQuery = z.infer<typeof NestedContentQuery>
 
 // ---- replies --------------------------------------------------------------------------------

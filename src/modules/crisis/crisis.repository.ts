@@ -4,6 +4,7 @@ import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { brandPauses, crisisPlaybooks, crisisTriggerStates, crisisPlaybookVersions, incidentEntries, incidents, incidentSteps, type PlaybookDefinitionJson } from '../../db/tables/crisis.js'
 import type { IncidentListQuery, PlaybookListQuery } from './crisis.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 // SQL of the crisis module only; every method takes orgId first and the unit of work's db.
 
@@ -26,7 +27,7 @@ export function createCrisisRepository (codec: CursorCodec) {
 
       async list (orgId: string, q: PlaybookListQuery, extra: SQL | undefined, db: Database): Promise<Page<PlaybookRow>> {
         const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: crisisPlaybooks.createdAt }, idColumn: crisisPlaybooks.id, cursor: q.cursor, limit: q.limit, codec }
-        return await selectPage(db, crisisPlaybooks, { ...args, withTotal: wantsTotal(q) }, andAll(eq(crisisPlaybooks.organizationId, orgId), extra))
+        return await selectPage(db, crisisPlaybooks, { ...args, withTotal: wantsTotal(q) }, andAll(eq(crisisPlaybooks.organizationId, orgId), extra, rangeWhere(crisisPlaybooks, q)))
       },
 
       async insert (orgId: string, definition: PlaybookDefinitionJson & { name: string }, actor: ActorCols, db: Database): Promise<PlaybookRow> {
@@ -82,7 +83,8 @@ export function createCrisisRepository (codec: CursorCodec) {
           who.informedOnly ? eq(incidents.informClients, true) : undefined,
           q.brandId ? eq(incidents.brandId, q.brandId) : undefined,
           q.playbookId ? eq(incidents.playbookId, q.playbookId) : undefined,
-          q.status ? eq(incidents.status, q.status) : undefined))
+          q.status ? eq(incidents.status, q.status) : undefined,
+          rangeWhere(incidents, q)))
       },
 
       /** Inserts unless one of this playbook and brand is open (then undefined). */

@@ -5,6 +5,7 @@ import { ActorRef, RoleSchema, brandIdsSchema } from '../../lib/schemas.js'
 import { BASE_METRICS } from '../../lib/metrics-vocabulary.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { INCIDENT_STATUSES, PAUSE_RESUME_MODES } from '../../db/tables/crisis.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 // Every wire shape of the crisis module: playbooks (a definition, versioned), activation,
 // incidents (checklist, timeline), brand pauses and reports.
@@ -116,8 +117,9 @@ export const PlaybookListQuery = z.strictObject({
   cursor: cursorSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
-  reviewDue: z.enum(['true', 'false']).optional()
-})
+  reviewDue: z.enum(['true', 'false']).optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type PlaybookListQuery = z.infer<typeof PlaybookListQuery>
 
 const DefinitionOut = z.object({
@@ -234,8 +236,9 @@ export const IncidentListQuery = z.strictObject({
   sort: sortSchema(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   playbookId: z.uuid().optional(),
-  status: IncidentStatus.optional()
-})
+  status: IncidentStatus.optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type IncidentListQuery = z.infer<typeof IncidentListQuery>
 
 export const UpdateIncidentBody = z.strictObject({

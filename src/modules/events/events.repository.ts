@@ -1,9 +1,10 @@
-import { eq, gte, inArray, lte, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type EventRow = typeof events.$inferSelect
 export type NewEvent = Omit<typeof events.$inferInsert, 'seq' | 'createdAt'>
@@ -29,8 +30,7 @@ export function createEventsRepository (codec: CursorCodec) {
         q.brandId ? eq(events.brandId, q.brandId) : undefined,
         onlyBrandIds ? (onlyBrandIds.length ? inArray(events.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
         q.actorId ? eq(events.actorId, q.actorId) : undefined,
-        q.createdAtFrom ? gte(events.createdAt, new Date(q.createdAtFrom)) : undefined,
-        q.createdAtTo ? lte(events.createdAt, new Date(q.createdAtTo)) : undefined), (r) => r.seq)
+        rangeWhere({ createdAt: events.createdAt }, q)), (r) => r.seq)
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Role } from '../../lib/actor.js'
 import { memberships } from '../../db/tables/members.js'
 import type { MemberListQuery } from './members.schemas.js'
 import { joinUserName, memberColumns, withUserName } from './members.queries.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export interface MemberRow {
   id: string
@@ -46,7 +47,8 @@ export function createMembersRepository (codec: CursorCodec) {
       return await selectPage<typeof memberships, MemberRow>(db, memberships, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(memberships.organizationId, orgId),
         q.role ? eq(memberships.role, q.role) : undefined,
-        q.status ? eq(memberships.status, q.status) : undefined
+        q.status ? eq(memberships.status, q.status) : undefined,
+        rangeWhere(memberships, q)
       ), (r) => r.createdAt, { fields: memberColumns, join: joinUserName })
     },
 

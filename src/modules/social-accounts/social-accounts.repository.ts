@@ -4,6 +4,7 @@ import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { socialAccounts, type Platform } from '../../db/tables/social-accounts.js'
 import type { BrandSocialAccountsQuery, CreateSocialAccountInput, SocialAccountListQuery } from './social-accounts.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type SocialAccountRow = typeof socialAccounts.$inferSelect
 
@@ -29,7 +30,8 @@ export function createSocialAccountsRepository (codec: CursorCodec) {
         eq(socialAccounts.organizationId, orgId),
         q.brandId ? eq(socialAccounts.brandId, q.brandId) : undefined,
         q.platform ? eq(socialAccounts.platform, q.platform) : undefined,
-        brandScope(socialAccounts.brandId, onlyBrandIds)))
+        brandScope(socialAccounts.brandId, onlyBrandIds),
+        rangeWhere(socialAccounts, q)))
     },
 
     /** One page of accounts for each brand, in one statement (GraphQL Brand.socialAccounts). */

@@ -5,6 +5,7 @@ import { deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../../db/tables/webhooks.js'
 import type { AttemptListQuery, DeliveryListQuery, WebhookListQuery } from './webhooks.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type WebhookRow = typeof webhookSubscriptions.$inferSelect
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
@@ -68,7 +69,8 @@ export function createWebhooksRepository (codec: CursorCodec) {
         q.enabled ? eq(webhookSubscriptions.enabled, q.enabled === 'true') : undefined,
         q.brandId ? eq(webhookSubscriptions.brandId, q.brandId) : undefined,
         // A brand-limited caller sees the subscriptions of its brands only.
-        onlyBrandIds ? (onlyBrandIds.length ? inArray(webhookSubscriptions.brandId, [...onlyBrandIds]) : sql`false`) : undefined))
+        onlyBrandIds ? (onlyBrandIds.length ? inArray(webhookSubscriptions.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
+        rangeWhere(webhookSubscriptions, q)))
     },
 
     async insert (orgId: string, v: Omit<typeof webhookSubscriptions.$inferInsert, 'organizationId' | 'id'>, db: Database): Promise<WebhookRow> {

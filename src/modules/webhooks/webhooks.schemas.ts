@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { WEBHOOK_DELIVERY_STATUSES } from '../../db/tables/webhooks.js'
 import { text } from '../../lib/http.js'
 import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 /** An exact event type (`content_item.approved`) or a family (`content_item.*`). */
 export const EVENT_TYPE_FILTER = /^[a-z0-9_]+(\.[a-z0-9_]+)*\.(\*|[a-z0-9_]+)$/
@@ -62,8 +63,9 @@ export const WebhookListQuery = z.strictObject({
   cursor: cursorSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   enabled: z.enum(['true', 'false']).optional(),
-  brandId: z.uuid().optional()
-})
+  brandId: z.uuid().optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type WebhookListQuery = z.infer<typeof WebhookListQuery>
 
 export const AttemptSchema = z.object({

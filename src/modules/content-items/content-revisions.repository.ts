@@ -28,6 +28,11 @@ export function createContentRevisionsRepository (codec: CursorCodec) {
       return await selectPage(db, contentRevisions, { ...args, withTotal: wantsTotal(q) }, andAll(eq(contentRevisions.organizationId, orgId), eq(contentRevisions.contentItemId, itemId)), (r) => r.revision)
     },
 
+    async findById (orgId: string, id: string, db: Database): Promise<RevisionRow | undefined> {
+      const [row] = await db.select().from(contentRevisions).where(and(eq(contentRevisions.organizationId, orgId), eq(contentRevisions.id, id)))
+      return row
+    },
+
     async get (orgId: string, itemId: string, revisions: readonly number[], db: Database): Promise<RevisionRow[]> {
       if (revisions.length === 0) return []
       return await db.select().from(contentRevisions).where(and(

@@ -15,6 +15,7 @@ export const RevisionParams = z.strictObject({ id: z.uuid(), revision: revisionN
 export const CompareQuery = z.strictObject({ from: revisionNumber, to: revisionNumber })
 
 export const RevisionSchema = z.object({
+  id: z.uuid(),
   revision: z.number().int(),
   contentItemId: z.uuid(),
   actor: z.object({ type: z.enum(['member', 'api_key', 'guest', 'system']), id: z.uuid().nullable() }),

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
@@ -11,6 +11,11 @@ export type NewEvent = Omit<typeof events.$inferInsert, 'seq' | 'createdAt'>
 
 export function createEventsRepository (codec: CursorCodec) {
   return {
+    async findById (orgId: string, id: string, db: Database): Promise<EventRow | undefined> {
+      const [row] = await db.select().from(events).where(and(eq(events.organizationId, orgId), eq(events.id, id)))
+      return row
+    },
+
     /** Deferred (see deferWrite): an event commits with its change, at no round trip of its own. */
     async insert (orgId: string, event: Omit<NewEvent, 'organizationId'>, db: Database): Promise<void> {
       await deferWrite(db, db.insert(events).values({ ...event, organizationId: orgId }))

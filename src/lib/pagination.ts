@@ -77,7 +77,13 @@ export type CountedPage<T> = Page<T> & { totalCount?: number }
  * when a connection's `totalCount` is selected, REST when `include=totalCount` is given. The
  * flag rides on the query object that services already pass down to repositories.
  */
-export const wantsTotal = (q: object): boolean => (q as { withTotal?: unknown }).withTotal === true
+export const wantsTotal = (q: object): boolean => (q as { withTotal?: unknown }).withTotal === true || (q as { include?: unknown }).include === 'totalCount'
+
+/** REST's `include=totalCount`: the list body also says how many match (GraphQL's totalCount). */
+export const includeSchema = z.enum(['totalCount']).optional()
+
+/** A page with nothing in it (a filter on a brand the caller may not see), with its total when asked. */
+export const emptyPage = <T>(q: object): CountedPage<T> => ({ data: [], nextCursor: null, cursors: [], ...(wantsTotal(q) ? { totalCount: 0 } : {}) })
 
 /** The list query that asks for its total too. */
 export const withTotalOf = <Q>(q: Q, asked: boolean): Q => (asked ? { ...(q as object), withTotal: true } as Q : q)
@@ -186,7 +192,7 @@ export async function selectPage<T extends PgTable, R extends { id: string } = T
 const ROOT = ''
 
 /** Rows that are more than the table's own columns (a member's name from users): what to select and join. */
-export interface PageSource { fields: Record<string, unknown>, join: (from: any) => any }
+export interface PageSource { fields: Record<string, unknown>, join?: (from: any) => any }
 
 /**
  * Pages with their totals in ONE statement, for a root list or per parent (a nested

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ApprovalModeSchema, StepRoleSchema } from '../approval-policies/public.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -116,6 +116,7 @@ const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((
 export const ApprovalRequestListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'dueAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   contentItemId: z.uuid().optional(),
@@ -133,6 +134,7 @@ export type ApprovalRequestListQuery = z.infer<typeof ApprovalRequestListQuery>
 export const ItemApprovalRequestsQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt')
 })
 export type ItemApprovalRequestsQuery = z.infer<typeof ItemApprovalRequestsQuery>

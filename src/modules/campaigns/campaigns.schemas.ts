@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { METRICS } from '../../lib/metrics-vocabulary.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES } from '../../db/tables/campaigns.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -123,6 +123,7 @@ export const CAMPAIGN_SORTS = ['createdAt', 'name', 'startsOn'] as const
 export const CampaignListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(CAMPAIGN_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
   ...listFilters,
@@ -134,6 +135,7 @@ export type CampaignListQuery = z.infer<typeof CampaignListQuery>
 export const BrandCampaignsQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(CAMPAIGN_SORTS, '-createdAt'),
   ...listFilters
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ActorRef } from '../../lib/schemas.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -47,6 +47,7 @@ export type GuestCommentInput = z.infer<typeof GuestCommentBody>
 export const CommentListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   visibility: CommentVisibility.optional(),
   ...timeRanges

@@ -1,7 +1,7 @@
 import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, selectPage, toPage, wantsTotal, type CountedPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
 import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries.js'
@@ -48,14 +48,11 @@ export function createContentItemsRepository (codec: CursorCodec) {
       return await selectPage(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)))
     },
 
-    /** The same page with every item's targets, in one statement. */
-    async listWithTargets (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<Page<ContentItemRow & { targets: TargetRow[] }>> {
-      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
-        .where(andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands), page.where))
-        .orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+    /** The same page with every item's targets, in one statement (with its total when asked). */
+    async listWithTargets (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<CountedPage<ContentItemRow & { targets: TargetRow[] }>> {
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) }
+      return await selectPage<typeof contentItems, ContentItemRow & { targets: TargetRow[] }>(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)),
+        undefined, { fields: { ...getTableColumns(contentItems), targets: targetsJson.as('targets') } })
     },
 
     /** One item with its targets, in one statement. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { CONTENT_KINDS, CONTENT_STATUSES } from '../../db/tables/content-items.js'
@@ -155,6 +155,7 @@ const filters = {
 export const ContentItemListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(CONTENT_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
   ...filters
@@ -166,6 +167,7 @@ export type ContentFilters = Omit<ContentItemListQuery, 'limit' | 'cursor' | 'so
 export const NestedContentQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'updatedAt', 'title'], '-createdAt'),
   ...filters
 }).superRefine(rangesInOrder)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ActorRef, RoleSchema, brandIdsSchema } from '../../lib/schemas.js'
 import { BASE_METRICS } from '../../lib/metrics-vocabulary.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
@@ -115,6 +115,7 @@ export type UpdatePlaybookInput = z.infer<typeof UpdatePlaybookBody>
 export const PlaybookListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   reviewDue: z.enum(['true', 'false']).optional(),
@@ -233,6 +234,7 @@ export const ActivatedIncidentSchema = IncidentSchema.extend({
 export const IncidentListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   playbookId: z.uuid().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ActorRef } from '../../lib/schemas.js'
 import { createdRange, rangesInOrder } from '../../lib/time-range.js'
 
@@ -33,6 +33,7 @@ export type AuditEventDto = z.infer<typeof AuditEventSchema>
 const eventFilters = {
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   type: z.string().max(100).optional(),
   subjectId: z.uuid().optional(),

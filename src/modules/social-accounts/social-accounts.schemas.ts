@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -53,6 +53,7 @@ export type UpdateSocialAccountInput = z.infer<typeof UpdateSocialAccountBody>
 export const SocialAccountListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'handle'], '-createdAt'),
   brandId: z.uuid().optional(),
   platform: PlatformSchema.optional(),
@@ -64,6 +65,7 @@ export type SocialAccountListQuery = z.infer<typeof SocialAccountListQuery>
 export const BrandSocialAccountsQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'handle'], '-createdAt'),
   platform: PlatformSchema.optional()
 })

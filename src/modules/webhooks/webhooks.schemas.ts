@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { WEBHOOK_DELIVERY_STATUSES } from '../../db/tables/webhooks.js'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 /** An exact event type (`content_item.approved`) or a family (`content_item.*`). */
@@ -61,6 +61,7 @@ export type RotateSecretInput = z.infer<typeof RotateSecretBody>
 export const WebhookListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   enabled: z.enum(['true', 'false']).optional(),
   brandId: z.uuid().optional(),
@@ -101,6 +102,7 @@ export type DeliveryDto = z.infer<typeof DeliverySchema>
 export const DeliveryListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
   eventId: z.uuid().optional()
@@ -110,6 +112,7 @@ export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>
 export const AttemptListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt')
 })
 export type AttemptListQuery = z.infer<typeof AttemptListQuery>

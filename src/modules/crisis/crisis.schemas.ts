@@ -266,7 +266,8 @@ export type EntryDto = z.infer<typeof EntrySchema>
 
 export const TimelineQuery = z.strictObject({
   limit: limitSchema,
-  cursor: cursorSchema
+  cursor: cursorSchema,
+  include: includeSchema
 })
 export type TimelineQuery = z.infer<typeof TimelineQuery>
 

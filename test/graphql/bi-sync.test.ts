@@ -231,6 +231,7 @@ t.test('node(id:) reaches every type with an id, with its REST read\'s checks', 
   const [revision] = await h.sql('SELECT id FROM content_revisions WHERE content_item_id = $1 ORDER BY revision LIMIT 1', [item.id])
   const playbook = await createPlaybook(h, owner, { brandIds: [brand.id] })
   const incident = json(await activate(h, owner, playbook.id, { brandId: brand.id, severity: 'sev1', note: 'Recall' }))
+  const [entry] = await h.sql('SELECT id, kind FROM incident_entries WHERE incident_id = $1 ORDER BY created_at LIMIT 1', [incident.id])
   const rx = await receiver(t)
   const webhook = json(await h.inject({ method: 'POST', url: '/v1/webhooks', headers: bearer(owner.token), payload: { url: rx.url, eventTypes: ['campaign.*'], brandId: brand.id } }))
   const [event] = await h.sql("SELECT id FROM events WHERE organization_id = $1 AND brand_id = $2 AND type = 'brand.blackout_created'", [owner.orgId, brand.id])
@@ -239,15 +240,16 @@ t.test('node(id:) reaches every type with an id, with its REST read\'s checks', 
   const query = `query($id: ID!) { node(id: $id) { __typename id
     ... on Blackout { reason } ... on GuestLink { requestId } ... on Event { type }
     ... on ContentRevision { revision contentItemId } ... on CrisisPlaybook { name } ... on Incident { status }
-    ... on Webhook { url } } }`
-  const cases: Array<[string, Record<string, unknown>, string]> = [
-    [blackout.id, { __typename: 'Blackout', reason: 'Mourning' }, `{ brand(id: "${brand.id}") { blackouts { edges { node { id reason } } } } }`],
-    [link.id, { __typename: 'GuestLink', requestId }, ''],
-    [event.id, { __typename: 'Event', type: 'brand.blackout_created' }, ''],
-    [revision.id, { __typename: 'ContentRevision', revision: 1, contentItemId: item.id }, ''],
-    [playbook.id, { __typename: 'CrisisPlaybook', name: playbook.name }, ''],
-    [incident.id, { __typename: 'Incident' }, ''],
-    [webhook.id, { __typename: 'Webhook', url: rx.url }, '']
+    ... on Webhook { url } ... on IncidentEntry { kind } } }`
+  const cases: Array<[string, Record<string, unknown>]> = [
+    [blackout.id, { __typename: 'Blackout', reason: 'Mourning' }],
+    [link.id, { __typename: 'GuestLink', requestId }],
+    [event.id, { __typename: 'Event', type: 'brand.blackout_created' }],
+    [revision.id, { __typename: 'ContentRevision', revision: 1, contentItemId: item.id }],
+    [playbook.id, { __typename: 'CrisisPlaybook', name: playbook.name }],
+    [incident.id, { __typename: 'Incident' }],
+    [entry.id, { __typename: 'IncidentEntry', kind: entry.kind }],
+    [webhook.id, { __typename: 'Webhook', url: rx.url }]
   ]
   for (const [id, expected] of cases) {
     const res = await gql(owner, query, { id })
@@ -269,6 +271,7 @@ t.test('node(id:) reaches every type with an id, with its REST read\'s checks', 
     [limited, link.id, 'GuestLink', `/v1/approval-requests/${requestId}/guest-links`],
     [limited, revision.id, 'ContentRevision', `/v1/content-items/${item.id}/revisions`],
     [limited, incident.id, 'Incident', `/v1/incidents/${incident.id}`],
+    [limited, entry.id, 'IncidentEntry', `/v1/incidents/${incident.id}/timeline`],
     [{ token: hookKey.secret }, webhook.id, 'Webhook', `/v1/webhooks/${webhook.id}`]
   ] as const) {
     const res = await gql(who, query, { id })

@@ -133,6 +133,11 @@ export function createCrisisRepository (codec: CursorCodec) {
         return row
       },
 
+      async findEntry (orgId: string, id: string, db: Database): Promise<EntryRow | undefined> {
+        const [row] = await db.select().from(incidentEntries).where(and(eq(incidentEntries.organizationId, orgId), eq(incidentEntries.id, id)))
+        return row
+      },
+
       async entries (orgId: string, incidentId: string, q: { limit: number, cursor?: string }, db: Database): Promise<Page<EntryRow>> {
         const args = { orgId, sort: parseSort('createdAt'), columns: { createdAt: incidentEntries.createdAt }, idColumn: incidentEntries.id, cursor: q.cursor, limit: q.limit, codec }
         return await selectPage(db, incidentEntries, { ...args, withTotal: wantsTotal(q) }, andAll(eq(incidentEntries.organizationId, orgId), eq(incidentEntries.incidentId, incidentId)))

@@ -133,6 +133,9 @@ t.test('BI sync over every connection', async (t) => {
     }
     const updated = await rest(h, owner, '/v1/campaigns?updatedAtFrom=2026-01-02T00:00:00Z&updatedAtTo=2026-01-01T00:00:00Z')
     t.match(json(updated), { code: 'HERALD_VALIDATION', errors: [{ path: 'updatedAtFrom' }] })
+    const long = await rest(h, owner, `/v1/campaigns?updatedAtFrom=2026-01-01T00:00:00.${'0'.repeat(80)}Z`)
+    t.equal(long.statusCode, 400, 'an oversized bound')
+    t.match(json(long), { code: 'HERALD_VALIDATION', errors: [{ path: 'updatedAtFrom' }] })
     const include = await rest(h, owner, '/v1/campaigns?include=everything')
     t.equal(include.statusCode, 400, 'include takes totalCount only')
     t.match(json(include), { errors: [{ path: 'include' }] })

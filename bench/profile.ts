@@ -24,8 +24,10 @@ const which = process.argv[2] ?? 'nested'
 const n = Number(process.argv[3] ?? 200)
 const req = (i: number) => which === 'nested'
   ? { method: 'POST' as const, url: '/graphql', payload: { query: NESTED_QUERY } }
-  : which === 'list' ? { method: 'GET' as const, url: `/v1/content-items?campaignId=${seeded.campaignId}&limit=50` }
-    : which === 'get' ? { method: 'GET' as const, url: `/v1/content-items/${seeded.itemId}` }
+  : which === 'list'
+    ? { method: 'GET' as const, url: `/v1/content-items?campaignId=${seeded.campaignId}&limit=50` }
+    : which === 'get'
+      ? { method: 'GET' as const, url: `/v1/content-items/${seeded.itemId}` }
       : { method: 'POST' as const, url: '/v1/content-items', payload: { brandId: seeded.brandId, campaignId: seeded.campaignId, title: `P ${i}`, kind: 'post', body: `A post ${i}`, targets: [{ socialAccountId: seeded.accounts[0] }, { socialAccountId: seeded.accounts[1] }] } }
 const run = async (count: number, off: number) => {
   const t0 = performance.now()

@@ -1,7 +1,8 @@
+import type { GraphQLResolveInfo } from 'graphql'
 // Batching for nested connections: a loader receives every (parent, arguments) pair of a
 // query level at once; parents asking with the same arguments are served by one call.
 
-export interface LoaderQuery<O> { obj: O, params: Record<string, unknown> }
+export interface LoaderQuery<O> { obj: O, params: Record<string, unknown>, info?: GraphQLResolveInfo }
 
 /**
  * One call per distinct set of arguments, each for every parent asking with them: a page of

@@ -1,7 +1,11 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql'
 import type { z } from 'zod'
 import { AppError } from '../lib/errors.js'
+import { withTotalOf } from '../lib/pagination.js'
 import { perParams, type LoaderQuery } from './batch.js'
+
+/** The loader parameter that says a parent's connection selects totalCount. */
+const TOTAL = '__withTotal'
 
 // Relay connections over the same keyset pages as REST, for root fields and nested edges
 // alike: `first`/`after` map to the list's `limit`/`cursor`, the list's own zod schema
@@ -82,18 +86,34 @@ function listQuery<S extends z.ZodType> (schema: S, args: ConnectionArgs & Recor
 }
 
 function connectionFor<T> (page: PageLike<T> | undefined, args: ConnectionArgs) {
-  const totalCount = page?.totalCount ?? null
+  // No page (a parent the loader found nothing for) is an empty connection: nothing to count.
+  const totalCount = page ? page.totalCount ?? null : 0
   if (args.first !== 0) return { ...toConnection(page, args.after), totalCount }
   return { edges: [], pageInfo: { hasNextPage: (page?.data.length ?? 0) > 0, hasPreviousPage: args.after != null, startCursor: args.after ?? null, endCursor: args.after ?? null }, totalCount }
 }
 
-/** A root connection over a REST list. */
+/**
+ * A root connection over a REST list. With the field's `info`, a query that selects
+ * `totalCount` gets it: the list query carries `withTotal` (as REST's `include=totalCount`
+ * does), and the repository counts in the same statement as the page.
+ */
 export async function resolveConnection<S extends z.ZodType, T> (
   schema: S,
   args: ConnectionArgs & Record<string, unknown>,
-  list: (query: z.infer<S>) => Promise<PageLike<T>>
+  list: (query: z.infer<S>) => Promise<PageLike<T>>,
+  info?: GraphQLResolveInfo
 ) {
-  return connectionFor(await list(listQuery(schema, args)), args)
+  return connectionFor(await list(withTotalOf(listQuery(schema, args), info !== undefined && selects(info, 'totalCount'))), args)
+}
+
+/**
+ * A nested connection's loader, given each query's `info` (mercurius passes it to loaders
+ * whose cache is off) so it can tell which parents ask for `totalCount`. Batching is
+ * unchanged: the loader still receives every parent of a query level at once, and parents
+ * asking with the same arguments are still served by one statement.
+ */
+export function connectionLoader<O, C> (loader: (queries: Array<LoaderQuery<O>>, context: C) => Promise<unknown[]>) {
+  return { loader, opts: { cache: false } }
 }
 
 /**
@@ -107,6 +127,12 @@ export async function resolveNestedConnections<S extends z.ZodType, O, T> (
   parentOf: (obj: O) => string,
   list: (query: z.infer<S>, parentIds: string[]) => Promise<Map<string, PageLike<T>>>
 ) {
-  const pages = await perParams(queries, parentOf, async (params, ids) => await list(listQuery(schema, params), ids))
+  // Whether totalCount is asked is part of the arguments, so callers who ask and callers who
+  // do not are served by separate statements (only the first pay for the count).
+  const asked = queries.map((q) => ({ obj: q.obj, params: { ...q.params, ...(q.info && selects(q.info, 'totalCount') ? { [TOTAL]: true } : {}) } }))
+  const pages = await perParams(asked, parentOf, async (params, ids) => {
+    const { [TOTAL]: total, ...rest } = params
+    return await list(withTotalOf(listQuery(schema, rest), total === true), ids)
+  })
   return pages.map((page, i) => connectionFor(page, queries[i].params ?? {}))
 }

@@ -9,7 +9,8 @@ import type { FieldError } from './errors.js'
 
 export const IdParams = z.strictObject({ id: z.uuid() })
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() })
+/** A list's body; `totalCount` only when asked for (`include=totalCount`). */
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable(), totalCount: z.number().int().optional() })
 
 export const ifMatch = (req: FastifyRequest) => parseIfMatch(req.headers['if-match'])
 

@@ -65,7 +65,28 @@ export interface KeysetArgs {
   cursor?: string
   limit: number
   codec: CursorCodec
+  /** Also count every row the filters match, whatever the cursor, in the same statement. */
+  withTotal?: boolean
 }
+
+/** A page that may carry how many rows match its filters (asked with `withTotal`). */
+export type CountedPage<T> = Page<T> & { totalCount?: number }
+
+/**
+ * Whether a list query asks for its total: GraphQL sets `withTotal` on the parsed arguments
+ * when a connection's `totalCount` is selected, REST when `include=totalCount` is given. The
+ * flag rides on the query object that services already pass down to repositories.
+ */
+export const wantsTotal = (q: object): boolean => (q as { withTotal?: unknown }).withTotal === true || (q as { include?: unknown }).include === 'totalCount'
+
+/** REST's `include=totalCount`: the list body also says how many match (GraphQL's totalCount). */
+export const includeSchema = z.enum(['totalCount']).optional()
+
+/** A page with nothing in it (a filter on a brand the caller may not see), with its total when asked. */
+export const emptyPage = <T>(q: object): CountedPage<T> => ({ data: [], nextCursor: null, cursors: [], ...(wantsTotal(q) ? { totalCount: 0 } : {}) })
+
+/** The list query that asks for its total too. */
+export const withTotalOf = <Q>(q: Q, asked: boolean): Q => (asked ? { ...(q as object), withTotal: true } as Q : q)
 
 /**
  * Builds the WHERE fragment and ORDER BY for one page. A nullable sort column (a content
@@ -133,6 +154,7 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
 ): Promise<Map<string, Page<R>>> {
   const out = new Map<string, Page<R>>()
   if (args.parentIds.length === 0) return out
+  if (args.withTotal) return await countedPages<T, R>(db, table, args, valueOf)
   const page = keyset(args)
   const rn = sql<number>`row_number() over (partition by ${args.parentColumn} order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn')
   const parentKey = sql<string>`${args.parentColumn}`.as('herald_parent')
@@ -149,5 +171,72 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
     grouped.set(String(parent), list)
   }
   for (const id of args.parentIds) out.set(id, toPage(grouped.get(id) ?? [], args, valueOf))
+  return out
+}
+
+/**
+ * One page of a root list: `where` holds the organization and the filters. Without
+ * `withTotal` it is the plain keyset statement; with it, the same single statement also
+ * counts the matches (see countedPages).
+ */
+export async function selectPage<T extends PgTable, R extends { id: string } = T['$inferSelect'] & { id: string }> (
+  db: PgDatabase<any, any, any>, table: T, args: KeysetArgs, where: SQL | undefined, valueOf?: (row: R) => unknown, source?: PageSource
+): Promise<CountedPage<R>> {
+  if (args.withTotal) return (await countedPages<T, R>(db, table, { ...args, where }, valueOf, source)).get(ROOT)!
+  const page = keyset(args)
+  const from = db.select((source?.fields ?? getTableColumns(table)) as any).from(table as any)
+  const rows = await (source?.join ? source.join(from) : from).where(andAll(where, page.where)).orderBy(...page.orderBy).limit(page.take) as R[]
+  return toPage(rows, args, valueOf)
+}
+
+const ROOT = ''
+
+/** Rows that are more than the table's own columns (a member's name from users): what to select and join. */
+export interface PageSource { fields: Record<string, unknown>, join?: (from: any) => any }
+
+/**
+ * Pages with their totals in ONE statement, for a root list or per parent (a nested
+ * connection's batch). Every row the filters match is numbered twice by window functions:
+ * `count(*)` over its parent is the total whatever the cursor, and `row_number()` over its
+ * parent and its side of the cursor cuts the page at limit+1 among the rows after it. The outer
+ * query keeps those rows, plus the first row of each parent when none is past the cursor (it
+ * carries the total of a page that came back empty after a cursor, and is dropped here).
+ */
+async function countedPages<T extends PgTable, R extends { id: string }> (
+  db: PgDatabase<any, any, any>, table: T,
+  args: KeysetArgs & { where?: SQL, parentColumn?: PgColumn, parentIds?: readonly string[], orgColumn?: PgColumn },
+  valueOf?: (row: R) => unknown, source?: PageSource
+): Promise<Map<string, CountedPage<R>>> {
+  const page = keyset(args)
+  const after = page.where ? sql`coalesce(${page.where}, false)` : sql`true`
+  const parent = args.parentColumn ? sql`${args.parentColumn}::text` : sql`${ROOT}::text`
+  const parents = args.parentColumn ? sql`partition by ${args.parentColumn}` : sql``
+  const from = db.select({
+    ...(source?.fields ?? getTableColumns(table)),
+    herald_parent: sql<string>`${parent}`.as('herald_parent'),
+    herald_total: sql<number>`(count(*) over (${parents}))::int`.as('herald_total'),
+    herald_after: sql<boolean>`${after}`.as('herald_after'),
+    herald_rn: sql<number>`row_number() over (partition by ${args.parentColumn ? sql`${args.parentColumn}, ` : sql``}${after} order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn')
+  } as any).from(table as any)
+  const inner = (source?.join ? source.join(from) : from).where(andAll(
+    args.orgColumn ? eq(args.orgColumn, args.orgId) : undefined,
+    args.parentColumn ? inArray(args.parentColumn, [...(args.parentIds ?? [])]) : undefined,
+    args.where
+  )).as('counted') as any
+  const rows = await db.select().from(inner)
+    .where(or(and(sql`${inner.herald_after}`, lte(inner.herald_rn, page.take)), eq(inner.herald_rn, 1)))
+    .orderBy(asc(inner.herald_parent), desc(inner.herald_after), asc(inner.herald_rn)) as Array<Record<string, unknown>>
+  const grouped = new Map<string, { rows: R[], total: number }>()
+  for (const raw of rows) {
+    const { herald_rn: _rn, herald_parent: parentId, herald_total: total, herald_after: isAfter, ...row } = raw
+    const group = grouped.get(String(parentId)) ?? { rows: [], total: Number(total) }
+    if (isAfter === true) group.rows.push(row as unknown as R)
+    grouped.set(String(parentId), group)
+  }
+  const out = new Map<string, CountedPage<R>>()
+  for (const id of args.parentColumn ? args.parentIds ?? [] : [ROOT]) {
+    const group = grouped.get(id)
+    out.set(id, { ...toPage(group?.rows ?? [], args, valueOf), totalCount: group?.total ?? 0 })
+  }
   return out
 }

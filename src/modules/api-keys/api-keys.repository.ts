@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { tenantRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { apiKeys } from '../../db/tables/api-keys.js'
 import type { ApiKeyListQuery } from './api-keys.schemas.js'
 
@@ -13,13 +13,9 @@ export function createApiKeysRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: ApiKeyListQuery, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: apiKeys.createdAt }, idColumn: apiKeys.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(apiKeys).where(andAll(
+      return await selectPage(db, apiKeys, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(apiKeys.organizationId, orgId),
-        q.revoked === 'true' ? isNotNull(apiKeys.revokedAt) : q.revoked === 'false' ? isNull(apiKeys.revokedAt) : undefined,
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        q.revoked === 'true' ? isNotNull(apiKeys.revokedAt) : q.revoked === 'false' ? isNull(apiKeys.revokedAt) : undefined))
     },
 
     async insert (orgId: string, v: Omit<typeof apiKeys.$inferInsert, 'organizationId' | 'id'>, db: Database): Promise<ApiKeyRow> {

@@ -1,9 +1,10 @@
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { approvalPolicies, approvalPolicyOverrides, type ApprovalStep } from '../../db/tables/brands.js'
 import type { ApprovalPolicyListQuery } from './approval-policies.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type ApprovalPolicyRow = typeof approvalPolicies.$inferSelect
 export type PolicyOverrideRow = typeof approvalPolicyOverrides.$inferSelect
@@ -15,14 +16,11 @@ export function createApprovalPoliciesRepository (codec: CursorCodec) {
     /** onlyBrandIds: the caller's granted brands (null: every brand). */
     async list (orgId: string, q: ApprovalPolicyListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalPolicies.createdAt, name: approvalPolicies.name }, idColumn: approvalPolicies.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(approvalPolicies).where(andAll(
+      return await selectPage(db, approvalPolicies, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(approvalPolicies.organizationId, orgId),
         q.brandId ? eq(approvalPolicies.brandId, q.brandId) : undefined,
         brandScope(approvalPolicies.brandId, onlyBrandIds),
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        rangeWhere(approvalPolicies, q)))
     },
 
     async insert (orgId: string, v: { brandId: string, name: string, steps: ApprovalStep[] }, db: Database): Promise<ApprovalPolicyRow> {

@@ -13,7 +13,7 @@ export function approvalPoliciesResolvers (service: ApprovalPoliciesService): IR
   return {
     Query: {
       approvalPolicy: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      approvalPolicies: async (_root, args, { ctx }) => await resolveConnection(ApprovalPolicyListQuery, args, async (q) => await service.list(ctx, q))
+      approvalPolicies: async (_root, args, { ctx }, info) => await resolveConnection(ApprovalPolicyListQuery, args, async (q) => await service.list(ctx, q), info)
     },
     Mutation: {
       createApprovalPolicy: async (_root, args, { ctx }) => await service.create(ctx, parseInput(CreateApprovalPolicyBody, args.input)),

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { ROLES } from '../../lib/actor.js'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const MAX_STEPS = 10
 export const MAX_STEP_MEMBERS = 50
@@ -62,7 +63,9 @@ export type UpdateApprovalPolicyInput = z.infer<typeof UpdateApprovalPolicyBody>
 export const ApprovalPolicyListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'name'], '-createdAt'),
-  brandId: z.uuid().optional()
-})
+  brandId: z.uuid().optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type ApprovalPolicyListQuery = z.infer<typeof ApprovalPolicyListQuery>

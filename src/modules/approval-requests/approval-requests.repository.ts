@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, tenantRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
 import type { FrozenStep } from './approval-engine.js'
 import { type ApprovalStep } from '../../db/tables/brands.js'
 import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
 import type { ApprovalRequestListQuery, ItemApprovalRequestsQuery } from './approval-requests.schemas.js'
 import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type ApprovalRequestRow = Omit<typeof approvalRequests.$inferSelect, 'steps'> & { steps: FrozenStep[] }
 export type ApprovalDecisionRow = typeof approvalDecisions.$inferSelect
@@ -49,8 +50,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
     /** onlyBrandIds: the caller's granted brands (null: every brand). */
     async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow>> {
       const args: KeysetArgs = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalRequests.createdAt, dueAt: approvalRequests.dueAt }, nullable: ['dueAt'], idColumn: approvalRequests.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(approvalRequests).where(andAll(
+      const page = await selectPage(db, approvalRequests, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(approvalRequests.organizationId, orgId),
         brandScope(approvalRequests.brandId, onlyBrandIds),
         q.brandId ? eq(approvalRequests.brandId, q.brandId) : undefined,
@@ -60,9 +60,8 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
         q.approverId ? queries.mayDecideNow(orgId, q.approverId) : undefined,
         q.overdue === true ? overdueSql : undefined,
         q.overdue === false ? sql`(${approvalRequests.dueAt} IS NULL OR NOT ${overdueSql})` : undefined,
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows.map(asRequest), args)
+        rangeWhere(approvalRequests, q)))
+      return { ...page, data: page.data.map(asRequest) }
     },
 
     /** ContentItem.approvalRequests for a page of items, in one statement. */
@@ -77,6 +76,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
         codec,
         parentColumn: approvalRequests.contentItemId,
         parentIds: itemIds,
+        withTotal: wantsTotal(q),
         orgColumn: approvalRequests.organizationId
       }
       const pages = await keysetPerParent(db, approvalRequests, args)

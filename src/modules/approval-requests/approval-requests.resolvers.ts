@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
 import { parseInput } from '../../graphql/input.js'
 import type { BrandsService } from '../brands/public.js'
 import type { ContentItemsService } from '../content-items/public.js'
@@ -20,7 +20,7 @@ export function approvalRequestsResolvers (service: ApprovalRequestsService): IR
   return {
     Query: {
       approvalRequest: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      approvalRequests: async (_root, args, { ctx }) => await resolveConnection(ApprovalRequestListQuery, args, async (q) => await service.list(ctx, q))
+      approvalRequests: async (_root, args, { ctx }, info) => await resolveConnection(ApprovalRequestListQuery, args, async (q) => await service.list(ctx, q), info)
     },
     Mutation: {
       decideApprovalRequest: async (_root, args, { ctx }) =>
@@ -39,8 +39,8 @@ interface LoaderDeps {
 export function approvalRequestsLoaders ({ service, content, members, brands }: LoaderDeps): MercuriusLoaders {
   return {
     ContentItem: {
-      approvalRequests: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(ItemApprovalRequestsQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q)),
+      approvalRequests: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(ItemApprovalRequestsQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q))),
       approval: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) => {
         const latest = await service.latestForItems(ctx, [...new Set(queries.map((q) => q.obj.id))])
         return queries.map((q) => latest.get(q.obj.id) ?? null)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ApprovalModeSchema, StepRoleSchema } from '../approval-policies/public.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 // Wire shapes of approval requests and decisions, written once: REST bodies and queries,
 // GraphQL arguments (parsed with the same schemas), replies, and what guest review (another
@@ -115,6 +116,7 @@ const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((
 export const ApprovalRequestListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'dueAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   contentItemId: z.uuid().optional(),
@@ -123,14 +125,16 @@ export const ApprovalRequestListQuery = z.strictObject({
   step: z.coerce.number().int().min(0).max(100).optional(),
   /** A member who may decide at the current step now and has not yet. */
   approverId: z.uuid().optional(),
-  overdue: booleanParam.optional()
-})
+  overdue: booleanParam.optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type ApprovalRequestListQuery = z.infer<typeof ApprovalRequestListQuery>
 
 /** ContentItem.approvalRequests in GraphQL: newest first by default, a page per item. */
 export const ItemApprovalRequestsQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt')
 })
 export type ItemApprovalRequestsQuery = z.infer<typeof ItemApprovalRequestsQuery>

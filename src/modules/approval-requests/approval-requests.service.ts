@@ -3,7 +3,7 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
-import type { Page } from '../../lib/pagination.js'
+import { emptyPage, type Page } from '../../lib/pagination.js'
 import type { RecordEvent } from '../events/public.js'
 import type { ContentItemDto, ContentStatus } from '../content-items/public.js'
 import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
@@ -122,7 +122,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
 
     async list (ctx: Ctx, q: ApprovalRequestListQuery): Promise<Page<ApprovalRequestDto>> {
       authorize(ctx.actor, 'approvals:read')
-      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return { data: [], nextCursor: null, cursors: [] }
+      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return emptyPage(q)
       return await pageOf(ctx, await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db))
     },
 

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { brandBlackouts } from '../../db/tables/blackouts.js'
 import type { BlackoutListQuery } from './blackouts.schemas.js'
 
@@ -11,18 +11,14 @@ const SORT_COLUMNS = { createdAt: brandBlackouts.createdAt, startsAt: brandBlack
 
 export function createBlackoutsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: BlackoutListQuery) =>
-    ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: brandBlackouts.id, cursor: q.cursor, limit: q.limit, codec })
+    ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: brandBlackouts.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) })
 
   return {
     ...versionedRows(brandBlackouts),
 
     async list (orgId: string, brandId: string, q: BlackoutListQuery, db: Database): Promise<Page<BlackoutRow>> {
       const args = pageArgs(orgId, q)
-      const page = keyset(args)
-      const rows = await db.select().from(brandBlackouts)
-        .where(andAll(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId), page.where))
-        .orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+      return await selectPage(db, brandBlackouts, { ...args, withTotal: wantsTotal(q) }, andAll(eq(brandBlackouts.organizationId, orgId), eq(brandBlackouts.brandId, brandId)))
     },
 
     /** Brand.blackouts for a page of brands in one statement. */

@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, parseArgs, resolveNestedConnections } from '../../graphql/connection.js'
 import { BlackoutListQuery, CreateBlackoutBody } from './blackouts.schemas.js'
 import type { BlackoutsService } from './blackouts.service.js'
 
@@ -28,8 +28,8 @@ export function blackoutsResolvers (service: BlackoutsService): IResolvers {
 export function blackoutsLoaders (service: BlackoutsService): MercuriusLoaders {
   return {
     Brand: {
-      blackouts: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(BlackoutListQuery, queries, (o) => o.id, async (q, ids) => await service.listForBrands(ctx, ids, q))
+      blackouts: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(BlackoutListQuery, queries, (o) => o.id, async (q, ids) => await service.listForBrands(ctx, ids, q)))
     }
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
 
@@ -16,6 +16,7 @@ export type CreateBlackoutInput = z.infer<typeof CreateBlackoutBody>
 export const BlackoutListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'startsAt'], '-createdAt')
 })
 export type BlackoutListQuery = z.infer<typeof BlackoutListQuery>

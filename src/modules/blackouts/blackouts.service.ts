@@ -45,6 +45,15 @@ export function createBlackoutsService (deps: { repo: BlackoutsRepository, queri
       })
     },
 
+    /** One window by its id (node(id:)), with the checks of its brand's list. */
+    async get (ctx: Ctx, id: string): Promise<BlackoutDto> {
+      authorize(ctx.actor, 'brands:read')
+      const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
+      if (!row) throw notFound('Blackout')
+      await brands.visible(ctx, row.brandId)
+      return toBlackoutDto(row)
+    },
+
     async list (ctx: Ctx, brandId: string, q: BlackoutListQuery): Promise<Page<BlackoutDto>> {
       authorize(ctx.actor, 'brands:read')
       await brands.visible(ctx, brandId)

@@ -18,4 +18,5 @@ export default fp(async (app) => {
   await app.register(blackoutsRoutes, { service })
   app.graphql.defineResolvers(blackoutsResolvers(service))
   app.graphql.defineLoaders(blackoutsLoaders(service))
+  app.nodes.define({ type: 'Blackout', table: 'brand_blackouts', get: async (ctx, id) => await service.get(ctx, id) })
 }, { name: 'blackouts-module', dependencies: ['events-module', 'brands-module', 'graphql'] })

@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { brands } from '../../db/tables/brands.js'
 import type { BrandListQuery, CreateBrandInput } from './brands.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type BrandRow = typeof brands.$inferSelect
 
@@ -13,14 +14,11 @@ export function createBrandsRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: BrandListQuery, onlyIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: brands.createdAt, name: brands.name }, idColumn: brands.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(brands).where(andAll(
+      return await selectPage(db, brands, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(brands.organizationId, orgId),
         q.status ? eq(brands.status, q.status) : undefined,
         brandScope(brands.id, onlyIds),
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args, (r) => (args.sort.field === 'name' ? r.name : r.createdAt))
+        rangeWhere(brands, q)), (r) => (args.sort.field === 'name' ? r.name : r.createdAt))
     },
 
     async setApprovalPolicy (orgId: string, brandId: string, policyId: string, db: Database): Promise<void> {

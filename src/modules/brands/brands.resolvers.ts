@@ -11,7 +11,7 @@ export function brandsResolvers (service: BrandsService): IResolvers {
   return {
     Query: {
       brand: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      brands: async (_root, args, { ctx }) => await resolveConnection(BrandListQuery, args, async (q) => await service.list(ctx, q))
+      brands: async (_root, args, { ctx }, info) => await resolveConnection(BrandListQuery, args, async (q) => await service.list(ctx, q), info)
     },
     Mutation: {
       createBrand: async (_root, args, { ctx }) => await service.create(ctx, parseInput(CreateBrandBody, args.input)),

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const BrandStatus = z.enum(['active', 'archived'])
 
@@ -36,7 +37,9 @@ export type UpdateBrandInput = z.infer<typeof UpdateBrandBody>
 export const BrandListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'name'], '-createdAt'),
-  status: BrandStatus.optional()
-})
+  status: BrandStatus.optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type BrandListQuery = z.infer<typeof BrandListQuery>

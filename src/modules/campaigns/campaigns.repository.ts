@@ -1,10 +1,11 @@
 import { and, arrayContains, asc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { campaignChannels, campaigns, type KpiTarget } from '../../db/tables/campaigns.js'
 import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas.js'
 import type { CampaignStatus } from './campaign-status.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type CampaignRow = typeof campaigns.$inferSelect
 
@@ -59,14 +60,11 @@ export function createCampaignsRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: CampaignListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: campaigns.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(campaigns).where(andAll(
+      return await selectPage(db, campaigns, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(campaigns.organizationId, orgId),
         ...filters(q),
         brandScope(campaigns.brandId, onlyBrandIds),
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        rangeWhere(campaigns, q)))
     },
 
     /** One page of campaigns for each brand, in one statement (GraphQL Brand.campaigns). */
@@ -82,6 +80,7 @@ export function createCampaignsRepository (codec: CursorCodec) {
         codec,
         parentColumn: campaigns.brandId,
         parentIds: brandIds,
+        withTotal: wantsTotal(q),
         orgColumn: campaigns.organizationId,
         where: andAll(...filters(q))
       }

@@ -1,7 +1,8 @@
+import type { Ctx } from '../../lib/context.js'
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
 import type { BrandsService } from '../brands/public.js'
 import type { SocialAccountsService } from '../social-accounts/public.js'
 import { BrandCampaignsQuery, CampaignListQuery, CreateCampaignBody, UpdateCampaignBody, type CampaignDto } from './campaigns.schemas.js'
@@ -13,7 +14,7 @@ export function campaignsResolvers (service: CampaignsService): IResolvers {
   return {
     Query: {
       campaign: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      campaigns: async (_root, args, { ctx }) => await resolveConnection(CampaignListQuery, args, async (q) => await service.list(ctx, q))
+      campaigns: async (_root, args, { ctx }, info) => await resolveConnection(CampaignListQuery, args, async (q) => await service.list(ctx, q), info)
     },
     Mutation: {
       createCampaign: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateCampaignBody, { ...args.input })),
@@ -32,8 +33,8 @@ export function campaignsResolvers (service: CampaignsService): IResolvers {
 export function campaignsLoaders (service: CampaignsService, socialAccounts: SocialAccountsService, brands: BrandsService): MercuriusLoaders {
   return {
     Brand: {
-      campaigns: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
-        await resolveNestedConnections(BrandCampaignsQuery, queries, (o) => o.id, async (q, brandIds) => await service.listForBrands(ctx, brandIds, q))
+      campaigns: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(BrandCampaignsQuery, queries, (o) => o.id, async (q, brandIds) => await service.listForBrands(ctx, brandIds, q)))
     },
     Campaign: {
       channels: async (queries: Array<{ obj: CampaignDto }>, { ctx }) => {

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { METRICS } from '../../lib/metrics-vocabulary.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES } from '../../db/tables/campaigns.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const CampaignObjective = z.enum(CAMPAIGN_OBJECTIVES)
 export const CampaignStatusSchema = z.enum(CAMPAIGN_STATUSES)
@@ -122,16 +123,19 @@ export const CAMPAIGN_SORTS = ['createdAt', 'name', 'startsOn'] as const
 export const CampaignListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(CAMPAIGN_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
-  ...listFilters
-})
+  ...listFilters,
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type CampaignListQuery = z.infer<typeof CampaignListQuery>
 
 /** Brand.campaigns in GraphQL: the same filters, a page per brand. */
 export const BrandCampaignsQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(CAMPAIGN_SORTS, '-createdAt'),
   ...listFilters
 })

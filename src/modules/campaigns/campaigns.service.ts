@@ -2,7 +2,7 @@ import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
-import type { Page } from '../../lib/pagination.js'
+import { emptyPage, type Page } from '../../lib/pagination.js'
 import type { BrandsService } from '../brands/public.js'
 import type { RecordEvent } from '../events/public.js'
 import type { MemberDto, MembersService } from '../members/public.js'
@@ -22,8 +22,6 @@ export interface CampaignsDeps {
   policies: Pick<ApprovalPoliciesService, 'assertPolicyForBrand'>
   record: RecordEvent
 }
-
-const emptyPage = <T>(): Page<T> => ({ data: [], nextCursor: null, cursors: [] })
 
 // Campaigns need campaigns:read / campaigns:write (owners, admins and managers write; creators,
 // analysts and clients read; clients only their granted brands). A campaign of a brand the
@@ -54,7 +52,7 @@ export function createCampaignsService (deps: CampaignsDeps) {
 
     async list (ctx: Ctx, q: CampaignListQuery) {
       authorize(ctx.actor, 'campaigns:read')
-      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return emptyPage<CampaignDto>()
+      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return emptyPage<CampaignDto>(q)
       const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
       return { ...page, data: await toDtos(ctx, page.data) }
     },
@@ -67,7 +65,7 @@ export function createCampaignsService (deps: CampaignsDeps) {
       const out = new Map<string, Page<CampaignDto>>()
       for (const id of brandIds) {
         const page = pages.get(id)
-        out.set(id, page ? { ...page, data: page.data.map((r) => dtos.get(r.id)!) } : emptyPage())
+        out.set(id, page ? { ...page, data: page.data.map((r) => dtos.get(r.id)!) } : emptyPage(q))
       }
       return out
     },

@@ -1,34 +1,32 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentComments } from '../../db/tables/comments.js'
 import type { CommentVisibility } from './comments.schemas.js'
+import { rangeWhere, type TimeRanges } from '../../lib/time-range.js'
 
 export type CommentRow = typeof contentComments.$inferSelect
 export type NewCommentRow = Omit<typeof contentComments.$inferInsert, 'organizationId' | 'id' | 'createdAt' | 'updatedAt' | 'version'>
 
-export interface CommentPageQuery { limit: number, cursor?: string, sort: string, visibility?: CommentVisibility }
+export interface CommentPageQuery extends TimeRanges { limit: number, cursor?: string, sort: string, visibility?: CommentVisibility }
 
 export function createCommentsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: CommentPageQuery) =>
-    ({ orgId, sort: parseSort(q.sort), columns: { createdAt: contentComments.createdAt }, idColumn: contentComments.id, cursor: q.cursor, limit: q.limit, codec })
+    ({ orgId, sort: parseSort(q.sort), columns: { createdAt: contentComments.createdAt }, idColumn: contentComments.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) })
 
   /** Internal comments are left out for readers who may not see them (clients, guests). */
   const visibleTo = (q: CommentPageQuery, internal: boolean) => andAll(
     q.visibility ? eq(contentComments.visibility, q.visibility) : undefined,
-    internal ? undefined : eq(contentComments.visibility, 'shared')
+    internal ? undefined : eq(contentComments.visibility, 'shared'),
+    rangeWhere(contentComments, q)
   )
 
   const versioned = versionedRows(contentComments)
   return {
     async list (orgId: string, itemId: string, q: CommentPageQuery, internal: boolean, db: Database): Promise<Page<CommentRow>> {
       const args = pageArgs(orgId, q)
-      const page = keyset(args)
-      const rows = await db.select().from(contentComments)
-        .where(andAll(eq(contentComments.organizationId, orgId), eq(contentComments.contentItemId, itemId), visibleTo(q, internal), page.where))
-        .orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+      return await selectPage(db, contentComments, { ...args, withTotal: wantsTotal(q) }, andAll(eq(contentComments.organizationId, orgId), eq(contentComments.contentItemId, itemId), visibleTo(q, internal)))
     },
 
     /** ContentItem.comments for a page of items in one statement. */

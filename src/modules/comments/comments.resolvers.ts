@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, parseArgs, resolveNestedConnections } from '../../graphql/connection.js'
 import { parseInput } from '../../graphql/input.js'
 import { CommentListQuery, CreateCommentBody, UpdateCommentBody } from './comments.schemas.js'
 import type { CommentsService } from './comments.service.js'
@@ -34,8 +34,8 @@ export function commentsLoaders (service: CommentsService): MercuriusLoaders {
   return {
     ContentItem: {
       // One statement for every item of the page (row_number() per item).
-      comments: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(CommentListQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q))
+      comments: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(CommentListQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q)))
     }
   }
 }

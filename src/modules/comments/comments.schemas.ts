@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ActorRef } from '../../lib/schemas.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 // Every wire shape of comments, written once: REST bodies and queries, GraphQL arguments (the
 // same schemas through parseArgs) and replies.
@@ -46,9 +47,11 @@ export type GuestCommentInput = z.infer<typeof GuestCommentBody>
 export const CommentListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
-  visibility: CommentVisibility.optional()
-})
+  visibility: CommentVisibility.optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type CommentListQuery = z.infer<typeof CommentListQuery>
 
 export const CommentParams = z.strictObject({ id: z.uuid(), commentId: z.uuid() })

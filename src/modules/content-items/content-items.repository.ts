@@ -1,7 +1,7 @@
-import { and, arrayContains, asc, eq, getTableColumns, gte, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
 import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries.js'
@@ -9,6 +9,7 @@ import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries
 export type ContentItemRow = typeof contentItems.$inferSelect
 export type NewContentItemRow = Omit<typeof contentItems.$inferInsert, 'organizationId'>
 import type { TargetRow } from './content-items.queries.js'
+import { rangeWhere } from '../../lib/time-range.js'
 export type { TargetRow }
 export interface TargetValues { socialAccountId: string, body: string | null, media: MediaItem[] | null, firstComment: string | null }
 
@@ -32,10 +33,7 @@ export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, 
       : undefined,
     f.scheduledAtFrom ? gte(contentItems.scheduledAt, new Date(f.scheduledAtFrom)) : undefined,
     f.scheduledAtTo ? sql`${contentItems.scheduledAt} <= ${new Date(f.scheduledAtTo)}` : undefined,
-    f.createdAtFrom ? gte(contentItems.createdAt, new Date(f.createdAtFrom)) : undefined,
-    f.createdAtTo ? lte(contentItems.createdAt, new Date(f.createdAtTo)) : undefined,
-    f.updatedAtFrom ? gte(contentItems.updatedAt, new Date(f.updatedAtFrom)) : undefined,
-    f.updatedAtTo ? lte(contentItems.updatedAt, new Date(f.updatedAtTo)) : undefined
+    rangeWhere(contentItems, f)
   )
 }
 
@@ -44,36 +42,17 @@ export function createContentItemsRepository (codec: CursorCodec) {
     // findById takes { lock: true } for writers: a concurrent edit waits, then sees this one's result.
     ...versionedRows(contentItems),
 
-    /**
-     * A page of items. With `withTotal`, every row also carries how many items match the
-     * filters (whatever the cursor), from a scalar subquery of the same statement, so a page
-     * with its total is still one round trip. Only a page that comes back empty after a cursor
-     * has no row to carry it, and costs one count statement more.
-     */
-    async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database, withTotal = false): Promise<Page<ContentItemRow> & { totalCount?: number }> {
-      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const matching = andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands))
-      const count = sql<number>`(select count(*)::int from ${contentItems} where ${matching})`
-      if (!withTotal) {
-        const rows = await db.select().from(contentItems).where(andAll(matching, page.where)).orderBy(...page.orderBy).limit(page.take)
-        return toPage(rows, args)
-      }
-      const rows = await db.select({ ...getTableColumns(contentItems), herald_total: count }).from(contentItems)
-        .where(andAll(matching, page.where)).orderBy(...page.orderBy).limit(page.take)
-      let totalCount = rows[0]?.herald_total
-      if (totalCount === undefined) totalCount = q.cursor ? (await db.select({ n: count }).from(sql`(select 1) as one`))[0].n : 0
-      return { ...toPage(rows.map(({ herald_total: _t, ...row }) => row), args), totalCount: Number(totalCount) }
+    /** A page of items; with `withTotal` (see selectPage), also how many match, in the same statement. */
+    async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<CountedPage<ContentItemRow>> {
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) }
+      return await selectPage(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)))
     },
 
-    /** The same page with every item's targets, in one statement. */
-    async listWithTargets (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<Page<ContentItemRow & { targets: TargetRow[] }>> {
-      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
-        .where(andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands), page.where))
-        .orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+    /** The same page with every item's targets, in one statement (with its total when asked). */
+    async listWithTargets (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<CountedPage<ContentItemRow & { targets: TargetRow[] }>> {
+      const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) }
+      return await selectPage<typeof contentItems, ContentItemRow & { targets: TargetRow[] }>(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)),
+        undefined, { fields: { ...getTableColumns(contentItems), targets: targetsJson.as('targets') } })
     },
 
     /** One item with its targets, in one statement. */
@@ -96,6 +75,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         codec,
         parentColumn: parent === 'brand' ? contentItems.brandId : contentItems.campaignId,
         parentIds,
+        withTotal: wantsTotal(q),
         orgColumn: contentItems.organizationId,
         where: filterWhere(q, visibleBrands)
       }

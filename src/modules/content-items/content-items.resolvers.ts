@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { parseArgs, resolveConnection, resolveNestedConnections, selects } from '../../graphql/connection.js'
+import { connectionLoader, parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
 import { normalizeInput, parseInput } from '../../graphql/input.js'
 import type { BrandsService } from '../brands/public.js'
 import type { SocialAccountsService } from '../social-accounts/public.js'
@@ -31,7 +31,7 @@ export function contentItemsResolvers ({ service, actions, revisions, calendar }
   return {
     Query: {
       contentItem: async (_root, args, { ctx }) => await service.getNode(ctx, parseArgs(Id, args.id)),
-      contentItems: async (_root, args, { ctx }, info) => await resolveConnection(ContentItemListQuery, args, async (q) => await service.listNodes(ctx, q, selects(info, 'totalCount'))),
+      contentItems: async (_root, args, { ctx }, info) => await resolveConnection(ContentItemListQuery, args, async (q) => await service.listNodes(ctx, q), info),
       contentItemRevision: async (_root, args, { ctx }) => await revisions.get(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.revision)),
       contentItemRevisionDiff: async (_root, args, { ctx }) => {
         const diff = await revisions.compare(ctx, parseArgs(Id, args.id), parseArgs(RevisionNumber, args.from), parseArgs(RevisionNumber, args.to))
@@ -94,8 +94,8 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
         const loaded = missing.length ? await service.targetsOf(ctx, missing) : new Map()
         return queries.map((q) => q.obj.targets ?? loaded.get(q.obj.id) ?? [])
       },
-      revisions: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(RevisionListQuery, queries, (o) => o.id, async (q, ids) => await revisions.listForItems(ctx, ids, q)),
+      revisions: connectionLoader(async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(RevisionListQuery, queries, (o) => o.id, async (q, ids) => await revisions.listForItems(ctx, ids, q))),
       brand: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId)),
       campaign: async (queries: Array<LoaderQuery<ContentItemNode>>, { ctx }: { ctx: Ctx }) => await campaignsOf(campaigns, ctx, queries.map((q) => q.obj.campaignId ?? null))
     },
@@ -103,12 +103,12 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
       socialAccount: async (queries: Array<LoaderQuery<TargetDto>>, { ctx }: { ctx: Ctx }) => await socialAccounts.getMany(ctx, queries.map((q) => q.obj.socialAccountId))
     },
     Campaign: {
-      contentItems: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForCampaigns(ctx, ids, q))
+      contentItems: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForCampaigns(ctx, ids, q)))
     },
     Brand: {
-      contentItems: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForBrands(ctx, ids, q))
+      contentItems: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForBrands(ctx, ids, q)))
     }
   }
 }

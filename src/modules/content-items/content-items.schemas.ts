@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { CONTENT_KINDS, CONTENT_STATUSES } from '../../db/tables/content-items.js'
 import { isValidLocalDateTime } from './content-scheduling.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 // Every wire shape of content items, written once: REST bodies and queries, GraphQL arguments
 // (parsed with the same schemas) and replies.
@@ -148,19 +149,17 @@ const filters = {
   // Incremental sync (a BI tool asking what changed since its last run): inclusive bounds on
   // when an item was created or last changed, named as scheduledAtFrom/To and the events
   // feed's createdAtFrom/To are.
-  createdAtFrom: scheduledAtSchema.optional(),
-  createdAtTo: scheduledAtSchema.optional(),
-  updatedAtFrom: scheduledAtSchema.optional(),
-  updatedAtTo: scheduledAtSchema.optional()
+  ...timeRanges
 }
 
 export const ContentItemListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(CONTENT_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
   ...filters
-})
+}).superRefine(rangesInOrder)
 export type ContentItemListQuery = z.infer<typeof ContentItemListQuery>
 export type ContentFilters = Omit<ContentItemListQuery, 'limit' | 'cursor' | 'sort'>
 
@@ -168,9 +167,10 @@ export type ContentFilters = Omit<ContentItemListQuery, 'limit' | 'cursor' | 'so
 export const NestedContentQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'updatedAt', 'title'], '-createdAt'),
   ...filters
-})
+}).superRefine(rangesInOrder)
 export type NestedContentQuery = z.infer<typeof NestedContentQuery>
 
 // ---- replies --------------------------------------------------------------------------------

@@ -94,10 +94,10 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
       return { ...page, data: page.data.map((r) => toContentItemDto(r, r.targets)) }
     },
 
-    /** The GraphQL page; with `withTotal`, also how many items match (in the same statement). */
-    async listNodes (ctx: Ctx, q: ContentItemListQuery, withTotal = false): Promise<Page<ContentItemNode> & { totalCount?: number }> {
+    /** The GraphQL page; when the query asks (withTotal), also how many items match (in the same statement). */
+    async listNodes (ctx: Ctx, q: ContentItemListQuery): Promise<Page<ContentItemNode> & { totalCount?: number }> {
       authorize(ctx.actor, 'content:read')
-      const page = await items.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db, withTotal)
+      const page = await items.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
       return { ...page, data: page.data.map(node) }
     },
 

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentRevisions } from '../../db/tables/content-items.js'
 
 export type RevisionRow = typeof contentRevisions.$inferSelect
@@ -15,7 +15,7 @@ const SORT_COLUMNS = { createdAt: contentRevisions.revision, revision: contentRe
 
 export function createContentRevisionsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: RevisionPageQuery) =>
-    ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: contentRevisions.id, cursor: q.cursor, limit: q.limit, codec })
+    ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: contentRevisions.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) })
 
   return {
     /** Deferred (see deferWrite): nobody waits for a revision's row. */
@@ -25,11 +25,12 @@ export function createContentRevisionsRepository (codec: CursorCodec) {
 
     async list (orgId: string, itemId: string, q: RevisionPageQuery, db: Database): Promise<Page<RevisionRow>> {
       const args = pageArgs(orgId, q)
-      const page = keyset(args)
-      const rows = await db.select().from(contentRevisions)
-        .where(andAll(eq(contentRevisions.organizationId, orgId), eq(contentRevisions.contentItemId, itemId), page.where))
-        .orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args, (r) => r.revision)
+      return await selectPage(db, contentRevisions, { ...args, withTotal: wantsTotal(q) }, andAll(eq(contentRevisions.organizationId, orgId), eq(contentRevisions.contentItemId, itemId)), (r) => r.revision)
+    },
+
+    async findById (orgId: string, id: string, db: Database): Promise<RevisionRow | undefined> {
+      const [row] = await db.select().from(contentRevisions).where(and(eq(contentRevisions.organizationId, orgId), eq(contentRevisions.id, id)))
+      return row
     },
 
     async get (orgId: string, itemId: string, revisions: readonly number[], db: Database): Promise<RevisionRow[]> {

@@ -1,11 +1,12 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 
 const revisionNumber = z.coerce.number().int().min(1).max(2_147_483_647)
 
 export const RevisionListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'revision'], '-createdAt')
 })
 export type RevisionListQuery = z.infer<typeof RevisionListQuery>
@@ -15,6 +16,7 @@ export const RevisionParams = z.strictObject({ id: z.uuid(), revision: revisionN
 export const CompareQuery = z.strictObject({ from: revisionNumber, to: revisionNumber })
 
 export const RevisionSchema = z.object({
+  id: z.uuid(),
   revision: z.number().int(),
   contentItemId: z.uuid(),
   actor: z.object({ type: z.enum(['member', 'api_key', 'guest', 'system']), id: z.uuid().nullable() }),

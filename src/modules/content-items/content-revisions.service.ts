@@ -13,6 +13,7 @@ import { PUBLISHABLE_FIELDS } from './content-status.js'
 // they are listed, read one by one, and compared field by field.
 
 const toRevisionDto = (r: RevisionRow): RevisionDto => ({
+  id: r.id,
   revision: r.revision,
   contentItemId: r.contentItemId,
   actor: { type: r.actorType, id: r.actorId },
@@ -52,6 +53,15 @@ export function createContentRevisionsService (deps: { core: Pick<ContentCore, '
     async get (ctx: Ctx, itemId: string, revision: number): Promise<RevisionDto> {
       const row = (await rows(ctx, itemId, [revision])).get(revision)
       if (!row) throw new AppError('HERALD_NOT_FOUND', `Revision ${revision} was not found.`, { errors: [{ path: 'revision', message: 'no such revision' }] })
+      return toRevisionDto(row)
+    },
+
+    /** A revision by its own id (node(id:)), with the same checks as its item's revisions. */
+    async getById (ctx: Ctx, id: string): Promise<RevisionDto> {
+      authorize(ctx.actor, 'content:read')
+      const found = await revisions.findById(ctx.actor.orgId, id, ctx.db)
+      if (!found) throw new AppError('HERALD_NOT_FOUND', 'Revision was not found.', { errors: [{ path: 'id', message: 'no such revision' }] })
+      const row = (await rows(ctx, found.contentItemId, [found.revision])).get(found.revision)!
       return toRevisionDto(row)
     },
 

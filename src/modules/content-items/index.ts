@@ -44,5 +44,6 @@ export default fp(async (app) => {
   await app.register(contentCalendarRoutes, { calendar })
   app.graphql.defineResolvers(contentItemsResolvers({ service, actions, revisions: revisionsService, calendar }))
   app.nodes.define({ type: 'ContentItem', table: 'content_items', get: async (ctx, id) => await service.getNode(ctx, id) })
+  app.nodes.define({ type: 'ContentRevision', table: 'content_revisions', get: async (ctx, id) => await revisionsService.getById(ctx, id) })
   app.graphql.defineLoaders(contentItemsLoaders({ service, revisions: revisionsService, brands: app.brands, socialAccounts: app.socialAccounts, campaigns: app.campaigns }))
 }, { name: 'content-items-module', dependencies: ['events-module', 'brands-module', 'social-accounts-module', 'campaigns-module', 'blackouts-module', 'graphql'] })

@@ -1,9 +1,10 @@
 import { and, asc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { brandPauses, crisisPlaybooks, crisisTriggerStates, crisisPlaybookVersions, incidentEntries, incidents, incidentSteps, type PlaybookDefinitionJson } from '../../db/tables/crisis.js'
 import type { IncidentListQuery, PlaybookListQuery } from './crisis.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 // SQL of the crisis module only; every method takes orgId first and the unit of work's db.
 
@@ -34,11 +35,7 @@ export function createCrisisRepository (codec: CursorCodec) {
 
       async list (orgId: string, q: PlaybookListQuery, extra: SQL | undefined, db: Database): Promise<Page<PlaybookRow>> {
         const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: crisisPlaybooks.createdAt }, idColumn: crisisPlaybooks.id, cursor: q.cursor, limit: q.limit, codec }
-        const page = keyset(args)
-        const rows = await db.select().from(crisisPlaybooks)
-          .where(andAll(eq(crisisPlaybooks.organizationId, orgId), extra, page.where))
-          .orderBy(...page.orderBy).limit(page.take)
-        return toPage(rows, args)
+        return await selectPage(db, crisisPlaybooks, { ...args, withTotal: wantsTotal(q) }, andAll(eq(crisisPlaybooks.organizationId, orgId), extra, rangeWhere(crisisPlaybooks, q)))
       },
 
       async insert (orgId: string, definition: PlaybookDefinitionJson & { name: string }, actor: ActorCols, db: Database): Promise<PlaybookRow> {
@@ -90,16 +87,12 @@ export function createCrisisRepository (codec: CursorCodec) {
       /** brandIds: the caller's brand grant (null: all); informedOnly: clients see incidents that inform them. */
       async list (orgId: string, q: IncidentListQuery, who: { brandIds: readonly string[] | null, informedOnly: boolean }, db: Database): Promise<Page<IncidentRow>> {
         const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: incidents.createdAt }, idColumn: incidents.id, cursor: q.cursor, limit: q.limit, codec }
-        const page = keyset(args)
-        const rows = await db.select().from(incidents)
-          .where(andAll(eq(incidents.organizationId, orgId), brandScope(incidents.brandId, who.brandIds),
-            who.informedOnly ? eq(incidents.informClients, true) : undefined,
-            q.brandId ? eq(incidents.brandId, q.brandId) : undefined,
-            q.playbookId ? eq(incidents.playbookId, q.playbookId) : undefined,
-            q.status ? eq(incidents.status, q.status) : undefined,
-            page.where))
-          .orderBy(...page.orderBy).limit(page.take)
-        return toPage(rows, args)
+        return await selectPage(db, incidents, { ...args, withTotal: wantsTotal(q) }, andAll(eq(incidents.organizationId, orgId), brandScope(incidents.brandId, who.brandIds),
+          who.informedOnly ? eq(incidents.informClients, true) : undefined,
+          q.brandId ? eq(incidents.brandId, q.brandId) : undefined,
+          q.playbookId ? eq(incidents.playbookId, q.playbookId) : undefined,
+          q.status ? eq(incidents.status, q.status) : undefined,
+          rangeWhere(incidents, q)))
       },
 
       /** Inserts unless one of this playbook and brand is open (then undefined). */
@@ -148,13 +141,14 @@ export function createCrisisRepository (codec: CursorCodec) {
         return row
       },
 
+      async findEntry (orgId: string, id: string, db: Database): Promise<EntryRow | undefined> {
+        const [row] = await db.select().from(incidentEntries).where(and(eq(incidentEntries.organizationId, orgId), eq(incidentEntries.id, id)))
+        return row
+      },
+
       async entries (orgId: string, incidentId: string, q: { limit: number, cursor?: string }, db: Database): Promise<Page<EntryRow>> {
         const args = { orgId, sort: parseSort('createdAt'), columns: { createdAt: incidentEntries.createdAt }, idColumn: incidentEntries.id, cursor: q.cursor, limit: q.limit, codec }
-        const page = keyset(args)
-        const rows = await db.select().from(incidentEntries)
-          .where(andAll(eq(incidentEntries.organizationId, orgId), eq(incidentEntries.incidentId, incidentId), page.where))
-          .orderBy(...page.orderBy).limit(page.take)
-        return toPage(rows, args)
+        return await selectPage(db, incidentEntries, { ...args, withTotal: wantsTotal(q) }, andAll(eq(incidentEntries.organizationId, orgId), eq(incidentEntries.incidentId, incidentId)))
       },
 
       async allEntries (orgId: string, incidentId: string, db: Database): Promise<EntryRow[]> {

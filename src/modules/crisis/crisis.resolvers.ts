@@ -28,13 +28,13 @@ export function crisisResolvers (crisis: CrisisFacade): IResolvers {
   return {
     Query: {
       crisisPlaybook: async (_root, args, { ctx }) => await playbooks.get(ctx, parseArgs(Id, args.id)),
-      crisisPlaybooks: async (_root, args, { ctx }) => await resolveConnection(PlaybookListQuery, { ...args, reviewDue: args.reviewDue === undefined || args.reviewDue === null ? undefined : String(args.reviewDue) },
-        async (q) => await playbooks.list(ctx, q)),
+      crisisPlaybooks: async (_root, args, { ctx }, info) => await resolveConnection(PlaybookListQuery, { ...args, reviewDue: args.reviewDue === undefined || args.reviewDue === null ? undefined : String(args.reviewDue) },
+        async (q) => await playbooks.list(ctx, q), info),
       incident: async (_root, args, { ctx }) => await incidents.get(ctx, parseArgs(Id, args.id)),
-      incidents: async (_root, args, { ctx }) => await resolveConnection(IncidentListQuery, args, async (q) => await incidents.list(ctx, q)),
-      incidentTimeline: async (_root, args, { ctx }) => {
+      incidents: async (_root, args, { ctx }, info) => await resolveConnection(IncidentListQuery, args, async (q) => await incidents.list(ctx, q), info),
+      incidentTimeline: async (_root, args, { ctx }, info) => {
         const { id, ...rest } = args
-        return await resolveConnection(TimelineQuery, rest, async (q) => await incidents.timeline(ctx, parseArgs(Id, id), q))
+        return await resolveConnection(TimelineQuery, rest, async (q) => await incidents.timeline(ctx, parseArgs(Id, id), q), info)
       },
       brandPause: async (_root, args, { ctx }) => await pauses.get(ctx, parseArgs(Id, args.brandId)),
       incidentReport: async (_root, args, { ctx }) => await reports.report(ctx, parseArgs(ReportQuery, dropNulls({ ...args })))

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ActorRef, RoleSchema, brandIdsSchema } from '../../lib/schemas.js'
 import { BASE_METRICS } from '../../lib/metrics-vocabulary.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { INCIDENT_STATUSES, PAUSE_RESUME_MODES } from '../../db/tables/crisis.js'
 import { ApprovalModeSchema, ApprovalStepInput, MAX_STEPS, StepRoleSchema } from '../approval-policies/public.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 // Every wire shape of the crisis module: playbooks (a definition, versioned), activation,
 // incidents (checklist, timeline), brand pauses and reports.
@@ -125,10 +126,12 @@ export type UpdatePlaybookInput = z.infer<typeof UpdatePlaybookBody>
 export const PlaybookListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
-  reviewDue: z.enum(['true', 'false']).optional()
-})
+  reviewDue: z.enum(['true', 'false']).optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type PlaybookListQuery = z.infer<typeof PlaybookListQuery>
 
 const DefinitionOut = z.object({
@@ -245,11 +248,13 @@ export const ActivatedIncidentSchema = IncidentSchema.extend({
 export const IncidentListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   playbookId: z.uuid().optional(),
-  status: IncidentStatus.optional()
-})
+  status: IncidentStatus.optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type IncidentListQuery = z.infer<typeof IncidentListQuery>
 
 export const UpdateIncidentBody = z.strictObject({
@@ -275,7 +280,8 @@ export type EntryDto = z.infer<typeof EntrySchema>
 
 export const TimelineQuery = z.strictObject({
   limit: limitSchema,
-  cursor: cursorSchema
+  cursor: cursorSchema,
+  include: includeSchema
 })
 export type TimelineQuery = z.infer<typeof TimelineQuery>
 

@@ -230,6 +230,15 @@ export function createIncidentsService (deps: IncidentsDeps) {
       return toEntryDto(note)
     },
 
+    /** One timeline entry by its id (node(id:)), with its incident's checks. */
+    async entry (ctx: Ctx, id: string): Promise<EntryDto> {
+      authorize(ctx.actor, 'incidents:read')
+      const row = await repo.incidents.findEntry(ctx.actor.orgId, id, ctx.db)
+      if (!row) throw notFound('Incident entry')
+      await find(ctx, row.incidentId)
+      return toEntryDto(row)
+    },
+
     async timeline (ctx: Ctx, id: string, q: TimelineQuery): Promise<Page<EntryDto>> {
       authorize(ctx.actor, 'incidents:read')
       await find(ctx, id)

@@ -141,4 +141,7 @@ export default fp(async (app) => {
 
   await app.register(crisisRoutes, { crisis })
   app.graphql.defineResolvers(crisisResolvers(crisis))
+  app.nodes.define({ type: 'CrisisPlaybook', table: 'crisis_playbooks', get: async (ctx, id) => await playbooks.get(ctx, id) })
+  app.nodes.define({ type: 'Incident', table: 'incidents', get: async (ctx, id) => await incidents.get(ctx, id) })
+  app.nodes.define({ type: 'IncidentEntry', table: 'incident_entries', get: async (ctx, id) => await incidents.entry(ctx, id) })
 }, { name: 'crisis-module', dependencies: ['background', 'jobs', 'events-module', 'brands-module', 'members-module', 'approval-policies-module', 'content-items-module', 'approval-requests-module', 'metrics-module', 'publishing-module', 'graphql'] })

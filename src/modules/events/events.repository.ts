@@ -1,15 +1,21 @@
-import { eq, gte, inArray, lte, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type EventRow = typeof events.$inferSelect
 export type NewEvent = Omit<typeof events.$inferInsert, 'seq' | 'createdAt'>
 
 export function createEventsRepository (codec: CursorCodec) {
   return {
+    async findById (orgId: string, id: string, db: Database): Promise<EventRow | undefined> {
+      const [row] = await db.select().from(events).where(and(eq(events.organizationId, orgId), eq(events.id, id)))
+      return row
+    },
+
     /** Deferred (see deferWrite): an event commits with its change, at no round trip of its own. */
     async insert (orgId: string, event: Omit<NewEvent, 'organizationId'>, db: Database): Promise<void> {
       await deferWrite(db, db.insert(events).values({ ...event, organizationId: orgId }))
@@ -22,19 +28,14 @@ export function createEventsRepository (codec: CursorCodec) {
     async list (orgId: string, q: Partial<AuditListQuery> & { limit: number, sort: string }, onlyBrandIds: readonly string[] | null, db: Database) {
       // createdAt sorts by the insertion sequence, which is the same order without ties.
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: events.seq }, idColumn: events.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(events).where(andAll(
+      return await selectPage(db, events, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(events.organizationId, orgId),
         q.type ? eq(events.type, q.type) : undefined,
         q.subjectId ? eq(events.subjectId, q.subjectId) : undefined,
         q.brandId ? eq(events.brandId, q.brandId) : undefined,
         onlyBrandIds ? (onlyBrandIds.length ? inArray(events.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
         q.actorId ? eq(events.actorId, q.actorId) : undefined,
-        q.createdAtFrom ? gte(events.createdAt, new Date(q.createdAtFrom)) : undefined,
-        q.createdAtTo ? lte(events.createdAt, new Date(q.createdAtTo)) : undefined,
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args, (r) => r.seq)
+        rangeWhere({ createdAt: events.createdAt }, q)), (r) => r.seq)
     }
   }
 }

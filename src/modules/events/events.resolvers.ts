@@ -9,7 +9,7 @@ import type { EventsService } from './events.service.js'
 export function eventsResolvers (service: EventsService): IResolvers {
   return {
     Query: {
-      events: async (_root, args, { ctx }) => await resolveConnection(EventListQuery, args, async (q) => await service.list(ctx, q))
+      events: async (_root, args, { ctx }, info) => await resolveConnection(EventListQuery, args, async (q) => await service.list(ctx, q), info)
     },
     Event: {
       data: (event: EventDto) => JSON.stringify(event.data ?? {})

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { ActorRef } from '../../lib/schemas.js'
+import { createdRange, rangesInOrder } from '../../lib/time-range.js'
 
 export const EventSchema = z.object({
   id: z.uuid(),
@@ -29,19 +30,23 @@ export const AuditEventSchema = z.object({
 })
 export type AuditEventDto = z.infer<typeof AuditEventSchema>
 
-export const EventListQuery = z.strictObject({
+const eventFilters = {
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   type: z.string().max(100).optional(),
   subjectId: z.uuid().optional(),
   brandId: z.uuid().optional(),
-  createdAtFrom: z.iso.datetime({ offset: true }).max(64).optional(),
-  createdAtTo: z.iso.datetime({ offset: true }).max(64).optional()
-})
+  // Events are never changed: only when they were created bounds them.
+  ...createdRange
+}
+
+export const EventListQuery = z.strictObject(eventFilters).superRefine(rangesInOrder)
 export type EventListQuery = z.infer<typeof EventListQuery>
 
-export const AuditListQuery = EventListQuery.extend({
+export const AuditListQuery = z.strictObject({
+  ...eventFilters,
   actorId: z.uuid().optional()
-})
+}).superRefine(rangesInOrder)
 export type AuditListQuery = z.infer<typeof AuditListQuery>

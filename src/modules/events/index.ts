@@ -12,4 +12,5 @@ export default fp(async (app) => {
   app.decorate('events', service)
   await app.register(eventsRoutes, { service })
   app.graphql.defineResolvers(eventsResolvers(service))
+  app.nodes.define({ type: 'Event', table: 'events', get: async (ctx, id) => await service.get(ctx, id) })
 }, { name: 'events-module', dependencies: ['auth', 'graphql'] })

@@ -11,9 +11,9 @@ const Id = z.uuid()
 export function guestLinksResolvers (service: GuestLinksService): IResolvers {
   return {
     Query: {
-      guestLinks: async (_root, args, { ctx }) => {
+      guestLinks: async (_root, args, { ctx }, info) => {
         const { requestId, ...page } = args
-        return await resolveConnection(GuestLinkListQuery, page, async (q) => await service.list(ctx, parseArgs(Id, requestId), q))
+        return await resolveConnection(GuestLinkListQuery, page, async (q) => await service.list(ctx, parseArgs(Id, requestId), q), info)
       }
     },
     Mutation: {

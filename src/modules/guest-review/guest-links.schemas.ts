@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { emailSchema } from '../../lib/schemas.js'
 
 /** A link lives at most this long: it is a bearer credential sent by email. */
@@ -17,6 +17,7 @@ export type CreateGuestLinkInput = z.infer<typeof CreateGuestLinkBody>
 export const GuestLinkListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt')
 })
 export type GuestLinkListQuery = z.infer<typeof GuestLinkListQuery>

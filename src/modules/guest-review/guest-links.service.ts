@@ -84,6 +84,12 @@ export function createGuestLinksService (deps: { repo: GuestReviewRepository, qu
       return { ...dto, token: signGuestToken(jwt, { id: row.id, orgId: ctx.actor.orgId, requestId, expiresAt }) }
     },
 
+    /** One link by its id (node(id:)), with the checks of its request's list. */
+    async get (ctx: Ctx, id: string): Promise<GuestLinkDto> {
+      authorize(ctx.actor, 'approvals:write')
+      return toGuestLinkDto((await link(ctx, id)).link, Date.now())
+    },
+
     async list (ctx: Ctx, requestId: string, q: GuestLinkListQuery): Promise<Page<GuestLinkDto>> {
       authorize(ctx.actor, 'approvals:write')
       await request(ctx, requestId)

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { approvalGuestLinks } from '../../db/tables/approval-requests.js'
 import type { GuestLinkListQuery } from './guest-links.schemas.js'
 
@@ -30,11 +30,7 @@ export function createGuestReviewRepository (codec: CursorCodec) {
 
     async listLinks (orgId: string, requestId: string, q: GuestLinkListQuery, db: Database): Promise<Page<GuestLinkRow>> {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalGuestLinks.createdAt }, idColumn: approvalGuestLinks.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(approvalGuestLinks)
-        .where(andAll(eq(approvalGuestLinks.organizationId, orgId), eq(approvalGuestLinks.requestId, requestId), page.where))
-        .orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+      return await selectPage(db, approvalGuestLinks, { ...args, withTotal: wantsTotal(q) }, andAll(eq(approvalGuestLinks.organizationId, orgId), eq(approvalGuestLinks.requestId, requestId)))
     },
 
     /** Sets revokedAt once; undefined when it was already revoked (or is gone). */

@@ -21,4 +21,5 @@ export default fp(async (app) => {
   await app.register(guestLinksRoutes, { service: links })
   await app.register(guestReviewRoutes, { service: review })
   app.graphql.defineResolvers(guestLinksResolvers(links))
+  app.nodes.define({ type: 'GuestLink', table: 'approval_guest_links', get: async (ctx, id) => await links.get(ctx, id) })
 }, { name: 'guest-review-module', dependencies: ['auth', 'events-module', 'approval-requests-module', 'comments-module', 'timeline-module', 'graphql'] })

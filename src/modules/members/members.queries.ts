@@ -6,7 +6,7 @@ import { memberships } from '../../db/tables/members.js'
 // Read-only: a member's name is the user's (the auth module owns users), so reading members
 // joins it in; the repository builds its reads on this.
 
-const columns = {
+export const memberColumns = {
   id: memberships.id,
   userId: memberships.userId,
   email: memberships.email,
@@ -19,4 +19,5 @@ const columns = {
   updatedAt: memberships.updatedAt
 }
 /** Members with their user's name, to be filtered by the caller. */
-export const withUserName = (db: Database) => db.select(columns).from(memberships).leftJoin(users, eq(users.id, memberships.userId))
+export const joinUserName = <Q extends { leftJoin: (...args: any[]) => any }>(from: Q) => from.leftJoin(users, eq(users.id, memberships.userId))
+export const withUserName = (db: Database) => joinUserName(db.select(memberColumns).from(memberships))

@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import type { Role } from '../../lib/actor.js'
 import { memberships } from '../../db/tables/members.js'
 import type { MemberListQuery } from './members.schemas.js'
-import { withUserName } from './members.queries.js'
+import { joinUserName, memberColumns, withUserName } from './members.queries.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export interface MemberRow {
   id: string
@@ -43,14 +44,12 @@ export function createMembersRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: MemberListQuery, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: memberships.createdAt }, idColumn: memberships.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await base(db).where(andAll(
+      return await selectPage<typeof memberships, MemberRow>(db, memberships, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(memberships.organizationId, orgId),
         q.role ? eq(memberships.role, q.role) : undefined,
         q.status ? eq(memberships.status, q.status) : undefined,
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take) as MemberRow[]
-      return toPage(rows, args, (r) => r.createdAt)
+        rangeWhere(memberships, q)
+      ), (r) => r.createdAt, { fields: memberColumns, join: joinUserName })
     },
 
     async insertInvited (orgId: string, v: { email: string, role: Role, brandIds: string[] | null, tokenHash: string, expiresAt: Date }, db: Database): Promise<string> {

@@ -9,7 +9,7 @@ export function membersResolvers (service: MembersService): IResolvers {
   return {
     Query: {
       member: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(z.uuid(), args.id)),
-      members: async (_root, args, { ctx }) => await resolveConnection(MemberListQuery, args, async (q) => await service.list(ctx, q))
+      members: async (_root, args, { ctx }, info) => await resolveConnection(MemberListQuery, args, async (q) => await service.list(ctx, q), info)
     }
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { brandIdsSchema, emailSchema, RoleSchema } from '../../lib/schemas.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const MemberSchema = z.object({
   id: z.uuid(),
@@ -37,8 +38,10 @@ export type UpdateMemberInput = z.infer<typeof UpdateMemberBody>
 export const MemberListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   role: RoleSchema.optional(),
-  status: z.enum(['invited', 'active']).optional()
-})
+  status: z.enum(['invited', 'active']).optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type MemberListQuery = z.infer<typeof MemberListQuery>

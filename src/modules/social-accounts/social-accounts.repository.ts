@@ -1,9 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, keysetPerParent, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { socialAccounts, type Platform } from '../../db/tables/social-accounts.js'
 import type { BrandSocialAccountsQuery, CreateSocialAccountInput, SocialAccountListQuery } from './social-accounts.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type SocialAccountRow = typeof socialAccounts.$inferSelect
 
@@ -25,15 +26,12 @@ export function createSocialAccountsRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: SocialAccountListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: socialAccounts.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(socialAccounts).where(andAll(
+      return await selectPage(db, socialAccounts, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(socialAccounts.organizationId, orgId),
         q.brandId ? eq(socialAccounts.brandId, q.brandId) : undefined,
         q.platform ? eq(socialAccounts.platform, q.platform) : undefined,
         brandScope(socialAccounts.brandId, onlyBrandIds),
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        rangeWhere(socialAccounts, q)))
     },
 
     /** One page of accounts for each brand, in one statement (GraphQL Brand.socialAccounts). */
@@ -48,6 +46,7 @@ export function createSocialAccountsRepository (codec: CursorCodec) {
         codec,
         parentColumn: socialAccounts.brandId,
         parentIds: brandIds,
+        withTotal: wantsTotal(q),
         orgColumn: socialAccounts.organizationId,
         where: q.platform ? eq(socialAccounts.platform, q.platform) : undefined
       }

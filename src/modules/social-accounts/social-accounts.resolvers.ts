@@ -1,6 +1,7 @@
+import type { Ctx } from '../../lib/context.js'
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
-import { parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
 import type { BrandsService } from '../brands/public.js'
 import { BrandSocialAccountsQuery, CreateSocialAccountBody, SocialAccountListQuery, UpdateSocialAccountBody, type SocialAccountDto } from './social-accounts.schemas.js'
 import type { SocialAccountsService } from './social-accounts.service.js'
@@ -12,7 +13,7 @@ export function socialAccountsResolvers (service: SocialAccountsService): IResol
   return {
     Query: {
       socialAccount: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
-      socialAccounts: async (_root, args, { ctx }) => await resolveConnection(SocialAccountListQuery, args, async (q) => await service.list(ctx, q))
+      socialAccounts: async (_root, args, { ctx }, info) => await resolveConnection(SocialAccountListQuery, args, async (q) => await service.list(ctx, q), info)
     },
     Mutation: {
       createSocialAccount: async (_root, args, { ctx }) => await service.create(ctx, parseArgs(CreateSocialAccountBody, { ...args.input })),
@@ -31,8 +32,8 @@ export function socialAccountsResolvers (service: SocialAccountsService): IResol
 export function socialAccountsLoaders (service: SocialAccountsService, brands: BrandsService): MercuriusLoaders {
   return {
     Brand: {
-      socialAccounts: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }) =>
-        await resolveNestedConnections(BrandSocialAccountsQuery, queries, (o) => o.id, async (q, brandIds) => await service.listForBrands(ctx, brandIds, q))
+      socialAccounts: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        await resolveNestedConnections(BrandSocialAccountsQuery, queries, (o) => o.id, async (q, brandIds) => await service.listForBrands(ctx, brandIds, q)))
     },
     SocialAccount: {
       brand: async (queries: Array<{ obj: SocialAccountDto }>, { ctx }) => await brands.getMany(ctx, queries.map((q) => q.obj.brandId))

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const PlatformSchema = z.enum(PLATFORMS)
 
@@ -52,16 +53,19 @@ export type UpdateSocialAccountInput = z.infer<typeof UpdateSocialAccountBody>
 export const SocialAccountListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'handle'], '-createdAt'),
   brandId: z.uuid().optional(),
-  platform: PlatformSchema.optional()
-})
+  platform: PlatformSchema.optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type SocialAccountListQuery = z.infer<typeof SocialAccountListQuery>
 
 /** Brand.socialAccounts in GraphQL: a page per brand. */
 export const BrandSocialAccountsQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt', 'handle'], '-createdAt'),
   platform: PlatformSchema.optional()
 })

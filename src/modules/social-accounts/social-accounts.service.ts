@@ -3,7 +3,7 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, hasPgCode, isUniqueViolation, notFound, type FieldError } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
-import type { Page } from '../../lib/pagination.js'
+import { emptyPage, type Page } from '../../lib/pagination.js'
 import type { BrandsService } from '../brands/public.js'
 import type { RecordEvent } from '../events/public.js'
 import { Hook } from '../../lib/hooks.js'
@@ -98,7 +98,7 @@ export function createSocialAccountsService (deps: { repo: SocialAccountsReposit
 
     async list (ctx: Ctx, q: SocialAccountListQuery) {
       authorize(ctx.actor, 'brands:read')
-      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return { data: [], nextCursor: null, cursors: [] }
+      if (q.brandId && !canSeeBrand(ctx.actor, q.brandId)) return emptyPage<SocialAccountDto>(q)
       const page = await repo.list(ctx.actor.orgId, q, ctx.actor.brandIds, ctx.db)
       return { ...page, data: page.data.map(toSocialAccountDto) }
     },
@@ -110,7 +110,7 @@ export function createSocialAccountsService (deps: { repo: SocialAccountsReposit
       const out = new Map<string, Page<SocialAccountDto>>()
       for (const id of brandIds) {
         const page = pages.get(id)
-        out.set(id, page ? { ...page, data: page.data.map(toSocialAccountDto) } : { data: [], nextCursor: null, cursors: [] })
+        out.set(id, page ? { ...page, data: page.data.map(toSocialAccountDto) } : emptyPage(q))
       }
       return out
     },

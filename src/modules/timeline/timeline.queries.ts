@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { AppError } from '../../lib/errors.js'
-import type { CursorCodec, Page } from '../../lib/pagination.js'
+import { wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems } from '../../db/tables/content-items.js'
 import type { TimelineQuery, TimelineType } from './timeline.schemas.js'
 
@@ -94,8 +94,8 @@ export function createTimelineQueries (codec: CursorCodec) {
     },
 
     /** One page per item, in one statement; `cursor` applies to every item of the batch. */
-    async perItem (orgId: string, itemIds: readonly string[], q: TimelineQuery, opts: TimelineOptions, db: Database): Promise<Map<string, Page<TimelineRow>>> {
-      const out = new Map<string, Page<TimelineRow>>()
+    async perItem (orgId: string, itemIds: readonly string[], q: TimelineQuery, opts: TimelineOptions, db: Database): Promise<Map<string, CountedPage<TimelineRow>>> {
+      const out = new Map<string, CountedPage<TimelineRow>>()
       if (itemIds.length === 0) return out
       const desc = q.sort.startsWith('-')
       const dir = desc ? sql`DESC` : sql`ASC`
@@ -108,7 +108,20 @@ export function createTimelineQueries (codec: CursorCodec) {
         const key = sql`(${at}::timestamptz, ${seq}::bigint, ${id}::uuid)`
         after = desc ? sql`(at, seq, id) < ${key}` : sql`(at, seq, id) > ${key}`
       }
-      const result = await db.execute(sql`
+      // With the total (see countedPages in lib/pagination): every entry is numbered on its side
+      // of the cursor, counted per item whatever the cursor, and the first entry of an item
+      // with none past the cursor still comes back to carry its total (and is dropped below).
+      const withTotal = wantsTotal(q)
+      const result = withTotal
+        ? await db.execute(sql`
+        SELECT id, item_id, type, at, seq, actor_type, actor_id, actor_label, data, herald_total, herald_after FROM (
+          SELECT t.*, (${after}) AS herald_after, count(*) OVER (PARTITION BY item_id)::int AS herald_total,
+                 row_number() OVER (PARTITION BY item_id, (${after}) ORDER BY at ${dir}, seq ${dir}, id ${dir}) AS rn
+            FROM (${entriesSql(orgId, itemIds, opts)}) t
+        ) ranked
+        WHERE (herald_after AND rn <= ${q.limit + 1}) OR rn = 1
+        ORDER BY item_id, herald_after DESC, rn`)
+        : await db.execute(sql`
         SELECT id, item_id, type, at, seq, actor_type, actor_id, actor_label, data FROM (
           SELECT t.*, row_number() OVER (PARTITION BY item_id ORDER BY at ${dir}, seq ${dir}, id ${dir}) AS rn
             FROM (${entriesSql(orgId, itemIds, opts)}) t
@@ -116,8 +129,13 @@ export function createTimelineQueries (codec: CursorCodec) {
         ) ranked
         WHERE rn <= ${q.limit + 1}
         ORDER BY item_id, rn`)
+      const totals = new Map<string, number>()
       const grouped = new Map<string, TimelineRow[]>()
       for (const r of result.rows as Array<Record<string, any>>) {
+        if (withTotal) {
+          totals.set(r.item_id, Number(r.herald_total))
+          if (r.herald_after !== true) continue
+        }
         const row: TimelineRow = {
           id: r.id, itemId: r.item_id, type: r.type, at: new Date(r.at), seq: Number(r.seq), actorType: r.actor_type, actorId: r.actor_id, actorLabel: r.actor_label, data: r.data ?? {}
         }
@@ -130,7 +148,7 @@ export function createTimelineQueries (codec: CursorCodec) {
         const more = rows.length > q.limit
         const data = more ? rows.slice(0, q.limit) : rows
         const cursors = data.map((r) => codec.encode(orgId, sortKey(q.sort), [r.at.toISOString(), r.seq, r.id]))
-        out.set(id, { data, nextCursor: more ? cursors[cursors.length - 1] : null, cursors })
+        out.set(id, { data, nextCursor: more ? cursors[cursors.length - 1] : null, cursors, ...(withTotal ? { totalCount: totals.get(id) ?? 0 } : {}) })
       }
       return out
     }

@@ -1,7 +1,7 @@
 import type { MercuriusLoaders } from 'mercurius'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, resolveNestedConnections } from '../../graphql/connection.js'
 import { TimelineQuery, type TimelineEntryDto } from './timeline.schemas.js'
 import type { TimelineService } from './timeline.service.js'
 
@@ -12,8 +12,8 @@ const jsonData = <C extends { edges: Array<{ node: TimelineEntryDto }> }>(c: C) 
 export function timelineLoaders (service: TimelineService): MercuriusLoaders {
   return {
     ContentItem: {
-      timeline: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        (await resolveNestedConnections(TimelineQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q))).map(jsonData)
+      timeline: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
+        (await resolveNestedConnections(TimelineQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q))).map(jsonData))
     }
   }
 }

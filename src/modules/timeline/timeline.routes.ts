@@ -10,6 +10,6 @@ export const timelineRoutes: FastifyPluginAsyncZod<{ service: TimelineService }>
     schema: { params: IdParams, querystring: TimelineQuery, response: { 200: pageOf(TimelineEntrySchema) } }
   }, async (req) => {
     const page = await service.list(req.ctx(), req.params.id, req.query)
-    return { data: page.data, nextCursor: page.nextCursor }
+    return { data: page.data, nextCursor: page.nextCursor, ...(page.totalCount === undefined ? {} : { totalCount: page.totalCount }) }
   })
 }

@@ -2,7 +2,7 @@ import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { iso } from '../../lib/http.js'
-import type { Page } from '../../lib/pagination.js'
+import type { CountedPage, Page } from '../../lib/pagination.js'
 import type { Actor } from '../../lib/actor.js'
 import { labelFor, seesInternal } from '../../lib/visibility.js'
 import type { TimelineQueries, TimelineRow } from './timeline.queries.js'
@@ -14,14 +14,14 @@ const toTimelineEntryDto = (reader: Actor, r: TimelineRow): TimelineEntryDto => 
   return { id: r.id, type: r.type, at: iso(r.at)!, actor: { ...actor, label: labelFor(reader, actor) }, data: r.data }
 }
 
-const dtoPage = (reader: Actor, page: Page<TimelineRow>): Page<TimelineEntryDto> => ({ ...page, data: page.data.map((r) => toTimelineEntryDto(reader, r)) })
+const dtoPage = (reader: Actor, page: CountedPage<TimelineRow>): CountedPage<TimelineEntryDto> => ({ ...page, data: page.data.map((r) => toTimelineEntryDto(reader, r)) })
 
 export function createTimelineService (deps: { queries: TimelineQueries }) {
   const { queries: repo } = deps
 
   return {
     /** What happened to an item, merged in time order; internal comments only for the team. */
-    async list (ctx: Ctx, itemId: string, q: TimelineQuery): Promise<Page<TimelineEntryDto>> {
+    async list (ctx: Ctx, itemId: string, q: TimelineQuery): Promise<CountedPage<TimelineEntryDto>> {
       authorize(ctx.actor, 'content:read')
       const item = await repo.findItem(ctx.actor.orgId, itemId, ctx.db)
       if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')

@@ -41,4 +41,5 @@ export default fp<WebhooksOptions>(async (app, opts) => {
 
   await app.register(webhooksRoutes, { service })
   app.graphql.defineResolvers(webhooksResolvers(service))
+  app.nodes.define({ type: 'Webhook', table: 'webhook_subscriptions', get: async (ctx, id) => await service.get(ctx, id) })
 }, { name: 'webhooks-module', dependencies: ['events-module', 'brands-module', 'background', 'jobs', 'graphql'] })

@@ -2,9 +2,10 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.js'
 import { deferWrite, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keyset, parseSort, toPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../../db/tables/webhooks.js'
 import type { AttemptListQuery, DeliveryListQuery, WebhookListQuery } from './webhooks.schemas.js'
+import { rangeWhere } from '../../lib/time-range.js'
 
 export type WebhookRow = typeof webhookSubscriptions.$inferSelect
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
@@ -63,16 +64,13 @@ export function createWebhooksRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: WebhookListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: webhookSubscriptions.createdAt }, idColumn: webhookSubscriptions.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(webhookSubscriptions).where(andAll(
+      return await selectPage(db, webhookSubscriptions, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(webhookSubscriptions.organizationId, orgId),
         q.enabled ? eq(webhookSubscriptions.enabled, q.enabled === 'true') : undefined,
         q.brandId ? eq(webhookSubscriptions.brandId, q.brandId) : undefined,
         // A brand-limited caller sees the subscriptions of its brands only.
         onlyBrandIds ? (onlyBrandIds.length ? inArray(webhookSubscriptions.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        rangeWhere(webhookSubscriptions, q)))
     },
 
     async insert (orgId: string, v: Omit<typeof webhookSubscriptions.$inferInsert, 'organizationId' | 'id'>, db: Database): Promise<WebhookRow> {
@@ -102,15 +100,11 @@ export function createWebhooksRepository (codec: CursorCodec) {
 
     async listDeliveries (orgId: string, subscriptionId: string, q: DeliveryListQuery, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: webhookDeliveries.createdAt }, idColumn: webhookDeliveries.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(webhookDeliveries).where(andAll(
+      return await selectPage(db, webhookDeliveries, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(webhookDeliveries.organizationId, orgId),
         eq(webhookDeliveries.subscriptionId, subscriptionId),
         q.status ? eq(webhookDeliveries.status, q.status) : undefined,
-        q.eventId ? eq(webhookDeliveries.eventId, q.eventId) : undefined,
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        q.eventId ? eq(webhookDeliveries.eventId, q.eventId) : undefined))
     },
 
     /** The latest attempt of each delivery, in one statement. */
@@ -124,13 +118,9 @@ export function createWebhooksRepository (codec: CursorCodec) {
 
     async listAttempts (orgId: string, deliveryId: string, q: AttemptListQuery, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: { createdAt: webhookAttempts.createdAt }, idColumn: webhookAttempts.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = keyset(args)
-      const rows = await db.select().from(webhookAttempts).where(andAll(
+      return await selectPage(db, webhookAttempts, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(webhookAttempts.organizationId, orgId),
-        eq(webhookAttempts.deliveryId, deliveryId),
-        page.where
-      )).orderBy(...page.orderBy).limit(page.take)
-      return toPage(rows, args)
+        eq(webhookAttempts.deliveryId, deliveryId)))
     },
 
     /** Puts a delivery back in the queue (redelivery by hand). */

@@ -14,7 +14,7 @@ export function webhooksResolvers (service: WebhooksService): IResolvers {
     Query: {
       webhook: async (_root, args, { ctx }) => await service.get(ctx, parseArgs(Id, args.id)),
       // `enabled` is a Boolean here and the query string's 'true'/'false' in REST: one schema.
-      webhooks: async (_root, args, { ctx }) => await resolveConnection(WebhookListQuery, { ...args, enabled: args.enabled == null ? undefined : String(args.enabled) }, async (q) => await service.list(ctx, q)),
+      webhooks: async (_root, args, { ctx }, info) => await resolveConnection(WebhookListQuery, { ...args, enabled: args.enabled == null ? undefined : String(args.enabled) }, async (q) => await service.list(ctx, q), info),
       eventTypes: async () => service.eventTypes().map((t: EventTypeDto) => ({ ...t, dataSchema: JSON.stringify(t.dataSchema), example: JSON.stringify(t.example) }))
     },
     Mutation: {

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { WEBHOOK_DELIVERY_STATUSES } from '../../db/tables/webhooks.js'
 import { text } from '../../lib/http.js'
-import { cursorSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 /** An exact event type (`content_item.approved`) or a family (`content_item.*`). */
 export const EVENT_TYPE_FILTER = /^[a-z0-9_]+(\.[a-z0-9_]+)*\.(\*|[a-z0-9_]+)$/
@@ -60,10 +61,12 @@ export type RotateSecretInput = z.infer<typeof RotateSecretBody>
 export const WebhookListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   enabled: z.enum(['true', 'false']).optional(),
-  brandId: z.uuid().optional()
-})
+  brandId: z.uuid().optional(),
+  ...timeRanges
+}).superRefine(rangesInOrder)
 export type WebhookListQuery = z.infer<typeof WebhookListQuery>
 
 export const AttemptSchema = z.object({
@@ -99,6 +102,7 @@ export type DeliveryDto = z.infer<typeof DeliverySchema>
 export const DeliveryListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt'),
   status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
   eventId: z.uuid().optional()
@@ -108,6 +112,7 @@ export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>
 export const AttemptListQuery = z.strictObject({
   limit: limitSchema,
   cursor: cursorSchema,
+  include: includeSchema,
   sort: sortSchema(['createdAt'], '-createdAt')
 })
 export type AttemptListQuery = z.infer<typeof AttemptListQuery>

@@ -227,7 +227,7 @@ t.test('campaigns', async (t) => {
     }
     const huge = await h.inject({ method: 'POST', url, headers: { ...bearer(a.token), 'content-type': 'application/json' }, payload: JSON.stringify({ ...ok, brief: 'x'.repeat(1024 * 1024) }) })
     t.equal(huge.statusCode, 413)
-    for (const q of ['status=running', 'objective=fame', 'ownerId=me', 'startsOnFrom=tomorrow', 'sort=budget', 'limit=0', 'colour=red', `tag=${'x'.repeat(51)}`]) {
+    for (const q of ['status=running', 'objective=fame', 'ownerId=me', 'startsOnFrom=tomorrow', 'sort=budget', 'limit=0', 'colour=red', `tag=${'x'.repeat(51)}`, 'name=', `name=${'x'.repeat(201)}`]) {
       t.equal((await h.inject({ method: 'GET', url: `${url}?${q}`, headers: bearer(a.token) })).statusCode, 400, q)
     }
   })
@@ -252,6 +252,11 @@ t.test('campaigns', async (t) => {
     t.same(await ids(`ownerId=${owner2}`), [c4.id, c2.id, c1.id])
     t.same(await ids('tag=video'), [c3.id, c2.id])
     t.same(await ids('startsOnFrom=2025-03-15&startsOnTo=2025-04-30'), [c4.id])
+    t.same(await ids('name=alpha'), [c2.id], 'by name: exact, ignoring case')
+    t.same(await ids('name=%20BRAVO%20'), [c3.id], 'and surrounding spaces')
+    t.same(await ids('name=Alph'), [], 'not a prefix search')
+    const gql = json(await h.inject({ method: 'POST', url: '/graphql', headers: bearer(s.token), payload: { query: '{ campaigns(name: "charlie") { edges { node { id } } } }' } }))
+    t.same(gql.data.campaigns.edges.map((e: any) => e.node.id), [c1.id], 'GraphQL answers the same')
     t.same(await ids('sort=name'), [c2.id, c3.id, c1.id, c4.id], 'Alpha, Bravo, Charlie, Delta')
     t.same(await ids('sort=-name'), [c4.id, c1.id, c3.id, c2.id])
     t.same(await ids('sort=startsOn'), [c1.id, c4.id, c2.id, c3.id], 'earliest start first; undated last')

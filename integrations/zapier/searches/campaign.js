@@ -3,11 +3,8 @@
 const { call } = require('../lib/herald')
 const { campaignSample } = require('../triggers/lists')
 
-// Find a campaign by its name (exact, ignoring case and surrounding spaces), newest first.
-// Herald's campaign list has no name filter, so this reads the list a page at a time (200 per
-// page, at most MAX_PAGES pages) and matches here.
-const MAX_PAGES = 10
-
+// Find a campaign by its name (exact, ignoring case and surrounding spaces), newest first:
+// Herald's `GET /v1/campaigns?name=` does the matching, so one call answers.
 module.exports = {
   key: 'campaign',
   noun: 'Campaign',
@@ -18,16 +15,8 @@ module.exports = {
       { key: 'brandId', label: 'Brand', dynamic: 'brand.id.name', required: false }
     ],
     perform: async (z, bundle) => {
-      const wanted = String(bundle.inputData.name).trim().toLowerCase()
-      const found = []
-      let cursor
-      for (let i = 0; i < MAX_PAGES; i++) {
-        const page = await call(z, bundle, 'GET', '/v1/campaigns', { params: { sort: '-createdAt', limit: 200, brandId: bundle.inputData.brandId, cursor } })
-        for (const c of page.data) if (String(c.name).trim().toLowerCase() === wanted) found.push(c)
-        if (!page.nextCursor) break
-        cursor = page.nextCursor
-      }
-      return found
+      const page = await call(z, bundle, 'GET', '/v1/campaigns', { params: { sort: '-createdAt', limit: 50, name: String(bundle.inputData.name).trim(), brandId: bundle.inputData.brandId } })
+      return page.data
     },
     sample: campaignSample,
     outputFields: [{ key: 'id', label: 'Campaign ID' }, { key: 'name', label: 'Name' }, { key: 'status', label: 'Status' }]

@@ -37,6 +37,7 @@ function filters (q: Partial<CampaignListQuery>): Array<SQL | undefined> {
     q.objective ? eq(campaigns.objective, q.objective) : undefined,
     q.ownerId ? eq(campaigns.ownerId, q.ownerId) : undefined,
     q.tag ? arrayContains(campaigns.tags, [q.tag]) : undefined,
+    q.name ? sql`lower(btrim(${campaigns.name})) = lower(${q.name})` : undefined,
     q.startsOnFrom ? gte(campaigns.startsOn, q.startsOnFrom) : undefined,
     q.startsOnTo ? lte(campaigns.startsOn, q.startsOnTo) : undefined
   ]

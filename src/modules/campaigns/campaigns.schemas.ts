@@ -114,6 +114,8 @@ const listFilters = {
   objective: CampaignObjective.optional(),
   ownerId: z.uuid().optional(),
   tag: z.string().trim().min(1).max(50).optional(),
+  /** The campaign's name, exactly but ignoring case and surrounding spaces (a search by name). */
+  name: z.string().trim().min(1).max(200).optional(),
   startsOnFrom: dateSchema.optional(),
   startsOnTo: dateSchema.optional()
 }

@@ -1,6 +1,9 @@
 // What other modules may use of approval policies: `app.approvalPolicies` (the policy that
 // governs content, checking a brand's or campaign's policy id), what a step means, the reply
 // shape and the events.
+import { z } from 'zod'
+import type { EventDataSchemas } from '../events/public.js'
+import { ApprovalPolicySchema } from './approval-policies.schemas.js'
 import type { ApprovalPoliciesService } from './approval-policies.service.js'
 
 export type { ApprovalPoliciesService, EffectivePolicy } from './approval-policies.service.js'
@@ -13,6 +16,13 @@ export const APPROVAL_POLICY_EVENTS = {
   'approval_policy.updated': "An approval policy's name or steps changed; requests already open keep the steps they were submitted with.",
   'approval_policy.deleted': 'An approval policy was deleted.'
 } as const
+
+/** The data of each event type (GET /v1/event-types, openapi.yaml webhooks). */
+export const APPROVAL_POLICY_EVENT_DATA = {
+  'approval_policy.created': z.strictObject({ policy: ApprovalPolicySchema }),
+  'approval_policy.updated': z.strictObject({ changed: z.array(z.string()).describe('The fields that changed.'), policy: ApprovalPolicySchema }),
+  'approval_policy.deleted': z.strictObject({ policy: ApprovalPolicySchema })
+} satisfies EventDataSchemas<typeof APPROVAL_POLICY_EVENTS>
 
 declare module '../events/public.js' {
   interface EventCatalogue extends Record<keyof typeof APPROVAL_POLICY_EVENTS, true> {}

@@ -95,6 +95,8 @@ export function liveSecrets (row: Pick<WebhookRow, 'secret' | 'previousSecret' |
 // an event outside the brands the credential had when it subscribed.
 export function createWebhooksService (deps: WebhooksDeps) {
   const { repo, brands, record, policy } = deps
+  /** The event catalogue, built once (every module declared its types before the app is ready). */
+  let catalogue: EventTypeDto[] | undefined
 
   async function visible (ctx: Ctx, id: string): Promise<WebhookRow> {
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
@@ -217,7 +219,11 @@ export function createWebhooksService (deps: WebhooksDeps) {
 
     /** The event catalogue: every declared type, what it means, the schema of its data, an example. */
     eventTypes (): EventTypeDto[] {
-      return deps.events.types().map(({ type, description }) => ({ type, description, dataSchema: dataSchemaOf(type), example: exampleOf(type) as unknown as Record<string, unknown> }))
+      catalogue ??= deps.events.types().map(({ type, description, data }) => {
+        const dataSchema = dataSchemaOf(type, data)
+        return { type, description, dataSchema, example: exampleOf(type, dataSchema) as unknown as Record<string, unknown> }
+      })
+      return catalogue
     },
 
     async list (ctx: Ctx, q: WebhookListQuery) {

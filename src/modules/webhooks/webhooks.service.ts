@@ -151,8 +151,13 @@ export function createWebhooksService (deps: WebhooksDeps) {
     let left = items
     while (left.length) {
       const seen = new Set<string>()
-      const round = left.filter((s) => !seen.has(s.d.deliveryId) && Boolean(seen.add(s.d.deliveryId)))
-      left = left.filter((s) => !round.includes(s))
+      const round: Settle[] = []
+      const later: Settle[] = []
+      for (const s of left) {
+        if (seen.has(s.d.deliveryId)) later.push(s)
+        else { seen.add(s.d.deliveryId); round.push(s) }
+      }
+      left = later
       const logged = await repo.recordAttempts(orgId, round.map((s) => ({
         attempt: {
           deliveryId: s.d.deliveryId,

@@ -21,7 +21,7 @@ const BATCH_MS = 50
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN }
 
 async function main () {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', HERALD_ROLE: 'all', JOBS_CONCURRENCY: process.env.JOBS_CONCURRENCY ?? '20', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' })
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', HERALD_ROLE: 'all', JOBS_CONCURRENCY: process.env.JOBS_CONCURRENCY ?? '32', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' })
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(path.join(config.dataDir, 'bench'))
   const admin = config.databaseUrl ?? embedded!.url
   const dbName = `herald_bench_wh_${randomBytes(4).toString('hex')}`

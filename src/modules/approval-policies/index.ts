@@ -4,7 +4,7 @@ import { createApprovalPoliciesQueries } from './approval-policies.queries.js'
 import { createApprovalPoliciesService } from './approval-policies.service.js'
 import { approvalPoliciesRoutes } from './approval-policies.routes.js'
 import { approvalPoliciesLoaders, approvalPoliciesResolvers } from './approval-policies.resolvers.js'
-import { APPROVAL_POLICY_EVENTS } from './public.js'
+import { APPROVAL_POLICY_EVENTS, APPROVAL_POLICY_EVENT_DATA } from './public.js'
 
 export default fp(async (app) => {
   const service = createApprovalPoliciesService({
@@ -15,7 +15,7 @@ export default fp(async (app) => {
     record: app.events.record
   })
   app.decorate('approvalPolicies', service)
-  app.events.define(APPROVAL_POLICY_EVENTS)
+  app.events.define(APPROVAL_POLICY_EVENTS, APPROVAL_POLICY_EVENT_DATA)
   // Approval rules stay here: the brands module only offers hooks and runs them in its
   // transaction. A new brand gets its default policy; a brand's approvalPolicyId must be
   // one of its own policies.

@@ -5,7 +5,7 @@ import { createApprovalHooks } from './approval-requests.hooks.js'
 import { createApprovalRequestsService } from './approval-requests.service.js'
 import { approvalRequestsRoutes } from './approval-requests.routes.js'
 import { approvalRequestsLoaders, approvalRequestsResolvers } from './approval-requests.resolvers.js'
-import { APPROVAL_REQUEST_EVENTS } from './public.js'
+import { APPROVAL_REQUEST_EVENTS, APPROVAL_REQUEST_EVENT_DATA } from './public.js'
 
 // Approval requests and decisions, wired to content items through their hooks (registered
 // after content items), while approval policies come before campaigns, which validate their
@@ -64,7 +64,7 @@ export default fp(async (app) => {
   }
 
   app.decorate('approvalRequests', { ...service, scanOverdue })
-  app.events.define(APPROVAL_REQUEST_EVENTS)
+  app.events.define(APPROVAL_REQUEST_EVENTS, APPROVAL_REQUEST_EVENT_DATA)
   await app.register(approvalRequestsRoutes, { service })
   app.graphql.defineResolvers(approvalRequestsResolvers(service))
   app.nodes.define({ type: 'ApprovalRequest', table: 'approval_requests', get: async (ctx, id) => await service.get(ctx, id) })

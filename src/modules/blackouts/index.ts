@@ -4,7 +4,7 @@ import { createBlackoutsQueries } from './blackouts.queries.js'
 import { createBlackoutsService } from './blackouts.service.js'
 import { blackoutsRoutes } from './blackouts.routes.js'
 import { blackoutsLoaders, blackoutsResolvers } from './blackouts.resolvers.js'
-import { BLACKOUT_EVENTS } from './public.js'
+import { BLACKOUT_EVENTS, BLACKOUT_EVENT_DATA } from './public.js'
 
 export default fp(async (app) => {
   const service = createBlackoutsService({
@@ -14,7 +14,7 @@ export default fp(async (app) => {
     record: app.events.record
   })
   app.decorate('blackouts', service)
-  app.events.define(BLACKOUT_EVENTS)
+  app.events.define(BLACKOUT_EVENTS, BLACKOUT_EVENT_DATA)
   await app.register(blackoutsRoutes, { service })
   app.graphql.defineResolvers(blackoutsResolvers(service))
   app.graphql.defineLoaders(blackoutsLoaders(service))

@@ -3,7 +3,7 @@ import { createCampaignsRepository } from './campaigns.repository.js'
 import { createCampaignsService } from './campaigns.service.js'
 import { campaignsRoutes } from './campaigns.routes.js'
 import { campaignsLoaders, campaignsResolvers } from './campaigns.resolvers.js'
-import { CAMPAIGN_EVENTS } from './public.js'
+import { CAMPAIGN_EVENTS, CAMPAIGN_EVENT_DATA } from './public.js'
 
 export default fp(async (app) => {
   const service = createCampaignsService({
@@ -15,7 +15,7 @@ export default fp(async (app) => {
     record: app.events.record
   })
   app.decorate('campaigns', service)
-  app.events.define(CAMPAIGN_EVENTS)
+  app.events.define(CAMPAIGN_EVENTS, CAMPAIGN_EVENT_DATA)
   // Deleting a social account takes it out of the campaigns that ran on it, in the same transaction.
   app.socialAccounts.hooks.beforeDelete.register(service.dropChannel)
   // A brand with campaigns beyond draft cannot be deleted; its draft campaigns go with it, announced.

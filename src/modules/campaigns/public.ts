@@ -1,5 +1,8 @@
 // What other modules may use of campaigns: `app.campaigns` (batched reads for GraphQL edges),
 // the reply shape and the events.
+import { z } from 'zod'
+import type { EventDataSchemas } from '../events/public.js'
+import { CampaignSchema, CampaignStatusSchema } from './campaigns.schemas.js'
 import type { CampaignsService } from './campaigns.service.js'
 
 export type { CampaignsService } from './campaigns.service.js'
@@ -11,6 +14,14 @@ export const CAMPAIGN_EVENTS = {
   'campaign.status_changed': "A campaign's status moved (draft → planned → active ⇄ paused → completed → archived).",
   'campaign.deleted': 'A draft campaign was deleted.'
 } as const
+
+/** The data of each event type (GET /v1/event-types, openapi.yaml webhooks). */
+export const CAMPAIGN_EVENT_DATA = {
+  'campaign.created': z.strictObject({ campaign: CampaignSchema }),
+  'campaign.updated': z.strictObject({ changed: z.array(z.string()).describe('The fields that changed.'), campaign: CampaignSchema }),
+  'campaign.status_changed': z.strictObject({ from: CampaignStatusSchema, to: CampaignStatusSchema, campaign: CampaignSchema }),
+  'campaign.deleted': z.strictObject({ campaign: CampaignSchema, reason: z.literal('brand_deleted').optional().describe('Present when the campaign went with its brand.') })
+} satisfies EventDataSchemas<typeof CAMPAIGN_EVENTS>
 
 declare module '../events/public.js' {
   interface EventCatalogue extends Record<keyof typeof CAMPAIGN_EVENTS, true> {}

@@ -15,7 +15,7 @@ import { createContentCalendar } from './content-calendar.js'
 import { contentCalendarRoutes } from './content-calendar.routes.js'
 import { contentBulkRoutes } from './content-bulk.routes.js'
 import { contentItemsLoaders, contentItemsResolvers } from './content-items.resolvers.js'
-import { CONTENT_ITEM_EVENTS } from './public.js'
+import { CONTENT_ITEM_EVENTS, CONTENT_ITEM_EVENT_DATA } from './public.js'
 
 export default fp(async (app) => {
   const items = createContentItemsRepository(app.cursors)
@@ -29,7 +29,7 @@ export default fp(async (app) => {
   app.decorate('contentRevisions', revisionsService)
   const calendar = createContentCalendar({ core, items, brands: app.brands })
   app.decorate('contentCalendar', calendar)
-  app.events.define(CONTENT_ITEM_EVENTS)
+  app.events.define(CONTENT_ITEM_EVENTS, CONTENT_ITEM_EVENT_DATA)
   // A brand whose content went beyond drafts cannot be deleted; its drafts go with it, announced.
   app.brands.hooks.beforeDelete.register(async (ctx, brand) => { await service.releaseBrand(ctx, brand) })
   // A social account that content still goes to cannot be deleted.

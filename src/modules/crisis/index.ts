@@ -11,7 +11,7 @@ import { createReportsService } from './reports.service.js'
 import { createTriggersService, type Crossing } from './triggers.service.js'
 import { crisisRoutes } from './crisis.routes.js'
 import { crisisResolvers } from './crisis.resolvers.js'
-import { CRISIS_EVENTS, type CrisisFacade } from './public.js'
+import { CRISIS_EVENTS, type CrisisFacade, CRISIS_EVENT_DATA } from './public.js'
 
 // Crisis playbooks, incidents and brand pauses. Content items are moved to and from `held`
 // through the content module's transition door; its beforeTransition hook refuses to hand an
@@ -74,7 +74,7 @@ export default fp(async (app) => {
   })
   const crisis: CrisisFacade = { playbooks, incidents, pauses, statements, reports }
   app.decorate('crisis', crisis)
-  app.events.define(CRISIS_EVENTS)
+  app.events.define(CRISIS_EVENTS, CRISIS_EVENT_DATA)
 
   // The publisher asks before each hand-over: a paused brand's items are held there.
   app.publishing.hooks.beforeHandOver.register(async (ctx, item) => await pauses.holdAtHandOver(ctx, item))

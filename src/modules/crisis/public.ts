@@ -1,5 +1,9 @@
 // What other modules may use of crisis: `app.crisis` (is a brand paused, for the publisher's
 // hand-over; activating a playbook, for metric triggers), the reply shapes and the events.
+import { z } from 'zod'
+import type { EventDataSchemas } from '../events/public.js'
+import { ApprovalStepSchema } from '../approval-policies/public.js'
+import { EntrySchema, IncidentSchema, PauseSchema, PlaybookSchema, StepSchema } from './crisis.schemas.js'
 import type { IncidentsService } from './incidents.service.js'
 import type { PausesService } from './pauses.service.js'
 import type { PlaybooksService } from './playbooks.service.js'
@@ -26,6 +30,45 @@ export const CRISIS_EVENTS = {
   'brand.paused': 'Publishing of a brand was paused: lists the items held.',
   'brand.resumed': 'Publishing of a brand resumed: lists the items released (or left for rescheduling).'
 } as const
+
+/** The data of each event type (GET /v1/event-types, openapi.yaml webhooks). */
+export const CRISIS_EVENT_DATA = {
+  'crisis_playbook.created': z.strictObject({ playbook: PlaybookSchema }),
+  'crisis_playbook.updated': z.strictObject({ playbook: PlaybookSchema, changed: z.array(z.string()).describe('The fields that changed.'), previousVersion: z.number().int() }),
+  'crisis_playbook.deleted': z.strictObject({ playbookId: z.uuid(), name: z.string() }),
+  'crisis_playbook.reviewed': z.strictObject({ playbookId: z.uuid(), version: z.number().int(), reviewDueAt: z.string() }),
+  'playbook.review_due': z.strictObject({ playbookId: z.uuid(), name: z.string(), reviewedAt: z.string(), reviewDueAt: z.string() }),
+  'incident.opened': z.strictObject({
+    incident: IncidentSchema,
+    playbookName: z.string(),
+    approvalPolicyOverride: z.strictObject({ id: z.uuid(), name: z.string(), steps: z.array(ApprovalStepSchema) }).nullable()
+      .describe("The playbook's stricter approval policy now in force for the brand's new requests; null if it has none.")
+  }),
+  'incident.acknowledged': z.strictObject({ incident: IncidentSchema, timeToAcknowledgeSeconds: z.number().int() }),
+  'incident.updated': z.strictObject({ incident: IncidentSchema, changes: z.record(z.string(), z.unknown()).describe('The fields that changed, with their new values.') }),
+  'incident.step_completed': z.strictObject({ incidentId: z.uuid(), step: StepSchema }),
+  'incident.step_overdue': z.strictObject({ incidentId: z.uuid(), stepId: z.uuid(), title: z.string(), position: z.number().int(), dueAt: z.string(), responseTargetMinutes: z.number().int() }),
+  'incident.note_added': z.strictObject({ incidentId: z.uuid(), note: EntrySchema }),
+  'incident.statement_created': z.strictObject({ incidentId: z.uuid(), playbookId: z.uuid(), playbookVersion: z.number().int(), contentItemId: z.uuid(), platform: z.string(), status: z.string(), scheduledAt: z.string().nullable() }),
+  'incident.resolved': z.strictObject({
+    incident: IncidentSchema,
+    timeToResolveSeconds: z.number().int(),
+    heldItemIds: z.array(z.uuid()),
+    releasedItemIds: z.array(z.uuid()),
+    approvalPolicyOverrideEnded: z.strictObject({ id: z.uuid(), name: z.string() }).nullable().describe('The stricter approval policy this resolution ended; null if none.')
+  }),
+  'metrics.threshold_crossed': z.strictObject({
+    playbookId: z.uuid(),
+    ruleIndex: z.number().int(),
+    rule: z.record(z.string(), z.unknown()).describe("The playbook's trigger rule that crossed."),
+    value: z.number().nullable(),
+    windowFrom: z.string(),
+    windowTo: z.string(),
+    incidentId: z.uuid().nullable()
+  }),
+  'brand.paused': z.strictObject({ pause: PauseSchema }),
+  'brand.resumed': z.strictObject({ pause: PauseSchema, mode: z.string(), releasedItemIds: z.array(z.uuid()) })
+} satisfies EventDataSchemas<typeof CRISIS_EVENTS>
 
 declare module '../events/public.js' {
   interface EventCatalogue extends Record<keyof typeof CRISIS_EVENTS, true> {}

@@ -6,7 +6,7 @@ import { iso } from '../../lib/http.js'
 import { notFound } from '../../lib/errors.js'
 import { actorRef, type Actor } from '../../lib/actor.js'
 import { labelFor } from '../../lib/visibility.js'
-import type { EventDescriptions, EventType, RecordedEvent, RecordEvent } from './events.types.js'
+import type { EventDataSchemas, EventDescriptions, EventType, RecordedEvent, RecordEvent } from './events.types.js'
 import type { EventsRepository, EventRow } from './events.repository.js'
 import type { AuditEventDto, AuditListQuery, EventDto, EventListQuery } from './events.schemas.js'
 
@@ -28,9 +28,18 @@ const toAuditDto = (r: EventRow): AuditEventDto => ({
   createdAt: iso(r.createdAt)!
 })
 
-export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'list' | 'findById'>) {
-  /** The catalogue: every declared type and its description, in the order declared. */
-  const catalogue = new Map<string, string>()
+export interface EventsOptions {
+  /**
+   * Check every recorded event's data against its declared schema (as stored: JSON), and
+   * refuse one that does not fit: on in tests, so a drift between what a module records and
+   * what the catalogue and openapi.yaml promise fails the test that recorded it.
+   */
+  checkData?: boolean
+}
+
+export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'list' | 'findById'>, opts: EventsOptions = {}) {
+  /** The catalogue: every declared type, its description and the schema of its data, in the order declared. */
+  const catalogue = new Map<string, { description: string, data: EventDataSchemas[string] }>()
 
   /**
    * afterRecord: runs in the recording transaction once the event is queued with it (webhooks
@@ -41,7 +50,12 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
   const record: RecordEvent = async (ctx, event) => {
     // A type nobody declared is a programming error (a typo, or a module that forgot to
     // declare it): refused here, so no integration ever sees an undocumented event.
-    if (!catalogue.has(event.type)) throw new Error(`event type ${event.type} is not declared; add it to its module's public.ts and define it`)
+    const declared = catalogue.get(event.type)
+    if (!declared) throw new Error(`event type ${event.type} is not declared; add it to its module's public.ts and define it`)
+    if (opts.checkData) {
+      const checked = declared.data.safeParse(JSON.parse(JSON.stringify(event.data)))
+      if (!checked.success) throw new Error(`the data of ${event.type} does not fit its declared schema (its module's public.ts): ${checked.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ')}`)
+    }
     const actor = actorRef(ctx.actor)
     const id = event.id ?? randomUUID()
     await repo.insert(ctx.actor.orgId, {
@@ -61,17 +75,18 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
     record,
     hooks,
 
-    /** Declares a module's event types (called by each module's plugin as it loads). */
-    define (descriptions: EventDescriptions): void {
+    /** Declares a module's event types and the shape of each one's data (called by each module's plugin as it loads). */
+    define<D extends EventDescriptions> (descriptions: D, data: EventDataSchemas<D>): void {
       for (const [type, description] of Object.entries(descriptions)) {
         if (catalogue.has(type)) throw new Error(`event type ${type} is declared twice`)
-        catalogue.set(type, description)
+        if (!data[type]) throw new Error(`event type ${type} has no data schema`)
+        catalogue.set(type, { description, data: data[type] })
       }
     },
 
-    /** Every declared event type with its description. */
-    types (): Array<{ type: EventType, description: string }> {
-      return [...catalogue].map(([type, description]) => ({ type: type as EventType, description }))
+    /** Every declared event type with its description and the zod schema of its own data. */
+    types (): Array<{ type: EventType, description: string, data: EventDataSchemas[string] }> {
+      return [...catalogue].map(([type, { description, data }]) => ({ type: type as EventType, description, data }))
     },
 
     async list (ctx: Ctx, q: EventListQuery) {

@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 
 /**
@@ -8,15 +9,24 @@ import type { Ctx } from '../../lib/context.js'
  *   declare module '../events/public.js' {
  *     interface EventCatalogue extends Record<keyof typeof BRAND_EVENTS, true> {}
  *   }
- *   // in its plugin: app.events.define(BRAND_EVENTS)
+ *   export const BRAND_EVENT_DATA = { 'brand.created': z.object({ brand: BrandSchema }), … } satisfies EventDataSchemas<typeof BRAND_EVENTS>
+ *   // in its plugin: app.events.define(BRAND_EVENTS, BRAND_EVENT_DATA)
  *
- * so that `record` accepts only declared names, and GET /v1/event-types (webhooks) lists them.
+ * so that `record` accepts only declared names, and GET /v1/event-types (webhooks) lists them
+ * with the JSON Schema of their data (the zod schema here, converted), as openapi.yaml's
+ * `webhooks` section does; test/modules/event-data.test.ts checks recorded events against it.
  */
 export interface EventCatalogue {}
 export type EventType = Extract<keyof EventCatalogue, string>
 
 /** A module's event types and what each means, in plain words. */
 export type EventDescriptions = Readonly<Record<string, string>>
+
+/**
+ * The shape of each type's own `data` (what the module passes to `record`), one per type: the
+ * single source of the catalogue's schemas and examples and of openapi.yaml's webhooks.
+ */
+export type EventDataSchemas<D extends EventDescriptions = EventDescriptions> = { readonly [K in keyof D]: z.ZodObject<any> }
 
 export interface EventInput {
   /** Chosen by the caller when it must point at the event in the same transaction (webhook deliveries); random otherwise. */

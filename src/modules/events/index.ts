@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { EventsOptions } from './events.service.js'
 import { createEventsRepository } from './events.repository.js'
 import { createEventsService } from './events.service.js'
 import { eventsRoutes } from './events.routes.js'
@@ -7,8 +8,8 @@ import './public.js'
 
 // The outbox and its readers (GET /v1/events, /v1/audit-events). Every other module records
 // its events through `app.events.record` and declares their types with `app.events.define`.
-export default fp(async (app) => {
-  const service = createEventsService(createEventsRepository(app.cursors))
+export default fp<EventsOptions>(async (app, opts) => {
+  const service = createEventsService(createEventsRepository(app.cursors), { checkData: opts.checkData })
   app.decorate('events', service)
   await app.register(eventsRoutes, { service })
   app.graphql.defineResolvers(eventsResolvers(service))

@@ -6,7 +6,7 @@ import { createGuestReviewService } from './guest-review.service.js'
 import { guestLinksRoutes } from './guest-links.routes.js'
 import { guestReviewRoutes } from './guest-review.routes.js'
 import { guestLinksResolvers } from './guest-links.resolvers.js'
-import { GUEST_REVIEW_EVENTS } from './public.js'
+import { GUEST_REVIEW_EVENTS, GUEST_REVIEW_EVENT_DATA } from './public.js'
 import { guestLinkSource } from './guest-links.credentials.js'
 
 export default fp(async (app) => {
@@ -17,7 +17,7 @@ export default fp(async (app) => {
   app.decorate('guestLinks', links)
   app.decorate('guestReview', review)
   app.credentialSources.register('guest', guestLinkSource)
-  app.events.define(GUEST_REVIEW_EVENTS)
+  app.events.define(GUEST_REVIEW_EVENTS, GUEST_REVIEW_EVENT_DATA)
   await app.register(guestLinksRoutes, { service: links })
   await app.register(guestReviewRoutes, { service: review })
   app.graphql.defineResolvers(guestLinksResolvers(links))

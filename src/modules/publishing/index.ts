@@ -5,7 +5,7 @@ import { createPublishingService, PUBLISH_JOB, TIMEOUT_JOB, type PublishingSetti
 import { createWebhookPublisher } from './webhook-publisher.js'
 import { publishingRoutes } from './publishing.routes.js'
 import { publishingLoaders, publishingResolvers } from './publishing.resolvers.js'
-import { PUBLISHING_EVENTS, type BeforeHandOver } from './public.js'
+import { PUBLISHING_EVENTS, type BeforeHandOver, PUBLISHING_EVENT_DATA } from './public.js'
 
 // Scheduled publishing: one queued job per scheduled item (kept in step with the item through
 // content items' hooks, in their transactions), the guarded hand-over run by that job as the
@@ -90,7 +90,7 @@ export default fp<PublishingPluginOptions>(async (app, opts) => {
   app.jobs.cron('publishing-sweep', SWEEP_CRON, {})
 
   app.decorate('publishing', { ...service, hooks, sweep })
-  app.events.define(PUBLISHING_EVENTS)
+  app.events.define(PUBLISHING_EVENTS, PUBLISHING_EVENT_DATA)
   await app.register(publishingRoutes, { service })
   app.graphql.defineResolvers(publishingResolvers(service))
   app.graphql.defineLoaders(publishingLoaders(service))

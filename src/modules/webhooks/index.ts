@@ -5,7 +5,7 @@ import { createWebhooksService } from './webhooks.service.js'
 import { webhooksRoutes } from './webhooks.routes.js'
 import { webhooksResolvers } from './webhooks.resolvers.js'
 import { closeIdleConnections } from './webhook-sender.js'
-import { WEBHOOK_EVENTS } from './public.js'
+import { WEBHOOK_EVENTS, WEBHOOK_EVENT_DATA } from './public.js'
 
 export interface WebhooksOptions { webhooks: Config['webhooks'] }
 
@@ -29,7 +29,7 @@ export default fp<WebhooksOptions>(async (app, opts) => {
     inTenant: app.background.inTenant
   })
   app.decorate('webhooks', service)
-  app.events.define(WEBHOOK_EVENTS)
+  app.events.define(WEBHOOK_EVENTS, WEBHOOK_EVENT_DATA)
 
   // The outbox fan-out: every recorded event owes a delivery to each subscription that takes
   // it, in the same transaction (a test event is owed to its own subscription only).

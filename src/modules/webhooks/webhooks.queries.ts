@@ -26,27 +26,29 @@ export interface DeliveryToSend {
   event: OutboxEvent
 }
 
-/** Everything one attempt needs (delivery, its subscription, its event), in one statement. */
-export async function deliveryToSend (orgId: string, deliveryId: string, db: Database): Promise<DeliveryToSend | undefined> {
+/** Everything the attempts of these deliveries need (delivery, subscription, event), in one statement. */
+export async function deliveriesToSend (orgId: string, deliveryIds: readonly string[], db: Database): Promise<Map<string, DeliveryToSend>> {
   const result = await db.execute(sql`
     SELECT d.id AS delivery_id, d.status, d.attempts, s.id AS subscription_id, s.url, s.enabled, s.secret, s.previous_secret, s.previous_secret_expires_at,
            e.id AS event_id, e.type, e.subject_type, e.subject_id, e.brand_id, e.data, e.created_at
     FROM webhook_deliveries d
     JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.organization_id = d.organization_id
     JOIN events e ON e.id = d.event_id AND e.organization_id = d.organization_id
-    WHERE d.organization_id = ${orgId}::uuid AND d.id = ${deliveryId}::uuid`)
-  const r = result.rows[0] as Record<string, any> | undefined
-  if (!r) return undefined
-  return {
-    deliveryId: r.delivery_id,
-    status: r.status,
-    attempts: r.attempts,
-    subscriptionId: r.subscription_id,
-    url: r.url,
-    enabled: r.enabled,
-    secret: r.secret,
-    previousSecret: r.previous_secret,
-    previousSecretExpiresAt: r.previous_secret_expires_at ? new Date(r.previous_secret_expires_at) : null,
-    event: { id: r.event_id, type: r.type, subjectType: r.subject_type, subjectId: r.subject_id, brandId: r.brand_id, data: r.data, createdAt: new Date(r.created_at) }
+    WHERE d.organization_id = ${orgId}::uuid AND d.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(deliveryIds)}::jsonb)::uuid)`)
+  const found = new Map<string, DeliveryToSend>()
+  for (const r of result.rows as Array<Record<string, any>>) {
+    found.set(r.delivery_id, {
+      deliveryId: r.delivery_id,
+      status: r.status,
+      attempts: r.attempts,
+      subscriptionId: r.subscription_id,
+      url: r.url,
+      enabled: r.enabled,
+      secret: r.secret,
+      previousSecret: r.previous_secret,
+      previousSecretExpiresAt: r.previous_secret_expires_at ? new Date(r.previous_secret_expires_at) : null,
+      event: { id: r.event_id, type: r.type, subjectType: r.subject_type, subjectId: r.subject_id, brandId: r.brand_id, data: r.data, createdAt: new Date(r.created_at) }
+    })
   }
+  return found
 }

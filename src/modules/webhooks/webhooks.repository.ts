@@ -131,21 +131,36 @@ export function createWebhooksRepository (codec: CursorCodec) {
     },
 
     /**
-     * Logs one attempt and settles its delivery in one statement: the attempt number is counted
-     * by the delivery row.
+     * Logs attempts and settles their deliveries, many in one statement: each attempt's number
+     * is counted by its delivery row. A delivery appears at most once per call.
      */
-    async recordAttempt (orgId: string, a: NewAttempt, outcome: { status: DeliveryRow['status'], nextAttemptAt: Date | null }, db: Database): Promise<{ attemptNumber: number }> {
-      const result = await db.execute(sql`WITH d AS (
-          UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ${a.startedAt.toISOString()}::timestamptz,
-            status = ${outcome.status}::webhook_delivery_status, next_attempt_at = ${outcome.nextAttemptAt?.toISOString() ?? null}::timestamptz
-          WHERE organization_id = ${orgId}::uuid AND id = ${a.deliveryId}::uuid
-          RETURNING attempts
+    async recordAttempts (orgId: string, attempts: ReadonlyArray<{ attempt: NewAttempt, outcome: { status: DeliveryRow['status'], nextAttemptAt: Date | null } }>, db: Database): Promise<Map<string, number>> {
+      const rows = attempts.map(({ attempt: a, outcome: o }) => ({
+        delivery_id: a.deliveryId,
+        subscription_id: a.subscriptionId,
+        event_id: a.eventId,
+        started_at: a.startedAt.toISOString(),
+        duration_ms: a.durationMs,
+        status_code: a.statusCode ?? null,
+        response_body: a.responseBody ?? null,
+        error_class: a.errorClass ?? null,
+        error: a.error ?? null,
+        status: o.status,
+        next_attempt_at: o.nextAttemptAt?.toISOString() ?? null
+      }))
+      const result = await db.execute(sql`WITH v AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(delivery_id uuid, subscription_id uuid, event_id uuid, started_at timestamptz,
+            duration_ms integer, status_code integer, response_body text, error_class text, error text, status webhook_delivery_status, next_attempt_at timestamptz)
+        ), d AS (
+          UPDATE webhook_deliveries w SET attempts = w.attempts + 1, last_attempt_at = v.started_at, status = v.status, next_attempt_at = v.next_attempt_at
+          FROM v WHERE w.organization_id = ${orgId}::uuid AND w.id = v.delivery_id
+          RETURNING w.id, w.attempts
         )
         INSERT INTO webhook_attempts (organization_id, delivery_id, subscription_id, event_id, attempt_number, started_at, duration_ms, status_code, response_body, error_class, error)
-        SELECT ${orgId}::uuid, ${a.deliveryId}::uuid, ${a.subscriptionId}::uuid, ${a.eventId}::uuid, d.attempts, ${a.startedAt.toISOString()}::timestamptz,
-          ${a.durationMs}, ${a.statusCode ?? null}::int, ${a.responseBody ?? null}, ${a.errorClass ?? null}, ${a.error ?? null}
-        FROM d RETURNING attempt_number`)
-      return { attemptNumber: Number((result.rows[0] as { attempt_number: number }).attempt_number) }
+        SELECT ${orgId}::uuid, v.delivery_id, v.subscription_id, v.event_id, d.attempts, v.started_at, v.duration_ms, v.status_code, v.response_body, v.error_class, v.error
+        FROM v JOIN d ON d.id = v.delivery_id
+        RETURNING delivery_id, attempt_number`)
+      return new Map((result.rows as Array<{ delivery_id: string, attempt_number: number }>).map((r) => [r.delivery_id, Number(r.attempt_number)]))
     },
 
     /** Herald disables a subscription (410 Gone, sustained failure); false when it already was. */

@@ -11,7 +11,8 @@ import { checkTarget, send, signatureHeaders, TargetRefused, type SendPolicy, ty
 import type { Jobs } from '../../plugins/jobs.js'
 import { DELIVER_JOB, deliverJobKey, type AttemptRow, type DeliveryRow, type WebhookRow, type WebhooksRepository } from './webhooks.repository.js'
 import { nextDelaySeconds } from './webhook-schedule.js'
-import { deliveryToSend } from './webhooks.queries.js'
+import { deliveriesToSend, type DeliveryToSend } from './webhooks.queries.js'
+import { createBatcher } from './webhook-batcher.js'
 import type {
   AttemptDto, AttemptListQuery, CreatedWebhookDto, CreateWebhookInput, DeliveryDto, DeliveryListQuery, EventTypeDto,
   RotateSecretInput, UpdateWebhookInput, WebhookDto, WebhookListQuery
@@ -30,6 +31,9 @@ export interface WebhooksDeps {
   /** Runs work in a tenant transaction as the system actor (background work). */
   inTenant: <T>(orgId: string, label: string, fn: (ctx: Ctx) => Promise<T>) => Promise<T>
 }
+
+/** Statements of deliveries within 2 ms of each other travel together (up to 64). */
+const BATCHING = { delayMs: 2, maxSize: 64 }
 
 /** 24–64 random bytes, base64, `whsec_` prefix (Standard Webhooks). */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
@@ -91,6 +95,8 @@ export function liveSecrets (row: Pick<WebhookRow, 'secret' | 'previousSecret' |
 // an event outside the brands the credential had when it subscribed.
 export function createWebhooksService (deps: WebhooksDeps) {
   const { repo, brands, record, policy } = deps
+  /** The event catalogue, built once (every module declared its types before the app is ready). */
+  let catalogue: EventTypeDto[] | undefined
 
   async function visible (ctx: Ctx, id: string): Promise<WebhookRow> {
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db)
@@ -129,12 +135,69 @@ export function createWebhooksService (deps: WebhooksDeps) {
 
   const subject = (row: WebhookRow) => ({ subjectType: 'webhook', subjectId: row.id, brandId: row.brandId })
 
+  /** What one attempt learnt, to be logged and settled. */
+  interface Settle { d: DeliveryToSend, startedAt: Date, result: SendResult, status: DeliveryRow['status'], runAt: Date | null }
+
+  // The attempts running at once in this worker share their statements (webhook-batcher.ts):
+  // one read for the deliveries that start together, one settle for those that end together.
+  const read = createBatcher<string, DeliveryToSend | undefined>(async (orgId, ids) => {
+    const found = await deps.inTenant(orgId, 'webhook delivery', async (ctx) => await deliveriesToSend(orgId, [...new Set(ids)], ctx.db))
+    return ids.map((id) => found.get(id))
+  }, BATCHING)
+
+  const settle = createBatcher<Settle, { attemptNumber: number }>(async (orgId, items) => await deps.inTenant(orgId, 'webhook delivery', async (ctx) => {
+    // A delivery at most once per statement (two runs of one delivery may end together).
+    const numbers = new Map<Settle, number>()
+    let left = items
+    while (left.length) {
+      const seen = new Set<string>()
+      const round: Settle[] = []
+      const later: Settle[] = []
+      for (const s of left) {
+        if (seen.has(s.d.deliveryId)) later.push(s)
+        else { seen.add(s.d.deliveryId); round.push(s) }
+      }
+      left = later
+      const logged = await repo.recordAttempts(orgId, round.map((s) => ({
+        attempt: {
+          deliveryId: s.d.deliveryId,
+          subscriptionId: s.d.subscriptionId,
+          eventId: s.d.event.id,
+          startedAt: s.startedAt,
+          durationMs: s.result.durationMs,
+          statusCode: s.result.statusCode,
+          responseBody: s.result.responseBody,
+          errorClass: s.result.errorClass,
+          error: s.result.error
+        },
+        outcome: { status: s.status, nextAttemptAt: s.runAt }
+      })), ctx.db)
+      for (const s of round) numbers.set(s, logged.get(s.d.deliveryId) ?? s.d.attempts + 1)
+    }
+    // What comes next, for the (rare) attempts that did not succeed.
+    for (const s of items) {
+      const { d, result, runAt } = s
+      if (runAt) {
+        await deps.jobs.add(DELIVER_JOB, { orgId, deliveryId: d.deliveryId }, { key: deliverJobKey(d.deliveryId), runAt }, ctx.db)
+      } else if (result.statusCode === 410) {
+        // 410 Gone: the receiver says it will never want these again.
+        await disable(ctx, d.subscriptionId, 'gone', 'The receiver answered 410 Gone.')
+      } else if (s.status === 'failed') {
+        // The whole schedule (about three days) failed: sustained failure.
+        await disable(ctx, d.subscriptionId, 'failing', `A delivery failed ${numbers.get(s) ?? 0} times over about three days; the last error: ${result.error ?? 'unknown'}`)
+      }
+    }
+    return items.map((s) => ({ attemptNumber: numbers.get(s) ?? s.d.attempts + 1 }))
+  }), BATCHING)
+
   /**
-   * One attempt of one delivery: read in one statement, sent outside any transaction, logged
-   * and settled in another (which also schedules the next try, or disables the subscription).
+   * One attempt of one delivery: read (in a statement shared with the attempts starting at
+   * the same time), sent outside any transaction, logged and settled (in a statement shared
+   * with those ending at the same time), which also schedules the next try, or disables the
+   * subscription.
    */
   async function attempt (orgId: string, deliveryId: string): Promise<{ attemptNumber: number } | null> {
-    const d = await deps.inTenant(orgId, 'webhook delivery', async (ctx) => await deliveryToSend(orgId, deliveryId, ctx.db))
+    const d = await read(orgId, deliveryId)
     // Gone, already delivered, or its subscription disabled (it waits: re-enabling resumes it).
     if (!d || d.status === 'succeeded' || !d.enabled) return null
     const body = JSON.stringify(envelopeOf(orgId, d.event))
@@ -144,29 +207,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
     const delay = result.errorClass === null || result.statusCode === 410 ? null : nextDelaySeconds(attemptNumber, result.retryAfterSeconds)
     const runAt = delay === null ? null : new Date(Date.now() + delay * 1000)
     const status = result.errorClass === null ? 'succeeded' : runAt ? 'pending' : 'failed'
-    return await deps.inTenant(orgId, 'webhook delivery', async (ctx) => {
-      const logged = await repo.recordAttempt(orgId, {
-        deliveryId,
-        subscriptionId: d.subscriptionId,
-        eventId: d.event.id,
-        startedAt,
-        durationMs: result.durationMs,
-        statusCode: result.statusCode,
-        responseBody: result.responseBody,
-        errorClass: result.errorClass,
-        error: result.error
-      }, { status, nextAttemptAt: runAt }, ctx.db)
-      if (runAt) {
-        await deps.jobs.add(DELIVER_JOB, { orgId, deliveryId }, { key: deliverJobKey(deliveryId), runAt }, ctx.db)
-      } else if (result.statusCode === 410) {
-        // 410 Gone: the receiver says it will never want these again.
-        await disable(ctx, d.subscriptionId, 'gone', 'The receiver answered 410 Gone.')
-      } else if (status === 'failed') {
-        // The whole schedule (about three days) failed: sustained failure.
-        await disable(ctx, d.subscriptionId, 'failing', `A delivery failed ${logged.attemptNumber} times over about three days; the last error: ${result.error ?? 'unknown'}`)
-      }
-      return logged
-    })
+    return await settle(orgId, { d, startedAt, result, status, runAt })
   }
 
   /** Herald disables a subscription and says so with webhook.disabled. */
@@ -183,7 +224,11 @@ export function createWebhooksService (deps: WebhooksDeps) {
 
     /** The event catalogue: every declared type, what it means, the schema of its data, an example. */
     eventTypes (): EventTypeDto[] {
-      return deps.events.types().map(({ type, description }) => ({ type, description, dataSchema: dataSchemaOf(type), example: exampleOf(type) as unknown as Record<string, unknown> }))
+      catalogue ??= deps.events.types().map(({ type, description, data }) => {
+        const dataSchema = dataSchemaOf(type, data)
+        return { type, description, dataSchema, example: exampleOf(type, dataSchema) as unknown as Record<string, unknown> }
+      })
+      return catalogue
     },
 
     async list (ctx: Ctx, q: WebhookListQuery) {

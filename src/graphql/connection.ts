@@ -1,7 +1,7 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql'
 import type { z } from 'zod'
 import { AppError } from '../lib/errors.js'
-import { withTotalOf } from '../lib/pagination.js'
+import { withTotalOf, type CursorList } from '../lib/pagination.js'
 import { perParams, type LoaderQuery } from './batch.js'
 
 /** The loader parameter that says a parent's connection selects totalCount. */
@@ -16,7 +16,7 @@ const TOTAL = '__withTotal'
 
 export interface ConnectionArgs { first?: number | null, after?: string | null }
 
-interface PageLike<T> { data: T[], nextCursor: string | null, cursors?: string[], totalCount?: number }
+interface PageLike<T> { data: T[], nextCursor: string | null, cursors?: CursorList, totalCount?: number }
 
 /**
  * A page as a Relay connection; no page (a parent a batched loader found nothing for) is empty.
@@ -27,10 +27,11 @@ interface PageLike<T> { data: T[], nextCursor: string | null, cursors?: string[]
 export function toConnection<T> (page: PageLike<T> | undefined, after?: string | null) {
   const hasPreviousPage = after !== undefined && after !== null
   if (!page) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage, startCursor: null, endCursor: null } }
-  const cursors = page.cursors ?? []
+  const cursors: CursorList = page.cursors ?? []
   return {
-    edges: page.data.map((node, i) => ({ node, cursor: cursors[i] ?? '' })),
-    pageInfo: { hasNextPage: page.nextCursor !== null, hasPreviousPage, startCursor: cursors[0] ?? null, endCursor: page.nextCursor ?? cursors[cursors.length - 1] ?? null }
+    // An edge's cursor is signed only if the query reads it (a getter the default resolver calls).
+    edges: page.data.map((node, i) => ({ node, get cursor () { return cursors.at(i) ?? '' } })),
+    pageInfo: { hasNextPage: page.nextCursor !== null, hasPreviousPage, startCursor: cursors.at(0) ?? null, endCursor: page.nextCursor ?? cursors.at(cursors.length - 1) ?? null }
   }
 }
 

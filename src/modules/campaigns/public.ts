@@ -18,7 +18,12 @@ export const CAMPAIGN_EVENTS = {
 /** The data of each event type (GET /v1/event-types, openapi.yaml webhooks). */
 export const CAMPAIGN_EVENT_DATA = {
   'campaign.created': z.strictObject({ campaign: CampaignSchema }),
-  'campaign.updated': z.strictObject({ changed: z.array(z.string()).describe('The fields that changed.'), campaign: CampaignSchema }),
+  'campaign.updated': z.strictObject({
+    changed: z.array(z.string()).describe('The fields that changed.'),
+    reason: z.literal('social_account.deleted').optional().describe('Present when Herald changed the campaign itself: a social account it ran on was deleted and left its channels.'),
+    socialAccountId: z.uuid().optional().describe('With `reason`: the deleted social account.'),
+    campaign: CampaignSchema
+  }),
   'campaign.status_changed': z.strictObject({ from: CampaignStatusSchema, to: CampaignStatusSchema, campaign: CampaignSchema }),
   'campaign.deleted': z.strictObject({ campaign: CampaignSchema, reason: z.literal('brand_deleted').optional().describe('Present when the campaign went with its brand.') })
 } satisfies EventDataSchemas<typeof CAMPAIGN_EVENTS>

@@ -25,4 +25,14 @@ export class Hook<A extends unknown[]> {
   async run (...args: A): Promise<void> {
     for (const handler of this.handlers) await handler(...args)
   }
+
+  /**
+   * For veto hooks whose handlers only read and may throw to refuse (beforeTransition): every
+   * handler starts at once, so their reads travel in one round trip of the transaction; when
+   * all have answered, the first refusal in the order registered is thrown, as `run` would.
+   */
+  async runChecks (...args: A): Promise<void> {
+    const settled = await Promise.allSettled(this.handlers.map(async (handler) => { await handler(...args) }))
+    for (const s of settled) if (s.status === 'rejected') throw s.reason
+  }
 }

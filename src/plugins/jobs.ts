@@ -4,6 +4,7 @@ import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import { Logger, parseCronItems, run, type Runner, type Task, type TaskList } from 'graphile-worker'
 import type { Database } from '../db/client.js'
+import { Tx } from '../db/tx.js'
 
 // The job queue every kind of background work runs on (publishing, webhook deliveries, overdue
 // scans, crisis timers): graphile-worker, in PostgreSQL itself (schema `graphile_worker`,
@@ -48,6 +49,12 @@ export interface AddJobOptions {
   maxAttempts?: number
   /** Lower runs first (default 0). */
   priority?: number
+  /**
+   * With `db`: queue the statement on the unit of work to travel with its next batch or its
+   * COMMIT (no round trip of its own; its failure fails the work), for a caller that reads
+   * nothing back. Over a plain client it simply runs now.
+   */
+  deferred?: boolean
 }
 
 export interface Jobs {
@@ -95,6 +102,10 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
   const addSql = (name: string, payload: unknown, o: AddJobOptions) =>
     sql`SELECT herald_add_job(${name}, ${JSON.stringify(payload ?? {})}::json, ${o.queue ?? null}, ${o.runAt?.toISOString() ?? null}::timestamptz, ${o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}, ${o.key ?? null}, ${o.priority ?? 0})`
 
+  const ADD_JOB_SQL = 'SELECT herald_add_job($1, $2::json, $3, $4::timestamptz, $5, $6, $7)'
+  const addParams = (name: string, payload: unknown, o: AddJobOptions) =>
+    [name, JSON.stringify(payload ?? {}), o.queue ?? null, o.runAt?.toISOString() ?? null, o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, o.key ?? null, o.priority ?? 0]
+
   const jobs: Jobs = {
     working: opts.work,
     define (name, handler) {
@@ -138,8 +149,10 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
       cronLines.push({ task: name, match: pattern, payload })
     },
     async add (name, payload, o = {}, db) {
-      if (db) await db.execute(addSql(name, payload, o))
-      else await app.pool.query('SELECT herald_add_job($1, $2::json, $3, $4::timestamptz, $5, $6, $7)', [name, JSON.stringify(payload ?? {}), o.queue ?? null, o.runAt?.toISOString() ?? null, o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, o.key ?? null, o.priority ?? 0])
+      const tx = db && o.deferred ? (db as unknown as { $client?: unknown }).$client : undefined
+      if (tx instanceof Tx) tx.defer(ADD_JOB_SQL, addParams(name, payload, o))
+      else if (db) await db.execute(addSql(name, payload, o))
+      else await app.pool.query(ADD_JOB_SQL, addParams(name, payload, o))
     },
     async remove (key, db) {
       if (db) await db.execute(sql`SELECT herald_remove_job(${key})`)

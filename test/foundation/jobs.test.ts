@@ -86,6 +86,26 @@ t.test('jobs are added in the caller\'s transaction, one per key, and only throu
 
   await app.withTenant(orgId, async (tx) => { await app.jobs.remove('k:1', tx.db) })
   t.equal(await pending(sql, 'k:1'), 0, 'removed')
+
+  // Deferred: it rides with the COMMIT (no round trip of its own), and a rollback drops it.
+  await t.rejects(app.withTenant(orgId, async (tx) => {
+    await app.jobs.add('test-record', { value: 'deferred-lost' }, { key: 'k:2', deferred: true }, tx.db)
+    throw new Error('the change failed')
+  }), /the change failed/)
+  t.equal(await pending(sql, 'k:2'), 0, 'a rolled-back transaction leaves no deferred job')
+  let roundTrips = 0
+  await app.withTenant(orgId, async (tx) => {
+    await tx.query('SELECT 1')
+    const client = (tx as unknown as { client: pg.PoolClient }).client
+    const query = client.query.bind(client)
+    client.query = ((...args: Parameters<typeof query>) => { roundTrips++; return query(...args) }) as typeof client.query
+    await app.jobs.add('test-record', { value: 'deferred' }, { key: 'k:2', runAt: later, deferred: true }, tx.db)
+    t.equal(roundTrips, 0, 'a deferred job costs no round trip of its own')
+    t.equal(await pending(sql, 'k:2'), 0, 'not visible before the commit')
+  })
+  t.equal(roundTrips, 1, 'it travelled with the COMMIT')
+  t.match((await sql("SELECT payload FROM graphile_worker._private_jobs WHERE key = 'k:2'"))[0], { payload: { value: 'deferred' } }, 'committed with the change')
+  await app.jobs.remove('k:2')
   await app.jobs.remove('k:unknown')
   t.pass('removing a key that has no job is not an error')
 

@@ -116,8 +116,12 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
      * actor for its own purpose; the machine, the brand grant and the hooks still apply.
      */
     async transition (ctx: Ctx, id: string, to: ContentStatus, reason: string): Promise<ContentItemDto> {
-      const row = await core.find(ctx, id, { lock: true })
-      return (await core.move(ctx, row, to, reason)).item
+      // The item (locked) and its targets in one round trip; the targets are read after the
+      // lock is granted (statements of a batch run in order).
+      const found = core.find(ctx, id, { lock: true })
+      const targets = items.targetsFor(ctx.actor.orgId, [id], ctx.db)
+      targets.catch(() => {})
+      return (await core.move(ctx, await found, to, reason, undefined, {}, targets)).item
     }
   }
 }

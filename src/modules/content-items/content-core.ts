@@ -26,7 +26,11 @@ export interface ContentHooks {
   afterSubmit: Hook<[ctx: Ctx, item: ContentItemDto, info: { from: ContentStatus, revision: number, dueAt: string | null }]>
   /** What would be published changed (kind, body, media, link, hashtags, firstComment, targets). */
   afterPublishableChange: Hook<[ctx: Ctx, item: ContentItemDto, info: { changed: string[], from: ContentStatus, to: ContentStatus, revision: number }]>
-  /** A status move is about to happen (actions and transition(); not edits): throw to refuse it. */
+  /**
+   * A status move is about to happen (actions and transition(); not edits): throw to refuse it.
+   * Its handlers only read: they run at once (Hook.runChecks), the first refusal in the order
+   * registered wins.
+   */
   beforeTransition: Hook<[ctx: Ctx, item: ContentItemDto, info: TransitionInfo]>
   /** The status moved (every move, edits that return to draft included). */
   afterTransition: Hook<[ctx: Ctx, item: ContentItemDto, info: TransitionInfo]>
@@ -88,13 +92,15 @@ export function createContentCore (deps: CoreDeps) {
    * A requested status move (an action, or another module through transition()): checked
    * against the machine, offered to the beforeTransition hooks, written, then announced.
    */
-  async function move (ctx: Ctx, row: ContentItemRow, to: ContentStatus, reason: string, what?: string, extra: Record<string, unknown> = {}): Promise<{ row: ContentItemRow, item: ContentItemDto }> {
+  async function move (ctx: Ctx, row: ContentItemRow, to: ContentStatus, reason: string, what?: string, extra: Record<string, unknown> = {}, loadedTargets?: Promise<TargetRow[]>): Promise<{ row: ContentItemRow, item: ContentItemDto }> {
     assertTransition(row.status, to, what)
     const info: TransitionInfo = { from: row.status, to, reason }
-    if (!hooks.beforeTransition.isEmpty) await hooks.beforeTransition.run(ctx, await dto(ctx, row), info)
+    // A status write leaves the targets as they are: read once, for the hooks and the reply.
+    const targets = await (loadedTargets ?? items.targetsFor(ctx.actor.orgId, [row.id], ctx.db))
+    if (!hooks.beforeTransition.isEmpty) await hooks.beforeTransition.runChecks(ctx, toContentItemDto(row, targets), info)
     const updated = await writeStatus(ctx, row, to, reason, extra)
     if (to === 'draft' && row.status !== 'archived') await event(ctx, 'content_item.returned_to_draft', updated, { from: row.status, reason })
-    const item = await dto(ctx, updated)
+    const item = toContentItemDto(updated, targets)
     await hooks.afterTransition.run(ctx, item, info)
     return { row: updated, item }
   }

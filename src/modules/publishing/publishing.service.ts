@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
@@ -203,15 +204,20 @@ export function createPublishingService (deps: PublishingDeps) {
         return await failBeforeHandOver(ctx, item, due, late, 'missed_schedule', `due at ${due.toISOString()}, found ${Math.round(lateness / 1000)} s later (the limit is ${Math.round(settings.missedLimitMs / 1000)} s); nothing was posted`)
       }
       if (item.brandStatus === 'archived') return await failBeforeHandOver(ctx, item, due, late, 'brand_archived', 'the brand was archived after the item was scheduled')
-      const [blackout] = await blackouts.covering(ctx, [{ brandId: item.brandId, at: due }])
+      // The reads of the checks travel together, in one round trip (the transaction batches
+      // statements issued in the same turn), under the item's lock taken above; they are then
+      // judged in the same order as before.
+      const [[blackout], targets, attempt] = await Promise.all([
+        blackouts.covering(ctx, [{ brandId: item.brandId, at: due }]),
+        queries.targets(orgId, item.id, ctx.db),
+        repo.nextAttempt(orgId, item.id, ctx.db)
+      ])
       if (blackout) return await failBeforeHandOver(ctx, item, due, late, 'blackout', `a blackout window (${blackout.id}, ${blackout.startsAt} – ${blackout.endsAt}) covers ${due.toISOString()}`)
-      const targets = await queries.targets(orgId, item.id, ctx.db)
       if (targets.length === 0) return await failBeforeHandOver(ctx, item, due, late, 'no_targets', 'the item has no targets')
 
       for (const handler of deps.beforeHandOver) {
         const verdict = await handler(ctx, { id: item.id, brandId: item.brandId, scheduledAt: due, late })
         if (verdict) {
-          const attempt = await repo.nextAttempt(orgId, item.id, ctx.db)
           const pub = await repo.insert(orgId, { brandId: item.brandId, contentItemId: item.id, attempt, status: 'held', scheduledAt: due, late, reason: verdict.hold, publisher: publisher.name, finishedAt: at }, ctx.db)
           await event(ctx, 'content_item.publish_held', item, { publicationId: pub.id, reason: verdict.hold, scheduledAt: due.toISOString(), late })
           return { outcome: 'held', reason: verdict.hold }
@@ -230,11 +236,15 @@ export function createPublishingService (deps: PublishingDeps) {
         }
         throw err
       }
-      const attempt = await repo.nextAttempt(orgId, item.id, ctx.db)
-      const pub = await repo.insert(orgId, {
-        brandId: item.brandId, contentItemId: item.id, attempt, status: 'publishing', scheduledAt: due, late, publisher: publisher.name, deadlineAt: new Date(at.getTime() + settings.timeoutMs)
-      }, ctx.db)
-      const rows = await repo.insertTargets(orgId, targets.map((t) => ({ publicationId: pub.id, targetId: t.id, socialAccountId: t.socialAccountId, position: t.position })), ctx.db)
+      // The publication's id is chosen here, so that it and its targets are inserted in one
+      // round trip.
+      const publicationId = randomUUID()
+      const [pub, rows] = await Promise.all([
+        repo.insert(orgId, {
+          id: publicationId, brandId: item.brandId, contentItemId: item.id, attempt, status: 'publishing', scheduledAt: due, late, publisher: publisher.name, deadlineAt: new Date(at.getTime() + settings.timeoutMs)
+        }, ctx.db),
+        repo.insertTargets(orgId, targets.map((t) => ({ publicationId, targetId: t.id, socialAccountId: t.socialAccountId, position: t.position })), ctx.db)
+      ])
       await event(ctx, 'content_item.publishing', moved, {
         publicationId: pub.id, attempt, late, scheduledAt: due.toISOString(), lateBySeconds: Math.max(0, Math.round(lateness / 1000)), publisher: publisher.name, targets: rows.map(toTargetDto)
       })
@@ -267,7 +277,8 @@ export function createPublishingService (deps: PublishingDeps) {
       if (final) await settle(ctx, item, pub)
       else {
         const payload: TimeoutJobPayload = { orgId, publicationId: pub.id }
-        await jobs.add(TIMEOUT_JOB, payload, { key: timeoutJobKey(pub.id), runAt: pub.deadlineAt! }, ctx.db)
+        // Deferred: it commits with the hand-over, riding with its COMMIT.
+        await jobs.add(TIMEOUT_JOB, payload, { key: timeoutJobKey(pub.id), runAt: pub.deadlineAt!, deferred: true }, ctx.db)
       }
       return { outcome: 'handed_over', publicationId: pub.id, late }
     },

@@ -85,6 +85,8 @@ t.test('PostgreSQL killed under load: the API stays up, answers 503 with Retry-A
     }
   }
   const clients = Array.from({ length: 8 }, () => client())
+  // Whatever fails below, the clients stop (else they loop until the file's time-out).
+  t.teardown(() => { load.stop = true })
 
   await until('requests to succeed before the kill', () => created.length >= 20)
   // SIGKILL: no shutdown, no goodbye to the clients; the backends die with their postmaster.
@@ -104,7 +106,15 @@ t.test('PostgreSQL killed under load: the API stays up, answers 503 with Retry-A
   // The same cluster back on the same port, data and all (it recovers from its WAL).
   cluster = await startEmbeddedPostgres(dir, { port: cluster.port })
   const upAt = Date.now()
-  await until('a request to succeed again', async () => (await fetch(`${base}/v1/brands?limit=1`, { headers: auth })).status === 200)
+  let last = ''
+  await until('a request to succeed again', async () => {
+    const res = await fetch(`${base}/v1/brands?limit=1`, { headers: auth })
+    last = `${res.status} ${(await res.text()).slice(0, 300)}`
+    return res.status === 200
+  }).catch((err: Error) => {
+    // What the server saw, for whoever reads the failure.
+    throw new Error(`${err.message}; last answer: ${last}; the server's last lines:\n${server.raw.slice(-30).join('\n')}`)
+  })
   const recoveredMs = Date.now() - upAt
   // "Within about a second": the pool opens a new connection on the next checkout. The bound
   // is loose on purpose (two shared cores); what matters is that nobody restarted the API.

@@ -106,6 +106,16 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
   // The social accounts are joined only when a dimension or a filter reads them.
   const needAccounts = opts.dims.includes('socialAccount') || opts.dims.includes('platform') || q.socialAccountId !== undefined || q.platform !== undefined
   const dims = opts.dims.map((d) => DIM_SQL[d])
+  // The points carry only the columns their dimensions read (a narrower row to materialize).
+  const carried = [
+    ...(opts.dims.some((d) => ['day', 'week', 'month', 'publishWeekday', 'publishHour'].includes(d)) ? ['b.time_zone'] : []),
+    ...(opts.dims.includes('brand') ? ['mp.brand_id'] : []),
+    ...(opts.dims.includes('campaign') ? ['s.campaign_id'] : []),
+    ...(opts.dims.includes('contentItem') ? ['s.content_item_id'] : []),
+    ...(opts.dims.includes('contentKind') ? ['s.content_kind'] : []),
+    ...(opts.dims.includes('publishWeekday') || opts.dims.includes('publishHour') ? ['s.scheduled_at'] : []),
+    ...(needAccounts ? ['sa.platform', 'sa.id AS social_account_id'] : [])
+  ]
   const dimCols = dims.map((_d, i) => `d${i}`)
   const dimSelect = dims.map((d, i) => `${d} AS d${i}`).join(', ')
   const groupDims = dimCols.join(', ')
@@ -144,9 +154,8 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
 
   const result = await db.execute(sql`
     WITH pts AS (
-      SELECT mp.subject_id, mp.metric, mp.value, mp.currency, mp.source, mp.collected_at, mp.period_start,
-             mp.brand_id, b.time_zone, s.content_kind, s.scheduled_at, s.campaign_id, s.content_item_id
-             ${needAccounts ? sql`, sa.platform, sa.id AS social_account_id` : sql``}
+      SELECT mp.subject_id, mp.metric, mp.value, mp.currency, mp.source, mp.collected_at, mp.period_start
+             ${sql.raw(carried.map((c) => `, ${c}`).join(''))}
         FROM (
           -- Each brand's range in its own time zone, computed once per brand (not per point).
           SELECT id, time_zone, (${q.from}::date::timestamp AT TIME ZONE time_zone) AS lo, ((${q.to}::date + 1)::timestamp AT TIME ZONE time_zone) AS hi

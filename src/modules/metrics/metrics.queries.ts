@@ -50,6 +50,7 @@ const DIM_SQL: Record<EngineDimension, string> = {
   publishWeekday: 'extract(isodow FROM scheduled_at AT TIME ZONE time_zone)::int',
   publishHour: 'extract(hour FROM scheduled_at AT TIME ZONE time_zone)::int'
 }
+const TIME_DIMS: readonly EngineDimension[] = ['hour', 'day', 'week', 'month']
 /** The wire name of each dimension's value in a row. */
 const DIM_FIELD: Record<EngineDimension, string> = {
   brand: 'brandId', campaign: 'campaignId', socialAccount: 'socialAccountId', platform: 'platform', contentItem: 'contentItemId', contentKind: 'contentKind', currency: 'currency', hour: 'period', day: 'period', week: 'period', month: 'period', publishWeekday: 'weekday', publishHour: 'hour'
@@ -105,11 +106,14 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
   if (opts.metrics) pointWhere.push(sql`mp.metric = ANY(${sql.param([...opts.metrics])}::text[])`)
   // The social accounts are joined only when a dimension or a filter reads them.
   const needAccounts = opts.dims.includes('socialAccount') || opts.dims.includes('platform') || q.socialAccountId !== undefined || q.platform !== undefined
-  const dims = opts.dims.map((d) => DIM_SQL[d])
+  // The period (hour, day, week or month) is computed in the points' scan, where they are summed
+  // per subject and period; every other dimension is read from the subjects after that.
+  const timeDim = opts.dims.find((d) => TIME_DIMS.includes(d))
+  const dims = opts.dims.map((d) => d === timeDim ? 't' : DIM_SQL[d])
   // The points carry only the columns their dimensions read (a narrower row to materialize).
   const carried = [
-    ...(opts.dims.some((d) => ['day', 'week', 'month', 'publishWeekday', 'publishHour'].includes(d)) ? ['b.time_zone'] : []),
-    ...(opts.dims.includes('brand') ? ['mp.brand_id'] : []),
+    ...(opts.dims.some((d) => ['publishWeekday', 'publishHour'].includes(d)) ? ['b.time_zone'] : []),
+    ...(opts.dims.includes('brand') ? ['b.id AS brand_id'] : []),
     ...(opts.dims.includes('campaign') ? ['s.campaign_id'] : []),
     ...(opts.dims.includes('contentItem') ? ['s.content_item_id'] : []),
     ...(opts.dims.includes('contentKind') ? ['s.content_kind'] : []),
@@ -152,18 +156,33 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
   const currencies = 'CASE WHEN min(currency) <> max(currency) THEN 2 ELSE 1 END'
   const subjects = opts.countSubjects ? 'count(DISTINCT subject_id)' : '0'
 
+  // Per subject, account, metric, currency, source (and period): a sum, or for a gauge the
+  // value of the latest period; with the latest period and the collection times for freshness.
+  // Not when each point is its own period already (days grouped by day): nothing would add up.
+  const summed = !(timeDim === q.granularity)
+  const valueAgg = gauges
+    ? `coalesce(sum(mp.value) FILTER (WHERE mp.metric NOT IN (${gauges})), (array_agg(mp.value ORDER BY mp.period_start DESC) FILTER (WHERE mp.metric IN (${gauges})))[1])`
+    : 'sum(mp.value)'
+
   const result = await db.execute(sql`
     WITH pts AS (
-      SELECT mp.subject_id, mp.metric, mp.value, mp.currency, mp.source, mp.collected_at, mp.period_start
+      SELECT mp.subject_id, mp.metric, mp.value, mp.currency, mp.source, mp.oldest, mp.newest, mp.period_start
+             ${sql.raw(timeDim ? ', mp.t' : '')}
              ${sql.raw(carried.map((c) => `, ${c}`).join(''))}
         FROM (
           -- Each brand's range in its own time zone, computed once per brand (not per point).
           SELECT id, time_zone, (${q.from}::date::timestamp AT TIME ZONE time_zone) AS lo, ((${q.to}::date + 1)::timestamp AT TIME ZONE time_zone) AS hi
             FROM brands WHERE organization_id = ${orgId} OFFSET 0
         ) b
-        -- Each brand's points in its range, found through (brand, period): an index range scan per brand.
+        -- Each brand's points in its range, found through (brand, period): an index range scan
+        -- per brand, summed per subject before any join (a month of daily points is one row).
         CROSS JOIN LATERAL (
-          SELECT * FROM metric_points mp
+          SELECT mp.subject_type, mp.subject_id, mp.social_account_id, mp.metric, mp.currency, mp.source,
+                 ${sql.raw(timeDim ? `${DIM_SQL[timeDim]} AS t,` : '')}
+                 ${sql.raw(summed
+                   ? `${valueAgg} AS value, max(mp.period_start) AS period_start, min(mp.collected_at) AS oldest, max(mp.collected_at) AS newest`
+                   : 'mp.value, mp.period_start, mp.collected_at AS oldest, mp.collected_at AS newest')}
+            FROM metric_points mp
            WHERE mp.organization_id = ${orgId} AND mp.brand_id = b.id
              AND mp.period_start >= b.lo AND mp.period_start < b.hi
              -- The same range widened by a day each side (no zone is a day off UTC), written
@@ -172,8 +191,7 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
              AND mp.period_start < (${q.to}::date + 2)::timestamp AT TIME ZONE 'UTC'
              AND mp.granularity = ${q.granularity}
              ${pointWhere.length ? sql`AND ${sql.join(pointWhere, sql` AND `)}` : sql``}
-          -- (OFFSET 0 keeps this scan whole: never one index probe per subject)
-          OFFSET 0
+           ${sql.raw(summed ? `GROUP BY mp.subject_type, mp.subject_id, mp.social_account_id, mp.metric, mp.currency, mp.source ${timeDim ? ', t' : ''}` : 'OFFSET 0')}
         ) mp
         -- The subjects' CURRENT rows, all three kinds in one join; an inner join, so the points
         -- of a deleted subject drop out. Subjects never move between brands, so the join is
@@ -217,7 +235,7 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
         SELECT to_char(min(oldest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS oldest,
                to_char(max(newest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS newest,
                coalesce(array_agg(source ORDER BY source), '{}') AS sources
-          FROM (SELECT source, min(collected_at) AS oldest, max(collected_at) AS newest FROM pts GROUP BY source) s
+          FROM (SELECT source, min(oldest) AS oldest, max(newest) AS newest FROM pts GROUP BY source) s
       ) f`)
   const r = result.rows[0] as { rows: Array<Record<string, unknown>>, subjects: number[], mixed: number, oldest: string | null, newest: string | null, sources: string[] }
   return {

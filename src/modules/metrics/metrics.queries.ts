@@ -191,7 +191,7 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
              AND mp.period_start < (${q.to}::date + 2)::timestamp AT TIME ZONE 'UTC'
              AND mp.granularity = ${q.granularity}
              ${pointWhere.length ? sql`AND ${sql.join(pointWhere, sql` AND `)}` : sql``}
-           ${sql.raw(summed ? `GROUP BY mp.subject_type, mp.subject_id, mp.social_account_id, mp.metric, mp.currency, mp.source ${timeDim ? ', t' : ''}` : 'OFFSET 0')}
+           ${sql.raw(summed ? `GROUP BY mp.subject_id, mp.metric, mp.source, mp.currency, mp.social_account_id, mp.subject_type ${timeDim ? ', t' : ''}` : 'OFFSET 0')}
         ) mp
         -- The subjects' CURRENT rows, all three kinds in one join; an inner join, so the points
         -- of a deleted subject drop out. Subjects never move between brands, so the join is

@@ -50,6 +50,7 @@ const DIM_SQL: Record<EngineDimension, string> = {
   publishWeekday: 'extract(isodow FROM scheduled_at AT TIME ZONE time_zone)::int',
   publishHour: 'extract(hour FROM scheduled_at AT TIME ZONE time_zone)::int'
 }
+const TIME_DIMS: readonly EngineDimension[] = ['hour', 'day', 'week', 'month']
 /** The wire name of each dimension's value in a row. */
 const DIM_FIELD: Record<EngineDimension, string> = {
   brand: 'brandId', campaign: 'campaignId', socialAccount: 'socialAccountId', platform: 'platform', contentItem: 'contentItemId', contentKind: 'contentKind', currency: 'currency', hour: 'period', day: 'period', week: 'period', month: 'period', publishWeekday: 'weekday', publishHour: 'hour'
@@ -63,6 +64,8 @@ export interface EngineOptions {
   rankBy?: string
   /** Only these ingested metrics are read (the others sum to 0); all of them when absent. */
   metrics?: readonly string[]
+  /** Count each row's distinct subjects (best times' posts per cell); `subjects` is all zeros otherwise. */
+  countSubjects?: boolean
   limit: number
 }
 
@@ -74,7 +77,7 @@ export interface EngineResult {
   freshness: Freshness
 }
 
-const sumSql = (metric: string) => `coalesce(sum(value) FILTER (WHERE metric = '${metric}'), 0)`
+const sumSql = (metric: string, read: boolean) => read ? `coalesce(sum(value) FILTER (WHERE metric = '${metric}'), 0)` : '0'
 /** A rate from the group's sums; a zero denominator gives null, never NaN or Infinity. */
 function rateSql (name: string): string {
   const f = DEFINITION_OF.get(name)!.formula!
@@ -92,18 +95,36 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
   const where: SQL[] = []
   if (visibleBrandIds) where.push(sql`b.id = ANY(${uuids(visibleBrandIds)})`)
   if (q.brandId) where.push(sql`b.id = ${q.brandId}::uuid`)
-  if (q.campaignId) where.push(sql`(CASE mp.subject_type WHEN 'campaign' THEN mp.subject_id ELSE ci.campaign_id END) = ${q.campaignId}::uuid`)
+  if (q.campaignId) where.push(sql`s.campaign_id = ${q.campaignId}::uuid`)
   if (q.socialAccountId) where.push(sql`sa.id = ${q.socialAccountId}::uuid`)
   if (q.platform) where.push(sql`sa.platform = ${q.platform}`)
-  if (q.label) where.push(sql`ci.labels @> ARRAY[${q.label}::text]`)
-  if (q.subjectType) where.push(sql`mp.subject_type = ${q.subjectType}`)
-  if (q.currency) where.push(sql`(mp.currency IS NULL OR mp.currency = ${q.currency})`)
-  if (opts.metrics) where.push(sql`mp.metric = ANY(${sql.param([...opts.metrics])}::text[])`)
-  const dims = opts.dims.map((d) => DIM_SQL[d])
+  if (q.label) where.push(sql`s.labels @> ARRAY[${q.label}::text]`)
+  // Filters on the points alone go inside the points' scan.
+  const pointWhere: SQL[] = []
+  if (q.subjectType) pointWhere.push(sql`mp.subject_type = ${q.subjectType}`)
+  if (q.currency) pointWhere.push(sql`(mp.currency IS NULL OR mp.currency = ${q.currency})`)
+  if (opts.metrics) pointWhere.push(sql`mp.metric = ANY(${sql.param([...opts.metrics])}::text[])`)
+  // The social accounts are joined only when a dimension or a filter reads them.
+  const needAccounts = opts.dims.includes('socialAccount') || opts.dims.includes('platform') || q.socialAccountId !== undefined || q.platform !== undefined
+  // The period (hour, day, week or month) is computed in the points' scan, where they are summed
+  // per subject and period; every other dimension is read from the subjects after that.
+  const timeDim = opts.dims.find((d) => TIME_DIMS.includes(d))
+  const dims = opts.dims.map((d) => d === timeDim ? 't' : DIM_SQL[d])
+  // The points carry only the columns their dimensions read (a narrower row to materialize).
+  const carried = [
+    ...(opts.dims.some((d) => ['publishWeekday', 'publishHour'].includes(d)) ? ['b.time_zone'] : []),
+    ...(opts.dims.includes('brand') ? ['b.id AS brand_id'] : []),
+    ...(opts.dims.includes('campaign') ? ['s.campaign_id'] : []),
+    ...(opts.dims.includes('contentItem') ? ['s.content_item_id'] : []),
+    ...(opts.dims.includes('contentKind') ? ['s.content_kind'] : []),
+    ...(opts.dims.includes('publishWeekday') || opts.dims.includes('publishHour') ? ['s.scheduled_at'] : []),
+    ...(needAccounts ? ['sa.platform', 'sa.id AS social_account_id'] : [])
+  ]
   const dimCols = dims.map((_d, i) => `d${i}`)
   const dimSelect = dims.map((d, i) => `${d} AS d${i}`).join(', ')
   const groupDims = dimCols.join(', ')
-  const sums = BASE_METRICS.map((m) => `${sumSql(m)} AS "${m}"`).join(',\n')
+  // A metric the caller does not read is a constant 0, not a sum evaluated on every point.
+  const sums = BASE_METRICS.map((m) => `${sumSql(m, !opts.metrics || opts.metrics.includes(m))} AS "${m}"`).join(',\n')
   const fields = [
     ...opts.dims.map((d, i) => `'${DIM_FIELD[d]}', d${i}`),
     ...(opts.dims.includes('currency') ? [] : ["'currency', currency"]),
@@ -119,47 +140,82 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
     ...dimCols.map((c) => `${c} ASC NULLS LAST`)
   ]
   const filters = [opts.minImpressions !== undefined ? `"impressions" >= ${Math.trunc(opts.minImpressions)}` : 'true']
-  // Gauges (followers) take each subject's last value in the range; everything else sums. The
-  // ordered aggregate costs a sort, so it is only written when a gauge can be among the points.
+  // Gauges (followers) take each subject's last value in the range; everything else sums. Only
+  // the gauges' points go through a per-subject stage (an ordered aggregate, a sort); the
+  // others pass straight to the groups.
   const gauges = GAUGE_METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m)).map((m) => `'${m}'`).join(', ')
-  const lastValue = gauges
-    ? `coalesce(sum(value) FILTER (WHERE metric NOT IN (${gauges})), (array_agg(value ORDER BY period_start DESC) FILTER (WHERE metric IN (${gauges})))[1]) AS value`
-    : 'sum(value) AS value'
+  const dimPrefix = dimSelect ? `${dimSelect},` : ''
+  const perSubject = gauges
+    ? `SELECT ${dimPrefix} subject_id, metric, currency, value FROM pts WHERE metric NOT IN (${gauges})
+       UNION ALL
+       SELECT ${dimPrefix} subject_id, metric, currency, (array_agg(value ORDER BY period_start DESC))[1]
+         FROM pts WHERE metric IN (${gauges})
+        GROUP BY ${groupDims ? `${groupDims},` : ''} subject_id, metric, currency`
+    : `SELECT ${dimPrefix} subject_id, metric, currency, value FROM pts`
+  // More than one currency in a row: min and max differ (both ignore the nulls of non-money metrics).
+  const currencies = 'CASE WHEN min(currency) <> max(currency) THEN 2 ELSE 1 END'
+  const subjects = opts.countSubjects ? 'count(DISTINCT subject_id)' : '0'
+
+  // Per subject, account, metric, currency, source (and period): a sum, or for a gauge the
+  // value of the latest period; with the latest period and the collection times for freshness.
+  // Not when each point is its own period already (days grouped by day): nothing would add up.
+  const summed = !(timeDim === q.granularity)
+  const valueAgg = gauges
+    ? `coalesce(sum(mp.value) FILTER (WHERE mp.metric NOT IN (${gauges})), (array_agg(mp.value ORDER BY mp.period_start DESC) FILTER (WHERE mp.metric IN (${gauges})))[1])`
+    : 'sum(mp.value)'
 
   const result = await db.execute(sql`
     WITH pts AS (
-      SELECT mp.subject_id, mp.metric, mp.value, mp.currency, mp.source, mp.collected_at, mp.period_start,
-             mp.brand_id, b.time_zone, sa.platform, ci.kind AS content_kind, ci.scheduled_at,
-             CASE mp.subject_type WHEN 'campaign' THEN mp.subject_id ELSE ci.campaign_id END AS campaign_id,
-             sa.id AS social_account_id,
-             ci.id AS content_item_id
-        FROM brands b
-        -- Each brand's range in its own time zone, found through (organization, brand, period):
-        -- LATERAL makes that an index range scan per brand, whatever the planner guesses.
+      SELECT mp.subject_id, mp.metric, mp.value, mp.currency, mp.source, mp.oldest, mp.newest, mp.period_start
+             ${sql.raw(timeDim ? ', mp.t' : '')}
+             ${sql.raw(carried.map((c) => `, ${c}`).join(''))}
+        FROM (
+          -- Each brand's range in its own time zone, computed once per brand (not per point).
+          SELECT id, time_zone, (${q.from}::date::timestamp AT TIME ZONE time_zone) AS lo, ((${q.to}::date + 1)::timestamp AT TIME ZONE time_zone) AS hi
+            FROM brands WHERE organization_id = ${orgId} OFFSET 0
+        ) b
+        -- Each brand's points in its range, found through (brand, period): an index range scan
+        -- per brand, summed per subject before any join (a month of daily points is one row).
         CROSS JOIN LATERAL (
-          SELECT * FROM metric_points mp
+          SELECT mp.subject_type, mp.subject_id, mp.social_account_id, mp.metric, mp.currency, mp.source,
+                 ${sql.raw(timeDim ? `${DIM_SQL[timeDim]} AS t,` : '')}
+                 ${sql.raw(summed
+                   ? `${valueAgg} AS value, max(mp.period_start) AS period_start, min(mp.collected_at) AS oldest, max(mp.collected_at) AS newest`
+                   : 'mp.value, mp.period_start, mp.collected_at AS oldest, mp.collected_at AS newest')}
+            FROM metric_points mp
            WHERE mp.organization_id = ${orgId} AND mp.brand_id = b.id
-             AND mp.period_start >= (${q.from}::date::timestamp AT TIME ZONE b.time_zone)
-             AND mp.period_start < ((${q.to}::date + 1)::timestamp AT TIME ZONE b.time_zone)
+             AND mp.period_start >= b.lo AND mp.period_start < b.hi
+             -- The same range widened by a day each side (no zone is a day off UTC), written
+             -- with constants: the planner can bound the index scan with them whatever plan it picks.
+             AND mp.period_start >= (${q.from}::date - 1)::timestamp AT TIME ZONE 'UTC'
+             AND mp.period_start < (${q.to}::date + 2)::timestamp AT TIME ZONE 'UTC'
              AND mp.granularity = ${q.granularity}
+             ${pointWhere.length ? sql`AND ${sql.join(pointWhere, sql` AND `)}` : sql``}
+           ${sql.raw(summed ? `GROUP BY mp.subject_id, mp.metric, mp.source, mp.currency, mp.social_account_id, mp.subject_type ${timeDim ? ', t' : ''}` : 'OFFSET 0')}
         ) mp
-        LEFT JOIN content_items ci ON mp.subject_type = 'content_item' AND ci.id = mp.subject_id AND ci.organization_id = ${orgId}
-        LEFT JOIN campaigns cp ON mp.subject_type = 'campaign' AND cp.id = mp.subject_id AND cp.organization_id = ${orgId}
-        LEFT JOIN social_accounts sa ON sa.id = (CASE WHEN mp.subject_type = 'social_account' THEN mp.subject_id ELSE mp.social_account_id END)
-             AND sa.organization_id = ${orgId}
-       WHERE b.organization_id = ${orgId}
-         -- the points of a deleted subject drop out
-         AND CASE mp.subject_type WHEN 'content_item' THEN ci.id IS NOT NULL WHEN 'campaign' THEN cp.id IS NOT NULL ELSE sa.id IS NOT NULL END
+        -- The subjects' CURRENT rows, all three kinds in one join; an inner join, so the points
+        -- of a deleted subject drop out. Subjects never move between brands, so the join is
+        -- limited to the points' brands (a one-brand report reads that brand's rows, by index).
+        JOIN (
+          SELECT 'content_item'::metric_subject_type AS type, id, brand_id, campaign_id, id AS content_item_id, kind AS content_kind, scheduled_at, labels
+            FROM content_items WHERE organization_id = ${orgId}
+          UNION ALL
+          SELECT 'campaign', id, brand_id, id, NULL, NULL, NULL, NULL FROM campaigns WHERE organization_id = ${orgId}
+          UNION ALL
+          SELECT 'social_account', id, brand_id, NULL, NULL, NULL, NULL, NULL FROM social_accounts WHERE organization_id = ${orgId}
+        ) s ON s.id = mp.subject_id AND s.type = mp.subject_type AND s.brand_id = b.id
+        ${needAccounts
+          ? sql`LEFT JOIN social_accounts sa ON sa.id = (CASE WHEN mp.subject_type = 'social_account' THEN mp.subject_id ELSE mp.social_account_id END)
+             AND sa.brand_id = b.id AND sa.organization_id = ${orgId}`
+          : sql``}
+       WHERE true
          ${where.length ? sql`AND ${sql.join(where, sql` AND `)}` : sql``}
     ), per_subject AS (
-      SELECT ${sql.raw(dimSelect ? `${dimSelect},` : '')} subject_id, metric, currency,
-             ${sql.raw(lastValue)}
-        FROM pts
-       GROUP BY ${sql.raw(groupDims ? `${groupDims},` : '')} subject_id, metric, currency
+      ${sql.raw(perSubject)}
     ), grouped AS (
       SELECT ${sql.raw(groupDims ? `${groupDims},` : '')}
              ${sql.raw(sums)},
-             count(DISTINCT currency) AS currencies, min(currency) AS currency, count(DISTINCT subject_id) AS subjects
+             ${sql.raw(currencies)} AS currencies, min(currency) AS currency, ${sql.raw(subjects)} AS subjects
         FROM per_subject
        ${sql.raw(groupDims ? `GROUP BY ${groupDims}` : '')}
       HAVING count(*) > 0
@@ -179,7 +235,7 @@ export async function runReport (db: Database, orgId: string, visibleBrandIds: r
         SELECT to_char(min(oldest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS oldest,
                to_char(max(newest) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS newest,
                coalesce(array_agg(source ORDER BY source), '{}') AS sources
-          FROM (SELECT source, min(collected_at) AS oldest, max(collected_at) AS newest FROM pts GROUP BY source) s
+          FROM (SELECT source, min(oldest) AS oldest, max(newest) AS newest FROM pts GROUP BY source) s
       ) f`)
   const r = result.rows[0] as { rows: Array<Record<string, unknown>>, subjects: number[], mixed: number, oldest: string | null, newest: string | null, sources: string[] }
   return {

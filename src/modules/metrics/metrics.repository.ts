@@ -76,10 +76,13 @@ export function createMetricsRepository () {
 
     /** The brands with points of one metric whose period starts in [from, to). */
     async brandsWithData (orgId: string, metric: string, from: Date, to: Date, granularity: 'hour' | 'day', db: Database): Promise<string[]> {
+      // Brand by brand through (brand, granularity, period): a probe per brand, never a scan of the organization's points.
       const result = await db.execute(sql`
-        SELECT DISTINCT brand_id FROM metric_points
-         WHERE organization_id = ${orgId}::uuid AND metric = ${metric} AND granularity = ${granularity}
-           AND period_start >= ${from.toISOString()}::timestamptz AND period_start < ${to.toISOString()}::timestamptz`)
+        SELECT b.id AS brand_id FROM brands b
+         WHERE b.organization_id = ${orgId}::uuid AND EXISTS (
+           SELECT 1 FROM metric_points mp
+            WHERE mp.organization_id = ${orgId}::uuid AND mp.brand_id = b.id AND mp.granularity = ${granularity} AND mp.metric = ${metric}
+              AND mp.period_start >= ${from.toISOString()}::timestamptz AND mp.period_start < ${to.toISOString()}::timestamptz)`)
       return (result.rows as Array<{ brand_id: string }>).map((r) => r.brand_id)
     }
   }

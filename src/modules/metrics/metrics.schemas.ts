@@ -13,6 +13,10 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
 const dateSchema = z.iso.date({ message: 'must be a date as YYYY-MM-DD' })
 const instantSchema = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 instant such as 2026-03-29T10:00:00Z' })
 const WHOLE_HOUR = /T\d\d:00(:00(\.0+)?)?(Z|[+-]\d\d:?\d\d)$/
+// The two schemas' own patterns, tested directly in the per-point check below: a safeParse per
+// point and per format costs a third of validating a 10,000-point batch.
+const DATE_PATTERN = z.regexes.date
+const INSTANT_PATTERN = z.regexes.datetime({ offset: true })
 
 export const SubjectTypeSchema = z.enum(METRIC_SUBJECT_TYPES)
 export const GranularitySchema = z.enum(METRIC_GRANULARITIES)
@@ -31,8 +35,8 @@ export const MetricPointSchema = z.strictObject({
   source: z.string().trim().min(1).max(100),
   collectedAt: instantSchema
 }).superRefine((p, ctx) => {
-  const isDate = dateSchema.safeParse(p.periodStart).success
-  if (!isDate && !instantSchema.safeParse(p.periodStart).success) {
+  const isDate = DATE_PATTERN.test(p.periodStart)
+  if (!isDate && !INSTANT_PATTERN.test(p.periodStart)) {
     ctx.addIssue({ code: 'custom', path: ['periodStart'], message: 'must be an RFC 3339 instant, or for a day a date (YYYY-MM-DD)' })
   } else if (p.granularity === 'hour' && (isDate || !WHOLE_HOUR.test(p.periodStart))) {
     ctx.addIssue({ code: 'custom', path: ['periodStart'], message: 'an hour starts on a whole hour (2026-03-29T10:00:00Z)' })

@@ -195,7 +195,7 @@ export function createMetricsService (deps: MetricsDeps) {
     async bestTimes (ctx: Ctx, q: BestTimesQuery) {
       authorize(ctx.actor, 'metrics:read')
       const dims: EngineDimension[] = ['publishWeekday', 'publishHour']
-      const result = await engine(ctx, { ...q, subjectType: 'content_item' }, { dims, limit: 7 * 24 + 1 })
+      const result = await engine(ctx, { ...q, subjectType: 'content_item' }, { dims, countSubjects: true, limit: 7 * 24 + 1 })
       const data = result.rows.map((r, i) => ({
         weekday: r.weekday as number, hour: r.hour as number, posts: result.subjects[i], impressions: r.impressions as number, engagements: r.engagements as number, engagementRate: r.engagementRate as number | null
       })).filter((c) => c.weekday !== null && c.hour !== null)

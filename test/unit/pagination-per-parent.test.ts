@@ -5,12 +5,11 @@ import { keysetPerParent, parseSort, selectPage } from '../../src/lib/pagination
 import { createTestApp } from '../helper.js'
 import { createBrand, signup } from '../factories.js'
 
-// One statement returns a page per parent; here the "parent" is a brand's status.
-t.test('keysetPerParent pages each parent separately in one statement', async (t) => {
+/** Three active brands (a1–a3) and two archived (b1, b2), and per-parent args over status. */
+async function brandsByStatus (t: Parameters<typeof createTestApp>[0], label: string) {
   const h = await createTestApp(t)
-  const s = await signup(h, 'pp')
-  const names = ['a1', 'a2', 'a3', 'b1', 'b2']
-  for (const n of names) await createBrand(h, s, n)
+  const s = await signup(h, label)
+  for (const n of ['a1', 'a2', 'a3', 'b1', 'b2']) await createBrand(h, s, n)
   await h.sql("UPDATE brands SET status = 'archived' WHERE name LIKE 'b%'")
   const args = {
     orgId: s.orgId,
@@ -23,6 +22,12 @@ t.test('keysetPerParent pages each parent separately in one statement', async (t
     parentIds: ['active', 'archived'],
     orgColumn: brands.organizationId
   }
+  return { h, s, args }
+}
+
+// One statement returns a page per parent; here the "parent" is a brand's status.
+t.test('keysetPerParent pages each parent separately in one statement', async (t) => {
+  const { h, s, args } = await brandsByStatus(t, 'pp')
   const before = h.queries.length
   const pages = await h.app.withTenant(s.orgId, async (tx) => await keysetPerParent(tx.db, brands, args, (r: any) => r.name))
   t.equal(h.queries.length - before, 1, 'one SQL statement for every parent')
@@ -38,22 +43,8 @@ t.test('keysetPerParent pages each parent separately in one statement', async (t
 // With withTotal, the same single statement also counts each parent's matches, whatever the
 // cursor, and still knows the total of a parent whose page is empty after the cursor.
 t.test('keysetPerParent and selectPage count in the same statement when asked', async (t) => {
-  const h = await createTestApp(t)
-  const s = await signup(h, 'pp-total')
-  for (const n of ['a1', 'a2', 'a3', 'b1', 'b2']) await createBrand(h, s, n)
-  await h.sql("UPDATE brands SET status = 'archived' WHERE name LIKE 'b%'")
-  const args = {
-    orgId: s.orgId,
-    sort: parseSort('name'),
-    columns: { name: brands.name },
-    idColumn: brands.id,
-    limit: 2,
-    codec: h.app.cursors,
-    parentColumn: brands.status,
-    parentIds: ['active', 'archived'],
-    orgColumn: brands.organizationId,
-    withTotal: true
-  }
+  const { h, s, args: perParent } = await brandsByStatus(t, 'pp-total')
+  const args = { ...perParent, withTotal: true }
   const byName = (r: any) => r.name
   let before = h.queries.length
   const pages = await h.app.withTenant(s.orgId, async (tx) => await keysetPerParent(tx.db, brands, args, byName))

@@ -136,8 +136,15 @@ export function createCrisisRepository (codec: CursorCodec) {
           .returning()
       },
 
+      /**
+       * The timeline is ordered by (createdAt, id) at millisecond precision: two entries written
+       * in the same millisecond (a PATCH changing status and severity) would fall in random id
+       * order. Each entry is therefore stamped at least a millisecond after the incident's latest,
+       * so the timeline reads in the order it was written.
+       */
       async addEntry (orgId: string, incidentId: string, entry: { kind: string, body?: string | null, data?: Record<string, unknown> } & ActorCols, db: Database): Promise<EntryRow> {
-        const [row] = await db.insert(incidentEntries).values({ organizationId: orgId, incidentId, kind: entry.kind, body: entry.body ?? null, data: entry.data ?? {}, actorType: entry.actorType, actorId: entry.actorId, actorLabel: entry.actorLabel }).returning()
+        const createdAt = sql`greatest(clock_timestamp(), (SELECT max(e.created_at) + interval '1 millisecond' FROM incident_entries e WHERE e.incident_id = ${incidentId}))`
+        const [row] = await db.insert(incidentEntries).values({ organizationId: orgId, incidentId, kind: entry.kind, body: entry.body ?? null, data: entry.data ?? {}, actorType: entry.actorType, actorId: entry.actorId, actorLabel: entry.actorLabel, createdAt }).returning()
         return row
       },
 

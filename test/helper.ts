@@ -70,14 +70,16 @@ function resolveRef (obj: any): any {
 export function contractErrors (method: string, url: string, res: LightMyRequestResponse): string[] {
   // As the request was routed: dot segments resolved (`/a/b/..` is `/a`), as the client's URL parser does.
   const path = new URL(url.split('?')[0], 'http://herald.test').pathname.replace(/\/$/, '') || '/'
-  const route = routes.find((r) => r.regex.test(path))
+  const paths = routes.filter((r) => r.regex.test(path))
+  // The documented operation for this method (`/v1/webhooks/test` is `{id}` for GET, but no
+  // POST is documented there: `/v1/webhooks/./test` routes nowhere).
+  const route = paths.find((r) => spec.paths[r.template][method.toLowerCase()])
   if (!route) {
-    // A URL that routes nowhere (after dot segments are resolved) gets the not-found problem.
+    // A request that routes nowhere (after dot segments are resolved) gets the not-found problem.
     if (res.statusCode === 404 && res.headers['content-type']?.toString().startsWith('application/problem+json') && res.json().code === 'HERALD_NOT_FOUND') return []
-    return [`${method} ${path}: no path in openapi.yaml`]
+    return [paths.length ? `${method} ${paths[0].template}: no operation in openapi.yaml` : `${method} ${path}: no path in openapi.yaml`]
   }
   const op = spec.paths[route.template][method.toLowerCase()]
-  if (!op) return [`${method} ${route.template}: no operation in openapi.yaml`]
   const status = String(res.statusCode)
   // Not `default`: it tells clients the shape of anything else, but every status the server
   // really sends must be listed by number.

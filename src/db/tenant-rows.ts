@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { anyOf } from './any-of.js'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Database } from './client.js'
 import { Tx } from './tx.js'
@@ -19,7 +20,7 @@ export type VersionedTable = TenantTable & { version: PgColumn, updatedAt: PgCol
  */
 export function brandScope (column: PgColumn, brandIds: readonly string[] | null | undefined): SQL | undefined {
   if (!brandIds) return undefined
-  return brandIds.length ? inArray(column, [...brandIds]) : sql`false`
+  return brandIds.length ? anyOf(column, [...brandIds]) : sql`false`
 }
 
 /**
@@ -53,7 +54,7 @@ export function tenantRows<T extends TenantTable> (table: T) {
 
     async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<Row[]> {
       if (ids.length === 0) return []
-      return await db.select().from(t as PgTable).where(and(eq(t.organizationId, orgId), inArray(t.id, [...new Set(ids)]))) as Row[]
+      return await db.select().from(t as PgTable).where(and(eq(t.organizationId, orgId), anyOf(t.id, [...new Set(ids)]))) as Row[]
     }
   }
 }

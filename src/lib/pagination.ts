@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
+import { anyOf } from '../db/any-of.js'
+import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { AppError } from './errors.js'
@@ -178,7 +179,7 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
   const parentKey = sql<string>`${args.parentColumn}`.as('herald_parent')
   const inner = db.select({ ...getTableColumns(table), herald_rn: rn, herald_parent: parentKey })
     .from(table as any)
-    .where(andAll(eq(args.orgColumn, args.orgId), inArray(args.parentColumn, [...args.parentIds]), args.where, page.where))
+    .where(andAll(eq(args.orgColumn, args.orgId), anyOf(args.parentColumn, [...args.parentIds]), args.where, page.where))
     .as('per_parent') as any
   const rows = await db.select().from(inner).where(lte(inner.herald_rn, page.take)).orderBy(asc(inner.herald_parent), asc(inner.herald_rn)) as Array<Record<string, unknown>>
   const grouped = new Map<string, R[]>()
@@ -238,7 +239,7 @@ async function countedPages<T extends PgTable, R extends { id: string }> (
   } as any).from(table as any)
   const inner = (source?.join ? source.join(from) : from).where(andAll(
     args.orgColumn ? eq(args.orgColumn, args.orgId) : undefined,
-    args.parentColumn ? inArray(args.parentColumn, [...(args.parentIds ?? [])]) : undefined,
+    args.parentColumn ? anyOf(args.parentColumn, [...(args.parentIds ?? [])]) : undefined,
     args.where
   )).as('counted') as any
   const rows = await db.select().from(inner)

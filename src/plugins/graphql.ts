@@ -15,6 +15,7 @@ import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 import { ScalarError, scalarErrorPath, scalarResolvers } from '../graphql/scalars.js'
 import { createNodeRegistry, NODE_TYPE, type NodeRegistry } from '../graphql/node.js'
 import graphiql from './graphiql.js'
+import { loaderResolvers, type LoaderMap } from '../graphql/loaders.js'
 import { heraldMetrics } from './metrics.js'
 
 export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
@@ -214,6 +215,9 @@ export default fp<GraphqlOptions>(async (app, opts) => {
       return { statusCode, response: { data: execution.data ?? null, errors } }
     }
   })
+  // Modules' loaders become batched resolvers of our own (src/graphql/loaders.ts), not
+  // mercurius' cached ones.
+  app.graphql.defineLoaders = (loaders) => { app.graphql.defineResolvers(loaderResolvers(loaders as unknown as LoaderMap) as any) }
   const nodes = createNodeRegistry()
   app.decorate('nodes', nodes)
   app.graphql.defineResolvers({

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { brandScope, tenantRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
@@ -42,7 +43,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
     async latestForItems (orgId: string, itemIds: readonly string[], db: Database): Promise<Map<string, ApprovalRequestRow>> {
       if (itemIds.length === 0) return new Map()
       const rows = await db.selectDistinctOn([approvalRequests.contentItemId]).from(approvalRequests)
-        .where(and(eq(approvalRequests.organizationId, orgId), inArray(approvalRequests.contentItemId, [...itemIds])))
+        .where(and(eq(approvalRequests.organizationId, orgId), anyOf(approvalRequests.contentItemId, [...itemIds])))
         .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id))
       return new Map(rows.map((r) => [r.contentItemId, asRequest(r)]))
     },
@@ -87,7 +88,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
     async decisionsFor (orgId: string, requestIds: readonly string[], db: Database): Promise<ApprovalDecisionRow[]> {
       if (requestIds.length === 0) return []
       return await db.select().from(approvalDecisions)
-        .where(and(eq(approvalDecisions.organizationId, orgId), inArray(approvalDecisions.requestId, [...requestIds])))
+        .where(and(eq(approvalDecisions.organizationId, orgId), anyOf(approvalDecisions.requestId, [...requestIds])))
         .orderBy(asc(approvalDecisions.createdAt), asc(approvalDecisions.id))
     },
 
@@ -141,7 +142,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
       if (ids.length === 0) return []
       const claim = db.select({ id: approvalRequests.id }).from(approvalRequests).where(and(
         eq(approvalRequests.organizationId, orgId),
-        inArray(approvalRequests.id, [...ids]),
+        anyOf(approvalRequests.id, [...ids]),
         eq(approvalRequests.status, 'open'),
         sql`${approvalRequests.overdueNotifiedAt} IS NULL`,
         sql`${approvalRequests.dueAt} < now()`

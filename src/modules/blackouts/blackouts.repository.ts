@@ -1,4 +1,5 @@
-import { and, eq, gt, inArray, lte } from 'drizzle-orm'
+import { and, eq, gt, lte } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
@@ -32,7 +33,7 @@ export function createBlackoutsRepository (codec: CursorCodec) {
       if (brandIds.length === 0) return []
       return await db.select().from(brandBlackouts).where(and(
         eq(brandBlackouts.organizationId, orgId),
-        inArray(brandBlackouts.brandId, [...brandIds]),
+        anyOf(brandBlackouts.brandId, [...brandIds]),
         lte(brandBlackouts.startsAt, to),
         gt(brandBlackouts.endsAt, from)
       )).orderBy(brandBlackouts.startsAt, brandBlackouts.id)

@@ -1,4 +1,5 @@
-import { and, arrayContains, asc, eq, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, gte, lte, notInArray, sql, type SQL } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
@@ -53,7 +54,7 @@ export function createCampaignsRepository (codec: CursorCodec) {
       if (campaignIds.length === 0) return out
       const rows = await db.select({ campaignId: campaignChannels.campaignId, socialAccountId: campaignChannels.socialAccountId })
         .from(campaignChannels)
-        .where(and(eq(campaignChannels.organizationId, orgId), inArray(campaignChannels.campaignId, [...new Set(campaignIds)])))
+        .where(and(eq(campaignChannels.organizationId, orgId), anyOf(campaignChannels.campaignId, [...new Set(campaignIds)])))
         .orderBy(asc(campaignChannels.createdAt), asc(campaignChannels.socialAccountId))
       for (const r of rows) out.get(r.campaignId)?.push(r.socialAccountId)
       return out
@@ -122,7 +123,7 @@ export function createCampaignsRepository (codec: CursorCodec) {
       if (removed.length === 0) return []
       return await db.update(campaigns)
         .set({ version: sql`${campaigns.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(campaigns.organizationId, orgId), inArray(campaigns.id, removed.map((r) => r.campaignId))))
+        .where(and(eq(campaigns.organizationId, orgId), anyOf(campaigns.id, removed.map((r) => r.campaignId))))
         .returning()
     }
   }

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { brands } from '../../db/tables/brands.js'
 import { campaigns } from '../../db/tables/campaigns.js'
@@ -50,7 +51,7 @@ export async function targetsFor (orgId: string, itemIds: readonly string[], db:
     firstComment: contentTargets.firstComment
   }).from(contentTargets)
     .innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
-    .where(and(eq(contentTargets.organizationId, orgId), inArray(contentTargets.contentItemId, [...itemIds])))
+    .where(and(eq(contentTargets.organizationId, orgId), anyOf(contentTargets.contentItemId, [...itemIds])))
     .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
 }
 
@@ -64,25 +65,25 @@ export function createContentQueries () {
     async brands (orgId: string, ids: readonly string[], db: Database): Promise<BrandFacts[]> {
       if (ids.length === 0) return []
       return await db.select({ id: brands.id, timeZone: brands.timeZone, status: brands.status }).from(brands)
-        .where(and(eq(brands.organizationId, orgId), inArray(brands.id, [...ids])))
+        .where(and(eq(brands.organizationId, orgId), anyOf(brands.id, [...ids])))
     },
 
     async accounts (orgId: string, ids: readonly string[], db: Database): Promise<AccountFacts[]> {
       if (ids.length === 0) return []
       return await db.select({ id: socialAccounts.id, brandId: socialAccounts.brandId, platform: socialAccounts.platform }).from(socialAccounts)
-        .where(and(eq(socialAccounts.organizationId, orgId), inArray(socialAccounts.id, [...ids])))
+        .where(and(eq(socialAccounts.organizationId, orgId), anyOf(socialAccounts.id, [...ids])))
     },
 
     async campaigns (orgId: string, ids: readonly string[], db: Database): Promise<CampaignFacts[]> {
       if (ids.length === 0) return []
       return await db.select({ id: campaigns.id, brandId: campaigns.brandId }).from(campaigns)
-        .where(and(eq(campaigns.organizationId, orgId), inArray(campaigns.id, [...ids])))
+        .where(and(eq(campaigns.organizationId, orgId), anyOf(campaigns.id, [...ids])))
     },
 
     async members (orgId: string, ids: readonly string[], db: Database): Promise<MemberFacts[]> {
       if (ids.length === 0) return []
       return await db.select({ id: memberships.id, status: memberships.status, brandIds: memberships.brandIds }).from(memberships)
-        .where(and(eq(memberships.organizationId, orgId), inArray(memberships.id, [...ids])))
+        .where(and(eq(memberships.organizationId, orgId), anyOf(memberships.id, [...ids])))
     }
   }
 }

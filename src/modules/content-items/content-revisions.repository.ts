@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
@@ -38,7 +39,7 @@ export function createContentRevisionsRepository (codec: CursorCodec) {
       return await db.select().from(contentRevisions).where(and(
         eq(contentRevisions.organizationId, orgId),
         eq(contentRevisions.contentItemId, itemId),
-        inArray(contentRevisions.revision, [...revisions])
+        anyOf(contentRevisions.revision, [...revisions])
       ))
     },
 

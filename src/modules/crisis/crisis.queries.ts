@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, lt } from 'drizzle-orm'
+import { and, asc, eq, lt } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { contentItems } from '../../db/tables/content-items.js'
 import { brands } from '../../db/tables/brands.js'
@@ -21,7 +22,7 @@ export function createCrisisQueries () {
     /** The brands' time zones (reports group by month in the brand's zone). */
     async timeZones (orgId: string, brandIds: readonly string[], db: Database): Promise<Map<string, string>> {
       if (brandIds.length === 0) return new Map()
-      const rows = await db.select({ id: brands.id, timeZone: brands.timeZone }).from(brands).where(and(eq(brands.organizationId, orgId), inArray(brands.id, [...new Set(brandIds)])))
+      const rows = await db.select({ id: brands.id, timeZone: brands.timeZone }).from(brands).where(and(eq(brands.organizationId, orgId), anyOf(brands.id, [...new Set(brandIds)])))
       return new Map(rows.map((r) => [r.id, r.timeZone]))
     }
   }

@@ -1,4 +1,5 @@
-import { and, asc, eq, gte, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gte, isNull, lt, ne, sql, type SQL } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
@@ -116,7 +117,7 @@ export function createCrisisRepository (codec: CursorCodec) {
       async stepsOf (orgId: string, incidentIds: readonly string[], db: Database): Promise<StepRow[]> {
         if (incidentIds.length === 0) return []
         return await db.select().from(incidentSteps)
-          .where(and(eq(incidentSteps.organizationId, orgId), inArray(incidentSteps.incidentId, [...incidentIds])))
+          .where(and(eq(incidentSteps.organizationId, orgId), anyOf(incidentSteps.incidentId, [...incidentIds])))
           .orderBy(asc(incidentSteps.incidentId), asc(incidentSteps.position))
       },
 

@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
@@ -33,7 +34,7 @@ export function createEventsRepository (codec: CursorCodec) {
         q.type ? eq(events.type, q.type) : undefined,
         q.subjectId ? eq(events.subjectId, q.subjectId) : undefined,
         q.brandId ? eq(events.brandId, q.brandId) : undefined,
-        onlyBrandIds ? (onlyBrandIds.length ? inArray(events.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
+        onlyBrandIds ? (onlyBrandIds.length ? anyOf(events.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
         q.actorId ? eq(events.actorId, q.actorId) : undefined,
         rangeWhere({ createdAt: events.createdAt }, q)), (r) => r.seq)
     }

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
 import { contentItems, contentRevisions } from '../../db/tables/content-items.js'
@@ -46,7 +47,7 @@ export function createGuestReviewQueries () {
     async accounts (orgId: string, ids: readonly string[], db: Database) {
       if (ids.length === 0) return []
       return await db.select({ id: socialAccounts.id, platform: socialAccounts.platform, handle: socialAccounts.handle, displayName: socialAccounts.displayName })
-        .from(socialAccounts).where(and(eq(socialAccounts.organizationId, orgId), inArray(socialAccounts.id, [...ids])))
+        .from(socialAccounts).where(and(eq(socialAccounts.organizationId, orgId), anyOf(socialAccounts.id, [...ids])))
     },
 
     /** When this link last recorded a view of its request (for throttling the view event). */

@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
@@ -33,7 +34,7 @@ export function createMembersRepository (codec: CursorCodec) {
 
     async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<MemberRow[]> {
       if (ids.length === 0) return []
-      return await base(db).where(and(eq(memberships.organizationId, orgId), inArray(memberships.id, [...ids]))) as MemberRow[]
+      return await base(db).where(and(eq(memberships.organizationId, orgId), anyOf(memberships.id, [...ids]))) as MemberRow[]
     },
 
     /** Every active member with what approval rules need (who may decide at a step). */

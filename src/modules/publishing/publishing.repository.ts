@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { publications, publicationTargets, type PublicationStatus, type PublicationTargetStatus } from '../../db/tables/publishing.js'
 
@@ -42,7 +43,7 @@ export function createPublishingRepository () {
     async targetsOf (orgId: string, publicationIds: readonly string[], db: Database): Promise<PublicationTargetRow[]> {
       if (publicationIds.length === 0) return []
       return await db.select().from(publicationTargets)
-        .where(and(eq(publicationTargets.organizationId, orgId), inArray(publicationTargets.publicationId, [...publicationIds])))
+        .where(and(eq(publicationTargets.organizationId, orgId), anyOf(publicationTargets.publicationId, [...publicationIds])))
         .orderBy(publicationTargets.publicationId, publicationTargets.position)
     },
 
@@ -50,7 +51,7 @@ export function createPublishingRepository () {
     async ofItems (orgId: string, itemIds: readonly string[], db: Database): Promise<PublicationRow[]> {
       if (itemIds.length === 0) return []
       return await db.select().from(publications)
-        .where(and(eq(publications.organizationId, orgId), inArray(publications.contentItemId, [...itemIds])))
+        .where(and(eq(publications.organizationId, orgId), anyOf(publications.contentItemId, [...itemIds])))
         .orderBy(publications.contentItemId, desc(publications.attempt))
     },
 

@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.js'
 import { deferWrite, versionedRows } from '../../db/tenant-rows.js'
@@ -69,7 +70,7 @@ export function createWebhooksRepository (codec: CursorCodec) {
         q.enabled ? eq(webhookSubscriptions.enabled, q.enabled === 'true') : undefined,
         q.brandId ? eq(webhookSubscriptions.brandId, q.brandId) : undefined,
         // A brand-limited caller sees the subscriptions of its brands only.
-        onlyBrandIds ? (onlyBrandIds.length ? inArray(webhookSubscriptions.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
+        onlyBrandIds ? (onlyBrandIds.length ? anyOf(webhookSubscriptions.brandId, [...onlyBrandIds]) : sql`false`) : undefined,
         rangeWhere(webhookSubscriptions, q)))
     },
 
@@ -111,7 +112,7 @@ export function createWebhooksRepository (codec: CursorCodec) {
     async lastAttempts (orgId: string, deliveryIds: readonly string[], db: Database): Promise<Map<string, AttemptRow>> {
       if (deliveryIds.length === 0) return new Map()
       const rows = await db.selectDistinctOn([webhookAttempts.deliveryId]).from(webhookAttempts)
-        .where(and(eq(webhookAttempts.organizationId, orgId), inArray(webhookAttempts.deliveryId, [...deliveryIds])))
+        .where(and(eq(webhookAttempts.organizationId, orgId), anyOf(webhookAttempts.deliveryId, [...deliveryIds])))
         .orderBy(webhookAttempts.deliveryId, desc(webhookAttempts.attemptNumber))
       return new Map(rows.map((r) => [r.deliveryId, r]))
     },

@@ -21,6 +21,12 @@ export function createEventsRepository (codec: CursorCodec) {
       await deferWrite(db, db.insert(events).values({ ...event, organizationId: orgId }))
     },
 
+    /** Many at once, in one deferred multi-row statement (their order is the order given). */
+    async insertMany (orgId: string, list: ReadonlyArray<Omit<NewEvent, 'organizationId'>>, db: Database): Promise<void> {
+      if (list.length === 0) return
+      await deferWrite(db, db.insert(events).values(list.map((event) => ({ ...event, organizationId: orgId }))))
+    },
+
     /**
      * onlyBrandIds: a brand-limited caller's brands. Its page holds only events of those brands;
      * organization-level events (brand_id null) are not theirs to see.

@@ -5,7 +5,7 @@ import { createPublishingService, PUBLISH_JOB, TIMEOUT_JOB, type PublishingSetti
 import { createWebhookPublisher } from './webhook-publisher.js'
 import { publishingRoutes } from './publishing.routes.js'
 import { publishingLoaders, publishingResolvers } from './publishing.resolvers.js'
-import { PUBLISHING_EVENTS, type BeforeHandOver, PUBLISHING_EVENT_DATA } from './public.js'
+import { PUBLISHING_EVENTS, type BeforeHandOver, type BeforeHandOverMany, PUBLISHING_EVENT_DATA } from './public.js'
 
 // Scheduled publishing: one queued job per scheduled item (kept in step with the item through
 // content items' hooks, in their transactions), the guarded hand-over run by that job as the
@@ -23,7 +23,7 @@ const SWEEP_BATCH = 500
 export default fp<PublishingPluginOptions>(async (app, opts) => {
   const repo = createPublishingRepository()
   const queries = createPublishingQueries()
-  const beforeHandOver: BeforeHandOver[] = []
+  const beforeHandOver: Array<{ one: BeforeHandOver, many?: BeforeHandOverMany }> = []
   const service = createPublishingService({
     repo,
     queries,
@@ -31,15 +31,17 @@ export default fp<PublishingPluginOptions>(async (app, opts) => {
     blackouts: app.blackouts,
     jobs: app.jobs,
     record: app.events.record,
-    publisher: createWebhookPublisher(app.events.record),
+    recordMany: app.events.recordMany,
+    publisher: createWebhookPublisher(app.events.record, app.events.recordMany),
     settings: opts,
     beforeHandOver
   })
   const hooks = {
     beforeHandOver: {
-      register (handler: BeforeHandOver) {
-        beforeHandOver.push(handler)
-        return () => { const i = beforeHandOver.indexOf(handler); if (i >= 0) beforeHandOver.splice(i, 1) }
+      register (handler: BeforeHandOver, many?: BeforeHandOverMany) {
+        const entry = { one: handler, many }
+        beforeHandOver.push(entry)
+        return () => { const i = beforeHandOver.indexOf(entry); if (i >= 0) beforeHandOver.splice(i, 1) }
       }
     }
   }

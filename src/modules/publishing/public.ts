@@ -81,6 +81,11 @@ export type PublishOutcome =
 export interface Publisher {
   readonly name: string
   publish: (ctx: Ctx, request: PublishRequest) => Promise<PublishOutcome>
+  /**
+   * Optional set-based form, for a batch of due items (the outcomes in the order of the
+   * requests). Without it, `publish` is called for each request, one after another.
+   */
+  publishMany?: (ctx: Ctx, requests: readonly PublishRequest[]) => Promise<PublishOutcome[]>
 }
 
 /** What a due item looks like to a beforeHandOver handler. */
@@ -97,8 +102,16 @@ export type HandOverVerdict = undefined | { hold: string }
  */
 export type BeforeHandOver = (ctx: Ctx, item: DueItem) => Promise<HandOverVerdict>
 
+/**
+ * The set-based form of a beforeHandOver handler, for a batch of due items (their rows locked):
+ * the verdict of each item it holds, by id (absent: not held). It is given only the items no
+ * earlier handler held, as the one-item form would be.
+ */
+export type BeforeHandOverMany = (ctx: Ctx, items: readonly DueItem[]) => Promise<Map<string, { hold: string }>>
+
 export interface PublishingHooks {
-  beforeHandOver: { register: (handler: BeforeHandOver) => () => void }
+  /** `many`: the handler's set-based form; without it, the handler is asked per item of a batch. */
+  beforeHandOver: { register: (handler: BeforeHandOver, many?: BeforeHandOverMany) => () => void }
 }
 
 declare module 'fastify' {

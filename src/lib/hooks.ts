@@ -77,3 +77,27 @@ export class CheckHook<C, S extends { id: string }, I> extends Hook<[C, S, I]> {
     return refusals
   }
 }
+
+/**
+ * An after-hook whose handlers may also give a set-based form, for callers that act on many
+ * subjects at once: `runMany` calls each handler's set-based form once with all of them, or
+ * the handler per subject, in order, without one.
+ */
+export class ManyHook<C, S> extends Hook<[C, S]> {
+  private readonly many = new Map<HookHandler<[C, S]>, (ctx: C, subjects: readonly S[]) => Promise<void>>()
+
+  register (handler: HookHandler<[C, S]>, many?: (ctx: C, subjects: readonly S[]) => Promise<void>): () => void {
+    const off = super.register(handler)
+    if (many) this.many.set(handler, many)
+    return () => { off(); this.many.delete(handler) }
+  }
+
+  async runMany (ctx: C, subjects: readonly S[]): Promise<void> {
+    if (subjects.length === 0) return
+    for (const handler of this.handlers) {
+      const many = this.many.get(handler)
+      if (many) await many(ctx, subjects)
+      else for (const subject of subjects) await handler(ctx, subject)
+    }
+  }
+}

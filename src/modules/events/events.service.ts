@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { authorize } from '../../lib/actor.js'
-import { Hook } from '../../lib/hooks.js'
+import { ManyHook } from '../../lib/hooks.js'
 import type { Ctx } from '../../lib/context.js'
 import { iso } from '../../lib/http.js'
 import { notFound } from '../../lib/errors.js'
@@ -43,9 +43,10 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'in
 
   /**
    * afterRecord: runs in the recording transaction once the event is queued with it (webhooks
-   * owe their deliveries there, so an event and what it is owed commit together).
+   * owe their deliveries there, so an event and what it is owed commit together). A handler's
+   * set-based form (`register(one, many)`) is given all the events of a recordMany at once.
    */
-  const hooks = { afterRecord: new Hook<[Ctx, RecordedEvent]>() }
+  const hooks = { afterRecord: new ManyHook<Ctx, RecordedEvent>() }
 
   /** The row of an event, after the checks every recorded event passes. */
   function rowOf (ctx: Ctx, event: EventInput) {
@@ -79,9 +80,7 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'in
   const recordMany: RecordEvents = async (ctx, list) => {
     const rows = list.map((event) => rowOf(ctx, event))
     await repo.insertMany(ctx.actor.orgId, rows, ctx.db)
-    if (!hooks.afterRecord.isEmpty) {
-      for (const row of rows) await hooks.afterRecord.run(ctx, { id: row.id, type: row.type, brandId: row.brandId })
-    }
+    if (!hooks.afterRecord.isEmpty) await hooks.afterRecord.runMany(ctx, rows.map((row) => ({ id: row.id, type: row.type, brandId: row.brandId })))
   }
 
   return {

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { EventDataSchemas } from '../events/public.js'
 import { PublicationTargetSchema } from './publishing.schemas.js'
 import type { Ctx } from '../../lib/context.js'
-import type { PublishingService } from './publishing.service.js'
+import type { HandOverResult, PublishingService, PublishJobPayload } from './publishing.service.js'
 
 export type { PublishingService } from './publishing.service.js'
 export type { PublicationDto, PublicationTargetDto } from './publishing.schemas.js'
@@ -116,7 +116,15 @@ export interface PublishingHooks {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Publishing: hand-over, outcomes, release; `hooks.beforeHandOver`; `sweep()` runs one sweep (tests, jobs). */
-    publishing: PublishingService & { hooks: PublishingHooks, sweep: () => Promise<{ requeued: number, timedOut: number }> }
+    /**
+     * Publishing: hand-over, outcomes, release; `hooks.beforeHandOver`; `sweep()` runs one sweep
+     * (tests, jobs); `runJob(payload)` does what a publish job does (its hand-over, then drains
+     * the organization's due items) and answers its own item's result.
+     */
+    publishing: PublishingService & {
+      hooks: PublishingHooks
+      sweep: () => Promise<{ requeued: number, timedOut: number }>
+      runJob: (payload: PublishJobPayload, signal?: AbortSignal) => Promise<HandOverResult>
+    }
   }
 }

@@ -70,10 +70,10 @@ export function createPublishingQueries () {
      * item held at its last hand-over (latest publication `held`) waits for its release, as
      * it would without batches: it is not taken.
      */
-    async claimDue (orgId: string, exceptId: string, limit: number, db: Database): Promise<DueItemRow[]> {
+    async claimDue (orgId: string, exceptId: string | null, limit: number, db: Database): Promise<DueItemRow[]> {
       if (limit <= 0) return []
       return await db.select(dueColumns).from(contentItems).innerJoin(brands, eq(brands.id, contentItems.brandId))
-        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.status, 'scheduled'), lte(contentItems.scheduledAt, sql`now()`), ne(contentItems.id, exceptId),
+        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.status, 'scheduled'), lte(contentItems.scheduledAt, sql`now()`), exceptId ? ne(contentItems.id, exceptId) : undefined,
           sql`(SELECT p.status FROM ${publications} p WHERE p.organization_id = ${contentItems.organizationId} AND p.content_item_id = ${contentItems.id} ORDER BY p.attempt DESC LIMIT 1) IS DISTINCT FROM 'held'`))
         .orderBy(asc(contentItems.scheduledAt), asc(contentItems.id))
         .limit(limit)

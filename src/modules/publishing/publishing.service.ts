@@ -23,9 +23,12 @@ export const publishJobKey = (itemId: string) => `publish:${itemId}`
 export const timeoutJobKey = (publicationId: string) => `publish-timeout:${publicationId}`
 
 /**
- * How many due items one publish job hands over at most (its own and others of the same
- * organization): see README "Publishing", Bench.
+ * How many due items one hand-over transaction takes at most: the job's first (its own item
+ * and others of the organization) takes few, so the first hand-overs commit at once and the
+ * own item's lock is held briefly; the batches the job then drains take many (throughput).
+ * See README "Publishing", Bench.
  */
+export const FIRST_BATCH = 20
 export const HAND_OVER_BATCH = 200
 
 /** A batch entry: the locked row, the instant it is due at, how late it is found. */
@@ -72,7 +75,9 @@ export interface PublishingDeps {
   publisher: Publisher
   settings: PublishingSettings
   beforeHandOver: ReadonlyArray<{ one: BeforeHandOver, many?: BeforeHandOverMany }>
-  /** At most this many items handed over by one job (its own and other due ones); default HAND_OVER_BATCH. */
+  /** At most this many items in the job's first transaction (its own and others); default FIRST_BATCH. */
+  firstBatch?: number
+  /** At most this many items in each further batch the job drains; default HAND_OVER_BATCH. */
   batchSize?: number
   now?: () => Date
 }
@@ -115,6 +120,7 @@ export function toPublicationDto (p: PublicationRow, targets: readonly Publicati
 export function createPublishingService (deps: PublishingDeps) {
   const { repo, queries, content, blackouts, jobs, record, recordMany, publisher, settings } = deps
   const now = deps.now ?? (() => new Date())
+  const firstBatch = Math.max(1, deps.firstBatch ?? FIRST_BATCH)
   const batchSize = Math.max(1, deps.batchSize ?? HAND_OVER_BATCH)
 
   const event = async (ctx: Ctx, type: Parameters<RecordEvent>[1]['type'], item: { id: string, brandId: string }, data: Record<string, unknown>) =>
@@ -124,6 +130,22 @@ export function createPublishingService (deps: PublishingDeps) {
   async function queue (db: Database, orgId: string, itemId: string, scheduledAt: string, runAt = new Date(scheduledAt)): Promise<void> {
     const payload: PublishJobPayload = { orgId, itemId, scheduledAt }
     await jobs.add(PUBLISH_JOB, payload, { key: publishJobKey(itemId), runAt, maxAttempts: 10 }, db)
+  }
+
+  /**
+   * What the job's own item calls for: the hand-over (`go`, at the instant it is due), or why
+   * not — gone, no longer scheduled, a stale job (made for an earlier time of a rescheduled
+   * item: it was running when the item moved, so it lost its key, and the job for the new
+   * time does the work), or due later by the wall-time rule ("09:00 in Paris" publishes at
+   * 09:00 in Paris by today's zone rules, even if they changed since it was scheduled).
+   */
+  function ownVerdict (item: DueItemRow | undefined, job: PublishJobPayload, at: Date): HandOverResult | { outcome: 'go', due: Date } {
+    if (!item) return { outcome: 'skipped', why: 'gone' }
+    if (item.status !== 'scheduled' || !item.scheduledAt) return { outcome: 'skipped', why: 'not_scheduled' }
+    if (item.scheduledAt.toISOString() !== new Date(job.scheduledAt).toISOString()) return { outcome: 'skipped', why: 'stale_job' }
+    const due = wallTimeInstant(item) ?? item.scheduledAt
+    if (due.getTime() > at.getTime() + 1000) return { outcome: 'requeued', at: due.toISOString() }
+    return { outcome: 'go', due }
   }
 
   const dueOf = (item: DueItemRow, due: Date, at: Date): Due => {
@@ -149,7 +171,7 @@ export function createPublishingService (deps: PublishingDeps) {
    * another item so refused is left untouched for its own job. The other items' own jobs are
    * removed in the same transaction (a running one finds its item no longer scheduled).
    */
-  async function handOverBatch (ctx: Ctx, batch: readonly Due[], at: Date, ownId: string): Promise<Map<string, HandOverResult>> {
+  async function handOverBatch (ctx: Ctx, batch: readonly Due[], at: Date, ownId: string | null): Promise<Map<string, HandOverResult>> {
     const orgId = ctx.actor.orgId
     const results = new Map<string, HandOverResult>()
     const fails: Array<{ d: Due, reason: string, detail: string }> = []
@@ -375,10 +397,11 @@ export function createPublishingService (deps: PublishingDeps) {
     /**
      * The job: in one transaction (the caller's, as the system actor) re-check everything under
      * the item's row lock and move it to publishing, or record why not. Safe to run twice and
-     * from racing workers: only the first finds the item scheduled. When its item goes ahead,
-     * the job hands over, in the same transaction and with the same checks, up to
-     * `batchSize - 1` other due items of the organization that nobody else holds (FOR UPDATE
-     * SKIP LOCKED), and removes their own jobs: see handOverBatch.
+     * from racing workers: only the first finds the item scheduled. In the same transaction
+     * and with the same checks, it also hands over up to `firstBatch - 1` other due items of
+     * the organization that nobody else holds (FOR UPDATE SKIP LOCKED; whatever its own item
+     * calls for), and removes their own jobs: see handOverBatch. The job then drains the rest
+     * (handOverDue).
      */
     async handOver (ctx: Ctx, job: PublishJobPayload): Promise<HandOverResult> {
       const orgId = ctx.actor.orgId
@@ -386,30 +409,43 @@ export function createPublishingService (deps: PublishingDeps) {
       // waiting: SKIP LOCKED) travel in one round trip; the claim runs once the lock is granted.
       const [item, others] = await Promise.all([
         queries.lockItem(orgId, job.itemId, ctx.db),
-        queries.claimDue(orgId, job.itemId, batchSize - 1, ctx.db)
+        queries.claimDue(orgId, job.itemId, firstBatch - 1, ctx.db)
       ])
-      if (!item) return { outcome: 'skipped', why: 'gone' }
-      if (item.status !== 'scheduled' || !item.scheduledAt) return { outcome: 'skipped', why: 'not_scheduled' }
-      // A job made for an earlier time of a rescheduled item (it was running when the item
-      // moved, so it lost its key): the job for the new time does the work.
-      if (item.scheduledAt.toISOString() !== new Date(job.scheduledAt).toISOString()) return { outcome: 'skipped', why: 'stale_job' }
-
-      // The wall-time rule: "09:00 in Paris" publishes at 09:00 in Paris by today's zone rules,
-      // even if they changed since it was scheduled (the stored instant is then out of date).
-      const due = wallTimeInstant(item) ?? item.scheduledAt
       const at = now()
-      if (due.getTime() > at.getTime() + 1000) {
-        await queue(ctx.db, orgId, item.id, item.scheduledAt.toISOString(), due)
-        return { outcome: 'requeued', at: due.toISOString() }
-      }
-      const batch = [dueOf(item, due, at)]
+      const own = ownVerdict(item, job, at)
+      // Not this job's to hand over (done meanwhile, stale, or not due yet by local time): the
+      // other due items it claimed are still handed over, or their locks were taken for nothing.
+      if (own.outcome === 'requeued' && item) await queue(ctx.db, orgId, item.id, item.scheduledAt!.toISOString(), new Date(own.at))
+      const batch = own.outcome === 'go' ? [dueOf(item!, own.due, at)] : []
       for (const o of others) {
         const d = wallTimeInstant(o) ?? o.scheduledAt
         // Not due yet by today's zone rules: its own job re-queues it.
         if (d && d.getTime() <= at.getTime() + 1000) batch.push(dueOf(o, d, at))
       }
-      return (await handOverBatch(ctx, batch, at, item.id)).get(item.id)!
+      const results = batch.length ? await handOverBatch(ctx, batch, at, own.outcome === 'go' ? item!.id : null) : new Map<string, HandOverResult>()
+      return own.outcome === 'go' ? results.get(item!.id)! : own
     },
+
+    /**
+     * After its own item, a publish job drains its organization's other due items, one batch
+     * (`batchSize`, claimed with SKIP LOCKED) per transaction — so hand-overs commit as they go
+     * rather than all at the end, and no item waits for its own job to be fetched. How many
+     * were claimed, and how many of them were handed over, failed or held.
+     */
+    async handOverDue (ctx: Ctx): Promise<{ claimed: number, handled: number }> {
+      const claimed = await queries.claimDue(ctx.actor.orgId, null, batchSize, ctx.db)
+      const at = now()
+      const batch: Due[] = []
+      for (const o of claimed) {
+        const d = wallTimeInstant(o) ?? o.scheduledAt
+        if (d && d.getTime() <= at.getTime() + 1000) batch.push(dueOf(o, d, at))
+      }
+      const results = batch.length ? await handOverBatch(ctx, batch, at, null) : new Map()
+      return { claimed: claimed.length, handled: results.size }
+    },
+
+    /** At most this many items per hand-over transaction. */
+    batchSize,
 
     /**
      * An integration reports one target's outcome. The same report twice answers the same

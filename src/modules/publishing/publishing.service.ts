@@ -391,7 +391,9 @@ export function createPublishingService (deps: PublishingDeps) {
 
     /** The item left scheduled other than by its hand-over (unscheduled, edited, archived…). */
     async unscheduled (ctx: Ctx, item: ContentItemDto): Promise<void> {
-      await jobs.remove(publishJobKey(item.id), ctx.db)
+      // Deferred (it rides with the transaction's next batch or COMMIT): a batch that fails
+      // many items pays no round trip per item for their jobs.
+      await jobs.removeMany([publishJobKey(item.id)], ctx.db)
     },
 
     /**

@@ -56,13 +56,20 @@ export async function publishingBench (app: FastifyInstance, databaseUrl: string
         percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.started_at - p.scheduled_at)) * 1000 AS p99_ms
       FROM publications p WHERE p.content_item_id = ANY($1::uuid[]) AND p.status = 'publishing'`, [ids])
     const requested = (await db.query("SELECT count(*)::int AS n FROM events WHERE type = 'content_item.publish_requested' AND subject_id = ANY($1::uuid[])", [ids])).rows[0].n
+    // A hand-over's started_at is its transaction's start; a batch commits later. The request
+    // event's created_at (clock_timestamp() when the statement runs, with the COMMIT) is when
+    // it was written: the delay an integration sees, whatever the batching.
+    const { rows: [w] } = await db.query(`SELECT extract(epoch FROM max(e.created_at) - min(p.scheduled_at)) AS span_s,
+        percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM e.created_at - p.scheduled_at)) * 1000 AS p99_ms
+      FROM events e JOIN publications p ON p.id = (e.data->>'publicationId')::uuid
+      WHERE e.type = 'content_item.publish_requested' AND e.subject_id = ANY($1::uuid[])`, [ids])
     // Hand-overs per second from the due second to the last hand-over's start (at least 1 s).
     const perSecond = s.n / Math.max(Number(s.span_s), 1)
     const p99 = Math.round(Number(s.p99_ms))
     const ok = left === 0 && s.n === N && requested === N && perSecond >= MIN_PER_SECOND && p99 <= MAX_P99_MS
     return {
       ok,
-      line: `${ok ? 'ok  ' : 'FAIL'} publishing: ${N} items due in one second, handed over ${s.n} (requests ${requested}) at ${Math.round(perSecond)} items/s (≥ ${MIN_PER_SECOND}), delay p50 ${Math.round(Number(s.p50_ms))} ms, p99 ${p99} ms (≤ ${MAX_P99_MS}); Node CPU ${cpuMsPerItem.toFixed(1)} ms per item, load average ${os.loadavg()[0].toFixed(1)}`
+      line: `${ok ? 'ok  ' : 'FAIL'} publishing: ${N} items due in one second, handed over ${s.n} (requests ${requested}) at ${Math.round(perSecond)} items/s (≥ ${MIN_PER_SECOND}), delay p50 ${Math.round(Number(s.p50_ms))} ms, p99 ${p99} ms (≤ ${MAX_P99_MS}); requests written: p99 ${Math.round(Number(w.p99_ms))} ms after scheduledAt, the last ${Math.round(Number(w.span_s) * 1000)} ms after; Node CPU ${cpuMsPerItem.toFixed(1)} ms per item, load average ${os.loadavg()[0].toFixed(1)}`
     }
   } finally {
     await db.end()

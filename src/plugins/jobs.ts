@@ -64,8 +64,15 @@ export interface Jobs {
   cron: <N extends JobName>(name: N, pattern: string, payload: JobPayloads[N]) => void
   /** Adds (or, under an existing key, replaces) a job; in `db`'s transaction when given. */
   add: <N extends JobName>(name: N, payload: JobPayloads[N], opts?: AddJobOptions, db?: Database) => Promise<void>
+  /**
+   * Adds many jobs of one task in ONE statement in `db`'s transaction, riding with its next
+   * batch or its COMMIT (as `deferred`): set-based work (a publishing batch's time-outs).
+   */
+  addMany: <N extends JobName>(name: N, list: ReadonlyArray<{ payload: JobPayloads[N], opts?: Omit<AddJobOptions, 'deferred'> }>, db: Database) => Promise<void>
   /** Removes the job with this key (a running one loses its key and is not retried). */
   remove: (key: string, db?: Database) => Promise<void>
+  /** `remove` for many keys in ONE statement, riding with the transaction's next batch or COMMIT. */
+  removeMany: (keys: readonly string[], db: Database) => Promise<void>
   /** Whether this process runs a worker (HERALD_ROLE worker or all). */
   readonly working: boolean
 }
@@ -153,6 +160,24 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
       if (tx instanceof Tx) tx.defer(ADD_JOB_SQL, addParams(name, payload, o))
       else if (db) await db.execute(addSql(name, payload, o))
       else await app.pool.query(ADD_JOB_SQL, addParams(name, payload, o))
+    },
+    async addMany (name, list, db) {
+      if (list.length === 0) return
+      const rows = list.map(({ payload, opts: o = {} }) => ({ payload: payload ?? {}, queue: o.queue ?? null, run_at: o.runAt?.toISOString() ?? null, max_attempts: o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, key: o.key ?? null, priority: o.priority ?? 0 }))
+      const text = `SELECT herald_add_job($1, j.payload, j.queue, j.run_at, j.max_attempts, j.key, j.priority)
+        FROM json_to_recordset($2::json) AS j(payload json, queue text, run_at timestamptz, max_attempts integer, key text, priority integer)`
+      const tx = (db as unknown as { $client?: unknown }).$client
+      if (tx instanceof Tx) tx.defer(text, [name, JSON.stringify(rows)])
+      else {
+        await db.execute(sql`SELECT herald_add_job(${name}, j.payload, j.queue, j.run_at, j.max_attempts, j.key, j.priority)
+        FROM json_to_recordset(${JSON.stringify(rows)}::json) AS j(payload json, queue text, run_at timestamptz, max_attempts integer, key text, priority integer)`)
+      }
+    },
+    async removeMany (keys, db) {
+      if (keys.length === 0) return
+      const tx = (db as unknown as { $client?: unknown }).$client
+      if (tx instanceof Tx) tx.defer('SELECT herald_remove_job(k) FROM unnest($1::text[]) AS k', [[...keys]])
+      else await db.execute(sql`SELECT herald_remove_job(k) FROM unnest(${sql.param([...keys])}::text[]) AS k`)
     },
     async remove (key, db) {
       if (db) await db.execute(sql`SELECT herald_remove_job(${key})`)

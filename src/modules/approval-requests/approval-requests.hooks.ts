@@ -61,6 +61,17 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
     return { latest, current }
   }
 
+  const guarded = (info: { from: ContentStatus, to: ContentStatus }) =>
+    (info.from === 'in_review' && info.to === 'approved') || GUARDED.includes(info.to)
+
+  /** Why an item without a standing approval of its current content may not move. */
+  function refusal (item: { revision: number }, latest: ApprovalRequestRow | undefined): AppError {
+    if (latest?.status === 'approved') {
+      return new AppError('HERALD_CONFLICT', `The approved revision (${latest.revision}) is not what would be published now (revision ${item.revision}); submit it for review again.`, { extra: { reason: 'approval_stale' } })
+    }
+    return new AppError('HERALD_CONFLICT', `This item needs an approved review of its current content first${latest ? ` (its latest approval request is ${latest.status})` : ''}; submit it for review.`, { extra: { reason: 'approval_required' } })
+  }
+
   return {
     approvalState,
 
@@ -114,14 +125,26 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
     },
 
     async beforeTransition (ctx: Ctx, item: ContentItemDto, info: { from: ContentStatus, to: ContentStatus }): Promise<void> {
-      const approving = info.from === 'in_review' && info.to === 'approved'
-      if (!approving && !GUARDED.includes(info.to)) return
+      if (!guarded(info)) return
       const { latest, current } = await approvalState(ctx, item)
-      if (current) return
-      if (latest?.status === 'approved') {
-        throw new AppError('HERALD_CONFLICT', `The approved revision (${latest.revision}) is not what would be published now (revision ${item.revision}); submit it for review again.`, { extra: { reason: 'approval_stale' } })
-      }
-      throw new AppError('HERALD_CONFLICT', `This item needs an approved review of its current content first${latest ? ` (its latest approval request is ${latest.status})` : ''}; submit it for review.`, { extra: { reason: 'approval_required' } })
+      if (!current) throw refusal(item, latest)
+    },
+
+    /**
+     * The same guard for many items (the publisher's batches): their latest requests in one
+     * statement; revisions are compared only for an approval of an earlier revision.
+     */
+    async beforeTransitionMany (ctx: Ctx, list: ReadonlyArray<{ subject: ContentItemDto, info: { from: ContentStatus, to: ContentStatus } }>): Promise<Map<string, unknown>> {
+      const refusals = new Map<string, unknown>()
+      const checked = list.filter((e) => guarded(e.info)).map((e) => e.subject)
+      if (checked.length === 0) return refusals
+      const latest = await repo.latestForItems(ctx.actor.orgId, checked.map((i) => i.id), ctx.db)
+      const current = await Promise.all(checked.map(async (item) => {
+        const l = latest.get(item.id)
+        return l?.status === 'approved' && await revisions.samePublishable(ctx, item.id, l.revision, item.revision)
+      }))
+      checked.forEach((item, i) => { if (!current[i]) refusals.set(item.id, refusal(item, latest.get(item.id))) })
+      return refusals
     }
   }
 }

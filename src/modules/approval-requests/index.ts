@@ -38,7 +38,7 @@ export default fp(async (app) => {
   content.afterSubmit.register(hooks.submitted)
   content.afterPublishableChange.register(hooks.publishableChanged)
   content.afterTransition.register(hooks.transitioned)
-  content.beforeTransition.register(hooks.beforeTransition)
+  content.beforeTransition.register(hooks.beforeTransition, hooks.beforeTransitionMany)
 
   const service = createApprovalRequestsService({ repo, queries, hooks, transition: app.contentItems.transition, record: app.events.record })
 

@@ -4,7 +4,7 @@ import { checkVersion } from '../../lib/etag.js'
 import type { ContentStatus } from '../../db/tables/content-items.js'
 import type { ContentItemsRepository } from './content-items.repository.js'
 import type { ContentItemDto, ScheduleInput, SubmitInput } from './content-items.schemas.js'
-import type { ContentCore } from './content-core.js'
+import type { ContentCore, ManyMoved } from './content-core.js'
 import { resolveSchedule, ScheduleError, type Schedule } from './content-scheduling.js'
 import { changedFields, columnsOf, stateOf, type ItemState } from './content-state.js'
 import { assertAction, type ContentAction } from './content-status.js'
@@ -122,6 +122,16 @@ export function createContentActions (deps: { core: ContentCore, items: ContentI
       const targets = items.targetsFor(ctx.actor.orgId, [id], ctx.db)
       targets.catch(() => {})
       return (await core.move(ctx, await found, to, reason, undefined, {}, targets)).item
+    },
+
+    /**
+     * transition() for many items at once (the publisher's batches), for a caller that already
+     * holds their row locks: the same machine, brand grant and hooks (beforeTransition in its
+     * set-based form), one guarded UPDATE for all. Never throws a refusal: the items refused
+     * are answered with the error transition() would have thrown, and stay as they were.
+     */
+    async transitionMany (ctx: Ctx, moves: ReadonlyArray<{ id: string, reason: string }>, to: Exclude<ContentStatus, 'archived'>): Promise<ManyMoved> {
+      return await core.moveMany(ctx, moves, to)
     }
   }
 }

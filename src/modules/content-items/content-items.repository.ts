@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, getTableColumns, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
@@ -41,6 +41,25 @@ export function createContentItemsRepository (codec: CursorCodec) {
   return {
     // findById takes { lock: true } for writers: a concurrent edit waits, then sees this one's result.
     ...versionedRows(contentItems),
+
+    /** Items by id under their row locks (FOR UPDATE), for set-based status moves. */
+    async findManyLocked (orgId: string, ids: readonly string[], db: Database): Promise<ContentItemRow[]> {
+      if (ids.length === 0) return []
+      return await db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), inArray(contentItems.id, [...ids]))).for('update')
+    },
+
+    /**
+     * Moves many items to `to` in ONE guarded statement: each only while its status is still the
+     * one read (+1 version, updatedAt now, as a versioned update); the rows that moved.
+     */
+    async moveStatus (orgId: string, list: ReadonlyArray<{ id: string, from: string }>, to: string, db: Database): Promise<ContentItemRow[]> {
+      if (list.length === 0) return []
+      return await db.update(contentItems)
+        .set({ status: to as ContentItemRow['status'], version: sql`${contentItems.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(contentItems.organizationId, orgId),
+          sql`(${contentItems.id}, ${contentItems.status}::text) IN (SELECT * FROM unnest(${sql.param(list.map((m) => m.id))}::uuid[], ${sql.param(list.map((m) => m.from))}::text[]))`))
+        .returning()
+    },
 
     /** A page of items; with `withTotal` (see selectPage), also how many match, in the same statement. */
     async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<CountedPage<ContentItemRow>> {

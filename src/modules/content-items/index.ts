@@ -20,7 +20,7 @@ import { CONTENT_ITEM_EVENTS, CONTENT_ITEM_EVENT_DATA } from './public.js'
 export default fp(async (app) => {
   const items = createContentItemsRepository(app.cursors)
   const revisions = createContentRevisionsRepository(app.cursors)
-  const core = createContentCore({ items, revisions, record: app.events.record })
+  const core = createContentCore({ items, revisions, record: app.events.record, recordMany: app.events.recordMany })
   const validator = createContentValidator({ queries: createContentQueries(), blackouts: app.blackouts, check: checkTarget })
   const service = createContentItemsService({ core, items, validator })
   const actions = createContentActions({ core, items, validator })

@@ -11,7 +11,7 @@ import type { ContentCalendar } from './content-calendar.js'
 import type { ContentItemsService } from './content-items.service.js'
 import type { ContentRevisionsService } from './content-revisions.service.js'
 
-export type { ContentHooks, TransitionInfo } from './content-core.js'
+export type { ContentHooks, ManyMoved, TransitionInfo } from './content-core.js'
 export type { ContentItemsService, ContentItemNode } from './content-items.service.js'
 export type { ContentActions } from './content-actions.js'
 export type { ContentRevisionsService } from './content-revisions.service.js'

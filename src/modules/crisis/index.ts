@@ -76,15 +76,27 @@ export default fp(async (app) => {
   app.decorate('crisis', crisis)
   app.events.define(CRISIS_EVENTS, CRISIS_EVENT_DATA)
 
-  // The publisher asks before each hand-over: a paused brand's items are held there.
-  app.publishing.hooks.beforeHandOver.register(async (ctx, item) => await pauses.holdAtHandOver(ctx, item))
+  // The publisher asks before each hand-over (or once per batch): a paused brand's items are held there.
+  app.publishing.hooks.beforeHandOver.register(async (ctx, item) => await pauses.holdAtHandOver(ctx, item), async (ctx, items) => await pauses.holdAtHandOverMany(ctx, items))
   // And no other door hands an item of a paused brand over either.
+  const pausedRefusal = (pause: { id: string | null, reason: string }) =>
+    new AppError('HERALD_BRAND_PAUSED', `Publishing of this brand is paused (${pause.reason}); the item is not handed to a publisher.`, { extra: { pauseId: pause.id } })
   app.contentItems.hooks.beforeTransition.register(async (ctx, item, info) => {
     if (info.to !== 'publishing') return
     const pause = await pauses.activeFor(ctx, item.brandId)
-    if (pause && !pause.allowedItemIds.includes(item.id)) {
-      throw new AppError('HERALD_BRAND_PAUSED', `Publishing of this brand is paused (${pause.reason}); the item is not handed to a publisher.`, { extra: { pauseId: pause.id } })
+    if (pause && !pause.allowedItemIds.includes(item.id)) throw pausedRefusal(pause)
+  }, async (ctx, list) => {
+    // The set-based form: each brand's pause read once, all brands together.
+    const refusals = new Map<string, unknown>()
+    const going = list.filter((e) => e.info.to === 'publishing').map((e) => e.subject)
+    const brandIds = [...new Set(going.map((i) => i.brandId))]
+    const found = await Promise.all(brandIds.map(async (b) => await pauses.activeFor(ctx, b)))
+    const pauseOf = new Map(brandIds.map((b, i) => [b, found[i]]))
+    for (const item of going) {
+      const pause = pauseOf.get(item.brandId)
+      if (pause && !pause.allowedItemIds.includes(item.id)) refusals.set(item.id, pausedRefusal(pause))
     }
+    return refusals
   })
 
   /**

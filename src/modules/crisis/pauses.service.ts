@@ -130,6 +130,31 @@ export function createPausesService (deps: PausesDeps) {
       return { hold: `brand paused: ${pause.reason}` }
     },
 
+    /**
+     * holdAtHandOver for a batch of due items: each brand's pause locked once, the items it holds
+     * added to it in one update; the same verdicts, by item id (absent: not held).
+     */
+    async holdAtHandOverMany (ctx: Ctx, items: ReadonlyArray<{ id: string, brandId: string }>): Promise<Map<string, { hold: string }>> {
+      const verdicts = new Map<string, { hold: string }>()
+      // Locked in one order (by brand id), so two batches never wait for each other's pauses.
+      const brandIds = [...new Set(items.map((i) => i.brandId))].sort()
+      const found = await Promise.all(brandIds.map(async (b) => await repo.pauses.active(ctx.actor.orgId, b, ctx.db, true)))
+      for (const pause of found) {
+        if (!pause) continue
+        const held = items.filter((i) => i.brandId === pause.brandId && !pause.allowedItemIds.includes(i.id))
+        if (held.length === 0) continue
+        const added = held.filter((i) => !pause.heldItemIds.includes(i.id)).map((i) => i.id)
+        if (added.length) {
+          await repo.pauses.update(ctx.actor.orgId, pause.id, pause.version, { heldItemIds: [...pause.heldItemIds, ...added] }, ctx.db)
+          if (pause.incidentId) {
+            for (const id of added) await repo.incidents.addEntry(ctx.actor.orgId, pause.incidentId, { kind: 'item_held', data: { contentItemId: id, pauseId: pause.id }, ...actorCols(ctx) }, ctx.db)
+          }
+        }
+        for (const i of held) verdicts.set(i.id, { hold: `brand paused: ${pause.reason}` })
+      }
+      return verdicts
+    },
+
     /** Lets an item go out despite the pause (an incident's holding statement). */
     async allow (ctx: Ctx, pauseId: string, itemId: string): Promise<void> {
       const pause = await repo.pauses.findById(ctx.actor.orgId, pauseId, ctx.db, { lock: true })

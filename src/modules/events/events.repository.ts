@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
+import { Tx } from '../../db/tx.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
@@ -20,6 +21,26 @@ export function createEventsRepository (codec: CursorCodec) {
     /** Deferred (see deferWrite): an event commits with its change, at no round trip of its own. */
     async insert (orgId: string, event: Omit<NewEvent, 'organizationId'>, db: Database): Promise<void> {
       await deferWrite(db, db.insert(events).values({ ...event, organizationId: orgId }))
+    },
+
+    /**
+     * Many at once, in one deferred statement, in the order given (their seq follows it). The
+     * rows travel as one JSON parameter: building a multi-row VALUES with the query builder
+     * cost more Node CPU than all the rest of a publishing batch.
+     */
+    async insertMany (orgId: string, list: ReadonlyArray<Omit<NewEvent, 'organizationId'>>, db: Database): Promise<void> {
+      if (list.length === 0) return
+      const tx = (db as unknown as { $client?: unknown }).$client
+      if (!(tx instanceof Tx)) {
+        await db.insert(events).values(list.map((event) => ({ ...event, organizationId: orgId })))
+        return
+      }
+      const rows = list.map((e) => ({ id: e.id, type: e.type, subject_type: e.subjectType, subject_id: e.subjectId, brand_id: e.brandId ?? null, actor_type: e.actorType, actor_id: e.actorId ?? null, actor_label: e.actorLabel ?? null, request_id: e.requestId ?? null, data: e.data }))
+      tx.defer(`INSERT INTO events (id, organization_id, type, subject_type, subject_id, brand_id, actor_type, actor_id, actor_label, request_id, data)
+        SELECT e.id, $1::uuid, e.type, e.subject_type, e.subject_id, e.brand_id, e.actor_type::actor_type, e.actor_id, e.actor_label, e.request_id, e.data
+        FROM ROWS FROM (json_to_recordset($2::json) AS (id uuid, type text, subject_type text, subject_id uuid, brand_id uuid, actor_type text, actor_id uuid, actor_label text, request_id text, data jsonb))
+          WITH ORDINALITY AS e(id, type, subject_type, subject_id, brand_id, actor_type, actor_id, actor_label, request_id, data, ord)
+        ORDER BY e.ord`, [orgId, JSON.stringify(rows)])
     },
 
     /**

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { authorize } from '../../lib/actor.js'
-import { Hook } from '../../lib/hooks.js'
+import { ManyHook } from '../../lib/hooks.js'
 import type { Ctx } from '../../lib/context.js'
 import { iso } from '../../lib/http.js'
 import { notFound } from '../../lib/errors.js'
 import { actorRef, type Actor } from '../../lib/actor.js'
 import { labelFor } from '../../lib/visibility.js'
-import type { EventDataSchemas, EventDescriptions, EventType, RecordedEvent, RecordEvent } from './events.types.js'
+import type { EventDataSchemas, EventDescriptions, EventInput, EventType, RecordedEvent, RecordEvent, RecordEvents } from './events.types.js'
 import type { EventsRepository, EventRow } from './events.repository.js'
 import type { AuditEventDto, AuditListQuery, EventDto, EventListQuery } from './events.schemas.js'
 
@@ -37,17 +37,19 @@ export interface EventsOptions {
   checkData?: boolean
 }
 
-export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'list' | 'findById'>, opts: EventsOptions = {}) {
+export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'insertMany' | 'list' | 'findById'>, opts: EventsOptions = {}) {
   /** The catalogue: every declared type, its description and the schema of its data, in the order declared. */
   const catalogue = new Map<string, { description: string, data: EventDataSchemas[string] }>()
 
   /**
    * afterRecord: runs in the recording transaction once the event is queued with it (webhooks
-   * owe their deliveries there, so an event and what it is owed commit together).
+   * owe their deliveries there, so an event and what it is owed commit together). A handler's
+   * set-based form (`register(one, many)`) is given all the events of a recordMany at once.
    */
-  const hooks = { afterRecord: new Hook<[Ctx, RecordedEvent]>() }
+  const hooks = { afterRecord: new ManyHook<Ctx, RecordedEvent>() }
 
-  const record: RecordEvent = async (ctx, event) => {
+  /** The row of an event, after the checks every recorded event passes. */
+  function rowOf (ctx: Ctx, event: EventInput) {
     // A type nobody declared is a programming error (a typo, or a module that forgot to
     // declare it): refused here, so no integration ever sees an undocumented event.
     const declared = catalogue.get(event.type)
@@ -57,22 +59,33 @@ export function createEventsService (repo: Pick<EventsRepository, 'insert' | 'li
       if (!checked.success) throw new Error(`the data of ${event.type} does not fit its declared schema (its module's public.ts): ${checked.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ')}`)
     }
     const actor = actorRef(ctx.actor)
-    const id = event.id ?? randomUUID()
-    await repo.insert(ctx.actor.orgId, {
+    return {
       ...event,
-      id,
+      id: event.id ?? randomUUID(),
       brandId: event.brandId ?? null,
       actorType: actor.type,
       actorId: actor.id,
       actorLabel: actor.label,
       // Work of the system answers no request.
       requestId: ctx.actor.kind === 'system' ? null : ctx.requestId
-    }, ctx.db)
-    if (!hooks.afterRecord.isEmpty) await hooks.afterRecord.run(ctx, { id, type: event.type, brandId: event.brandId ?? null })
+    }
+  }
+
+  const record: RecordEvent = async (ctx, event) => {
+    const row = rowOf(ctx, event)
+    await repo.insert(ctx.actor.orgId, row, ctx.db)
+    if (!hooks.afterRecord.isEmpty) await hooks.afterRecord.run(ctx, { id: row.id, type: event.type, brandId: row.brandId })
+  }
+
+  const recordMany: RecordEvents = async (ctx, list) => {
+    const rows = list.map((event) => rowOf(ctx, event))
+    await repo.insertMany(ctx.actor.orgId, rows, ctx.db)
+    if (!hooks.afterRecord.isEmpty) await hooks.afterRecord.runMany(ctx, rows.map((row) => ({ id: row.id, type: row.type, brandId: row.brandId })))
   }
 
   return {
     record,
+    recordMany,
     hooks,
 
     /** Declares a module's event types and the shape of each one's data (called by each module's plugin as it loads). */

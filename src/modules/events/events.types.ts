@@ -42,6 +42,12 @@ export interface EventInput {
 /** Writes an event in the caller's transaction: the change and its event commit together. */
 export type RecordEvent = (ctx: Ctx, event: EventInput) => Promise<void>
 
+/**
+ * Writes many events in the caller's transaction in one statement (set-based work: a
+ * publishing batch); each is checked and announced (afterRecord) as `record` would, in order.
+ */
+export type RecordEvents = (ctx: Ctx, events: readonly EventInput[]) => Promise<void>
+
 /** What afterRecord handlers learn of an event just recorded (in the same transaction). */
 export interface RecordedEvent {
   id: string

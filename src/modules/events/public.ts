@@ -4,7 +4,7 @@ import type { EventsService } from './events.service.js'
 
 export type { EventsService } from './events.service.js'
 export type { EventDto, AuditEventDto } from './events.schemas.js'
-export type { EventCatalogue, EventType, EventDescriptions, EventDataSchemas, EventInput, RecordEvent, RecordedEvent } from './events.types.js'
+export type { EventCatalogue, EventType, EventDescriptions, EventDataSchemas, EventInput, RecordEvent, RecordEvents, RecordedEvent } from './events.types.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

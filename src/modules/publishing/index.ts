@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import { createPublishingRepository } from './publishing.repository.js'
 import { createPublishingQueries } from './publishing.queries.js'
-import { createPublishingService, PUBLISH_JOB, TIMEOUT_JOB, type PublishingSettings } from './publishing.service.js'
+import { createPublishingService, PUBLISH_JOB, TIMEOUT_JOB, type HandOverResult, type PublishJobPayload, type PublishingSettings } from './publishing.service.js'
 import { createWebhookPublisher } from './webhook-publisher.js'
 import { publishingRoutes } from './publishing.routes.js'
 import { publishingLoaders, publishingResolvers } from './publishing.resolvers.js'
-import { PUBLISHING_EVENTS, type BeforeHandOver, PUBLISHING_EVENT_DATA } from './public.js'
+import { PUBLISHING_EVENTS, type BeforeHandOver, type BeforeHandOverMany, PUBLISHING_EVENT_DATA } from './public.js'
 
 // Scheduled publishing: one queued job per scheduled item (kept in step with the item through
 // content items' hooks, in their transactions), the guarded hand-over run by that job as the
@@ -19,11 +19,13 @@ export const SWEEP_CRON = '* * * * *'
 /** A scheduled item this long past due whose job has not handed it over is queued again. */
 export const SWEEP_GRACE_MS = 30_000
 const SWEEP_BATCH = 500
+/** A publish job drains at most this many further batches of its organization's due items. */
+export const DRAIN_BATCHES = 100
 
 export default fp<PublishingPluginOptions>(async (app, opts) => {
   const repo = createPublishingRepository()
   const queries = createPublishingQueries()
-  const beforeHandOver: BeforeHandOver[] = []
+  const beforeHandOver: Array<{ one: BeforeHandOver, many?: BeforeHandOverMany }> = []
   const service = createPublishingService({
     repo,
     queries,
@@ -31,15 +33,17 @@ export default fp<PublishingPluginOptions>(async (app, opts) => {
     blackouts: app.blackouts,
     jobs: app.jobs,
     record: app.events.record,
-    publisher: createWebhookPublisher(app.events.record),
+    recordMany: app.events.recordMany,
+    publisher: createWebhookPublisher(app.events.record, app.events.recordMany),
     settings: opts,
     beforeHandOver
   })
   const hooks = {
     beforeHandOver: {
-      register (handler: BeforeHandOver) {
-        beforeHandOver.push(handler)
-        return () => { const i = beforeHandOver.indexOf(handler); if (i >= 0) beforeHandOver.splice(i, 1) }
+      register (handler: BeforeHandOver, many?: BeforeHandOverMany) {
+        const entry = { one: handler, many }
+        beforeHandOver.push(entry)
+        return () => { const i = beforeHandOver.indexOf(entry); if (i >= 0) beforeHandOver.splice(i, 1) }
       }
     }
   }
@@ -51,9 +55,20 @@ export default fp<PublishingPluginOptions>(async (app, opts) => {
   })
   content.afterReschedule.register(async (ctx, item) => { await service.scheduled(ctx, item) })
 
-  app.jobs.define(PUBLISH_JOB, async (payload) => {
-    await app.background.inTenant(payload.orgId, 'publisher', async (ctx) => await service.handOver(ctx, payload))
-  })
+  /**
+   * The publish job: its item's hand-over (with a first small batch of other due items), then
+   * the organization's other due items, a batch per transaction, while full batches come back
+   * (the rest is other workers' or their own jobs'), until shutdown. Answers the own item's result.
+   */
+  async function runJob (payload: PublishJobPayload, signal?: AbortSignal): Promise<HandOverResult> {
+    const result = await app.background.inTenant(payload.orgId, 'publisher', async (ctx) => await service.handOver(ctx, payload))
+    for (let i = 0; i < DRAIN_BATCHES && signal?.aborted !== true; i++) {
+      const { claimed, handled } = await app.background.inTenant(payload.orgId, 'publisher', async (ctx) => await service.handOverDue(ctx))
+      if (claimed < service.batchSize || handled === 0) break
+    }
+    return result
+  }
+  app.jobs.define(PUBLISH_JOB, async (payload, job) => { await runJob(payload, job.signal) })
   app.jobs.define(TIMEOUT_JOB, async (payload) => {
     await app.background.inTenant(payload.orgId, 'publisher', async (ctx) => await service.timeOut(ctx, payload.publicationId))
   })
@@ -89,7 +104,7 @@ export default fp<PublishingPluginOptions>(async (app, opts) => {
   app.jobs.define('publishing-sweep', async () => { await sweep() })
   app.jobs.cron('publishing-sweep', SWEEP_CRON, {})
 
-  app.decorate('publishing', { ...service, hooks, sweep })
+  app.decorate('publishing', { ...service, hooks, sweep, runJob })
   app.events.define(PUBLISHING_EVENTS, PUBLISHING_EVENT_DATA)
   await app.register(publishingRoutes, { service })
   app.graphql.defineResolvers(publishingResolvers(service))

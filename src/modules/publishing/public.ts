@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { EventDataSchemas } from '../events/public.js'
 import { PublicationTargetSchema } from './publishing.schemas.js'
 import type { Ctx } from '../../lib/context.js'
-import type { PublishingService } from './publishing.service.js'
+import type { HandOverResult, PublishingService, PublishJobPayload } from './publishing.service.js'
 
 export type { PublishingService } from './publishing.service.js'
 export type { PublicationDto, PublicationTargetDto } from './publishing.schemas.js'
@@ -81,6 +81,11 @@ export type PublishOutcome =
 export interface Publisher {
   readonly name: string
   publish: (ctx: Ctx, request: PublishRequest) => Promise<PublishOutcome>
+  /**
+   * Optional set-based form, for a batch of due items (the outcomes in the order of the
+   * requests). Without it, `publish` is called for each request, one after another.
+   */
+  publishMany?: (ctx: Ctx, requests: readonly PublishRequest[]) => Promise<PublishOutcome[]>
 }
 
 /** What a due item looks like to a beforeHandOver handler. */
@@ -97,13 +102,29 @@ export type HandOverVerdict = undefined | { hold: string }
  */
 export type BeforeHandOver = (ctx: Ctx, item: DueItem) => Promise<HandOverVerdict>
 
+/**
+ * The set-based form of a beforeHandOver handler, for a batch of due items (their rows locked):
+ * the verdict of each item it holds, by id (absent: not held). It is given only the items no
+ * earlier handler held, as the one-item form would be.
+ */
+export type BeforeHandOverMany = (ctx: Ctx, items: readonly DueItem[]) => Promise<Map<string, { hold: string }>>
+
 export interface PublishingHooks {
-  beforeHandOver: { register: (handler: BeforeHandOver) => () => void }
+  /** `many`: the handler's set-based form; without it, the handler is asked per item of a batch. */
+  beforeHandOver: { register: (handler: BeforeHandOver, many?: BeforeHandOverMany) => () => void }
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Publishing: hand-over, outcomes, release; `hooks.beforeHandOver`; `sweep()` runs one sweep (tests, jobs). */
-    publishing: PublishingService & { hooks: PublishingHooks, sweep: () => Promise<{ requeued: number, timedOut: number }> }
+    /**
+     * Publishing: hand-over, outcomes, release; `hooks.beforeHandOver`; `sweep()` runs one sweep
+     * (tests, jobs); `runJob(payload)` does what a publish job does (its hand-over, then drains
+     * the organization's due items) and answers its own item's result.
+     */
+    publishing: PublishingService & {
+      hooks: PublishingHooks
+      sweep: () => Promise<{ requeued: number, timedOut: number }>
+      runJob: (payload: PublishJobPayload, signal?: AbortSignal) => Promise<HandOverResult>
+    }
   }
 }

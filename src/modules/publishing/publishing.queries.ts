@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { contentItems, contentTargets } from '../../db/tables/content-items.js'
 import { brands } from '../../db/tables/brands.js'
@@ -42,27 +42,67 @@ export interface DueTargetRow {
   displayName: string | null
 }
 
+export interface DueTargetOfRow extends DueTargetRow { contentItemId: string }
+
 export function createPublishingQueries () {
+  const dueColumns = {
+    id: contentItems.id,
+    brandId: contentItems.brandId,
+    brandStatus: brands.status,
+    kind: contentItems.kind,
+    status: contentItems.status,
+    body: contentItems.body,
+    media: contentItems.media,
+    link: contentItems.link,
+    hashtags: contentItems.hashtags,
+    firstComment: contentItems.firstComment,
+    scheduledAt: contentItems.scheduledAt,
+    scheduledLocal: contentItems.scheduledLocal,
+    scheduleTimeZone: contentItems.scheduleTimeZone,
+    scheduleBasis: contentItems.scheduleBasis,
+    revision: contentItems.revision
+  }
   return {
+    /**
+     * A hand-over batch's other items: up to `limit` scheduled items of the organization that
+     * are due (scheduledAt <= now()), earliest first, locked with FOR UPDATE SKIP LOCKED: an
+     * item another transaction holds (its own job, another batch, an edit) is left to it. An
+     * item held at its last hand-over (latest publication `held`) waits for its release, as
+     * it would without batches: it is not taken.
+     */
+    async claimDue (orgId: string, exceptId: string | null, limit: number, db: Database): Promise<DueItemRow[]> {
+      if (limit <= 0) return []
+      return await db.select(dueColumns).from(contentItems).innerJoin(brands, eq(brands.id, contentItems.brandId))
+        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.status, 'scheduled'), lte(contentItems.scheduledAt, sql`now()`), exceptId ? ne(contentItems.id, exceptId) : undefined,
+          sql`(SELECT p.status FROM ${publications} p WHERE p.organization_id = ${contentItems.organizationId} AND p.content_item_id = ${contentItems.id} ORDER BY p.attempt DESC LIMIT 1) IS DISTINCT FROM 'held'`))
+        .orderBy(asc(contentItems.scheduledAt), asc(contentItems.id))
+        .limit(limit)
+        .for('update', { of: contentItems, skipLocked: true })
+    },
+
+    /** The targets of many items with their social accounts, in order. */
+    async targetsOfItems (orgId: string, itemIds: readonly string[], db: Database): Promise<DueTargetOfRow[]> {
+      if (itemIds.length === 0) return []
+      return await db.select({
+        contentItemId: contentTargets.contentItemId,
+        id: contentTargets.id,
+        position: contentTargets.position,
+        body: contentTargets.body,
+        media: contentTargets.media,
+        firstComment: contentTargets.firstComment,
+        socialAccountId: socialAccounts.id,
+        platform: socialAccounts.platform,
+        handle: socialAccounts.handle,
+        externalId: socialAccounts.externalId,
+        displayName: socialAccounts.displayName
+      }).from(contentTargets).innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
+        .where(and(eq(contentTargets.organizationId, orgId), inArray(contentTargets.contentItemId, [...itemIds])))
+        .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
+    },
+
     /** The item under its row lock, with its brand's status; undefined when it is gone. */
     async lockItem (orgId: string, itemId: string, db: Database): Promise<DueItemRow | undefined> {
-      const [row] = await db.select({
-        id: contentItems.id,
-        brandId: contentItems.brandId,
-        brandStatus: brands.status,
-        kind: contentItems.kind,
-        status: contentItems.status,
-        body: contentItems.body,
-        media: contentItems.media,
-        link: contentItems.link,
-        hashtags: contentItems.hashtags,
-        firstComment: contentItems.firstComment,
-        scheduledAt: contentItems.scheduledAt,
-        scheduledLocal: contentItems.scheduledLocal,
-        scheduleTimeZone: contentItems.scheduleTimeZone,
-        scheduleBasis: contentItems.scheduleBasis,
-        revision: contentItems.revision
-      }).from(contentItems).innerJoin(brands, eq(brands.id, contentItems.brandId))
+      const [row] = await db.select(dueColumns).from(contentItems).innerJoin(brands, eq(brands.id, contentItems.brandId))
         .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, itemId)))
         .for('update', { of: contentItems })
       return row

@@ -16,6 +16,23 @@ export function createPublishingRepository () {
       return (row?.n ?? 0) + 1
     },
 
+    /** The next attempt number of each item (1 for an item never handed over). */
+    async nextAttempts (orgId: string, itemIds: readonly string[], db: Database): Promise<Map<string, number>> {
+      const out = new Map(itemIds.map((id) => [id, 1]))
+      if (itemIds.length === 0) return out
+      const rows = await db.select({ itemId: publications.contentItemId, n: sql<number>`max(${publications.attempt})::int` }).from(publications)
+        .where(and(eq(publications.organizationId, orgId), inArray(publications.contentItemId, [...itemIds])))
+        .groupBy(publications.contentItemId)
+      for (const r of rows) out.set(r.itemId, r.n + 1)
+      return out
+    },
+
+    /** Many publications in one statement (their ids chosen by the caller, so nothing is read back). */
+    async insertMany (orgId: string, values: ReadonlyArray<Omit<typeof publications.$inferInsert, 'organizationId'>>, db: Database): Promise<PublicationRow[]> {
+      if (values.length === 0) return []
+      return await db.insert(publications).values(values.map((v) => ({ ...v, organizationId: orgId }))).returning()
+    },
+
     async insert (orgId: string, values: Omit<typeof publications.$inferInsert, 'organizationId'>, db: Database): Promise<PublicationRow> {
       const [row] = await db.insert(publications).values({ ...values, organizationId: orgId }).returning()
       return row

@@ -35,6 +35,8 @@ export default fp<WebhooksOptions>(async (app, opts) => {
   // it, in the same transaction (a test event is owed to its own subscription only).
   app.events.hooks.afterRecord.register(async (ctx, event) => {
     if (event.type !== 'webhook.test') await repo.oweDeliveries(ctx.actor.orgId, event, ctx.db)
+  }, async (ctx, list) => {
+    await repo.oweDeliveriesMany(ctx.actor.orgId, list.filter((e) => e.type !== 'webhook.test'), ctx.db)
   })
   app.jobs.define(DELIVER_JOB, async ({ orgId, deliveryId }) => { await service.attempt(orgId, deliveryId) })
   app.addHook('onClose', async () => { closeIdleConnections() })

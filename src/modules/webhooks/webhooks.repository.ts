@@ -55,6 +55,26 @@ export function createWebhooksRepository (codec: CursorCodec) {
       SELECT herald_add_job(${DELIVER_JOB}, json_build_object('orgId', ${orgId}::text, 'deliveryId', owed.id), NULL, NULL, 5, 'webhook-delivery:' || owed.id, 0) FROM owed`)
     },
 
+    /** oweDeliveries for many events of one transaction, in one deferred statement. */
+    async oweDeliveriesMany (orgId: string, list: ReadonlyArray<{ id: string, type: string, brandId: string | null }>, db: Database): Promise<void> {
+      if (list.length === 0) return
+      const rows = JSON.stringify(list.map((e) => ({ id: e.id, type: e.type, brand_id: e.brandId, filters: filtersMatching(e.type) })))
+      await deferSql(db, sql`WITH ev AS (
+        SELECT * FROM ROWS FROM (json_to_recordset(${rows}::json) AS (id uuid, type text, brand_id uuid, filters text[])) WITH ORDINALITY AS e(id, type, brand_id, filters, ord)
+      ), owed AS (
+        INSERT INTO webhook_deliveries (organization_id, subscription_id, event_id, event_type, next_attempt_at)
+        SELECT s.organization_id, s.id, ev.id, ev.type, now()
+        FROM ev JOIN webhook_subscriptions s ON s.organization_id = ${orgId}::uuid AND s.enabled
+          AND s.event_types && ev.filters
+          AND (s.brand_id IS NULL OR s.brand_id = ev.brand_id)
+          AND (s.creator_brand_ids IS NULL OR ev.brand_id = ANY (s.creator_brand_ids))
+        ORDER BY ev.ord, s.id
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      )
+      SELECT herald_add_job(${DELIVER_JOB}, json_build_object('orgId', ${orgId}::text, 'deliveryId', owed.id), NULL, NULL, 5, 'webhook-delivery:' || owed.id, 0) FROM owed`)
+    },
+
     /** Jobs for every delivery of a subscription still pending (it was enabled again). */
     async resumePending (orgId: string, subscriptionId: string, db: Database): Promise<void> {
       await db.execute(sql`SELECT herald_add_job(${DELIVER_JOB}, json_build_object('orgId', ${orgId}::text, 'deliveryId', d.id), NULL, NULL, 5, 'webhook-delivery:' || d.id, 0)

@@ -1,4 +1,5 @@
-import { and, arrayContains, asc, eq, getTableColumns, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
@@ -45,7 +46,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
     /** Items by id under their row locks (FOR UPDATE), for set-based status moves. */
     async findManyLocked (orgId: string, ids: readonly string[], db: Database): Promise<ContentItemRow[]> {
       if (ids.length === 0) return []
-      return await db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), inArray(contentItems.id, [...ids]))).for('update')
+      return await db.select().from(contentItems).where(and(eq(contentItems.organizationId, orgId), anyOf(contentItems.id, [...ids]))).for('update')
     },
 
     /**

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, lte, ne, sql } from 'drizzle-orm'
+import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { contentItems, contentTargets } from '../../db/tables/content-items.js'
 import { brands } from '../../db/tables/brands.js'
@@ -96,7 +97,7 @@ export function createPublishingQueries () {
         externalId: socialAccounts.externalId,
         displayName: socialAccounts.displayName
       }).from(contentTargets).innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
-        .where(and(eq(contentTargets.organizationId, orgId), inArray(contentTargets.contentItemId, [...itemIds])))
+        .where(and(eq(contentTargets.organizationId, orgId), anyOf(contentTargets.contentItemId, [...itemIds])))
         .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
     },
 

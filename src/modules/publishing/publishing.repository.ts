@@ -21,7 +21,7 @@ export function createPublishingRepository () {
       const out = new Map(itemIds.map((id) => [id, 1]))
       if (itemIds.length === 0) return out
       const rows = await db.select({ itemId: publications.contentItemId, n: sql<number>`max(${publications.attempt})::int` }).from(publications)
-        .where(and(eq(publications.organizationId, orgId), inArray(publications.contentItemId, [...itemIds])))
+        .where(and(eq(publications.organizationId, orgId), anyOf(publications.contentItemId, [...itemIds])))
         .groupBy(publications.contentItemId)
       for (const r of rows) out.set(r.itemId, r.n + 1)
       return out

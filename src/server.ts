@@ -4,8 +4,8 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
+import type { buildApp as BuildApp } from './app.js'
 import { pino } from 'pino'
-import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { EmbeddedStartError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
 import { runMigrations } from './db/migrate.js'
@@ -89,7 +89,12 @@ async function main (): Promise<void> {
     })
     databaseUrl = running.embedded.url
   }
+  // The app's modules (fastify, mercurius, graphql, zod, the modules: most of the start-up)
+  // load while the migrations talk to the database, instead of before.
+  const appModule: Promise<{ buildApp: typeof BuildApp }> = import('./app.js')
+  appModule.catch(() => {})
   await runMigrations(databaseUrl)
+  const { buildApp } = await appModule
   const app = running.app = await buildApp({ config, databaseUrl, jwtSecret: await jwtSecret(config) })
 
   if (config.role === 'worker') {

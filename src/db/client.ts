@@ -169,3 +169,23 @@ export function createDatabase (client: pg.Pool | pg.PoolClient): Database {
   db.$client = client
   return db
 }
+
+/** Where prepared() builds its statements: never sent anything (each run names its own unit of work). */
+const builder = createDatabase({} as pg.PoolClient)
+
+/**
+ * A statement drizzle builds ONCE, with named placeholders (sql.placeholder('id')), then runs in
+ * any unit of work with the values of the call: building a select (its column list, casing,
+ * the typing of every parameter) was 15–20 % of a simple read's CPU, for text that never
+ * changes. The statement still goes through the unit of work (batched, tenant settings, the
+ * guard), and its rows are mapped as any other's.
+ */
+export function prepared<Row> (build: (db: Database) => unknown): (db: Database, values: Record<string, unknown>) => Promise<Row[]> {
+  let statement: object | undefined
+  return async (db, values) => {
+    // _prepare: drizzle's own step from a query builder to its statement (what execute() does).
+    statement ??= (build(builder) as { _prepare: () => object })._prepare()
+    const run = Object.create(statement, { client: { value: (db as unknown as { $client: unknown }).$client } }) as { execute: (v: Record<string, unknown>) => Promise<Row[]> }
+    return await run.execute(values)
+  }
+}

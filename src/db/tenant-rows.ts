@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from './any-of.js'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
-import type { Database } from './client.js'
+import { prepared, type Database } from './client.js'
 import { Tx } from './tx.js'
 
 // What every tenant table's repository repeats, written once: read one or many rows by id
@@ -45,16 +45,21 @@ export async function deferWrite (db: Database, query: PromiseLike<unknown> & { 
 export function tenantRows<T extends TenantTable> (table: T) {
   type Row = T['$inferSelect']
   const t = table as TenantTable
+  const byId = (lock?: 'update' | 'key share') => prepared<Row>((db) => {
+    const q = db.select().from(t as PgTable).where(and(eq(t.organizationId, sql.placeholder('orgId')), eq(t.id, sql.placeholder('id'))))
+    return lock ? q.for(lock) : q
+  })
+  const find = { read: byId(), update: byId('update'), 'key share': byId('key share') }
+  const byIds = prepared<Row>((db) => db.select().from(t as PgTable).where(and(eq(t.organizationId, sql.placeholder('orgId')), sql`${t.id} = ANY(${sql.placeholder('ids')})`)))
   return {
     async findById (orgId: string, id: string, db: Database, opts: { lock?: true | 'update' | 'key share' } = {}): Promise<Row | undefined> {
-      const q = db.select().from(t as PgTable).where(and(eq(t.organizationId, orgId), eq(t.id, id)))
-      const [row] = opts.lock ? await q.for(opts.lock === true ? 'update' : opts.lock) : await q
-      return row as Row | undefined
+      const [row] = await find[opts.lock === true ? 'update' : opts.lock ?? 'read'](db, { orgId, id })
+      return row
     },
 
     async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<Row[]> {
       if (ids.length === 0) return []
-      return await db.select().from(t as PgTable).where(and(eq(t.organizationId, orgId), anyOf(t.id, [...new Set(ids)]))) as Row[]
+      return await byIds(db, { orgId, ids: [...new Set(ids)] })
     }
   }
 }

@@ -1,6 +1,6 @@
 import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
-import type { Database } from '../../db/client.js'
+import { prepared, type Database } from '../../db/client.js'
 import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
@@ -37,6 +37,9 @@ export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, 
     rangeWhere(contentItems, f)
   )
 }
+
+const itemWithTargets = prepared<ContentItemRow & { targets: TargetRow[] }>((db) => db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
+  .where(and(eq(contentItems.organizationId, sql.placeholder('orgId')), eq(contentItems.id, sql.placeholder('id')))))
 
 export function createContentItemsRepository (codec: CursorCodec) {
   return {
@@ -77,8 +80,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
 
     /** One item with its targets, in one statement. */
     async findWithTargets (orgId: string, id: string, db: Database): Promise<(ContentItemRow & { targets: TargetRow[] }) | undefined> {
-      const [row] = await db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
-        .where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, id)))
+      const [row] = await itemWithTargets(db, { orgId, id })
       return row
     },
 

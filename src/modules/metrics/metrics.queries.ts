@@ -13,7 +13,12 @@ export interface Subject { id: string, type: 'content_item' | 'social_account' |
 
 const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`
 
-/** The subjects among these ids that exist in the organization, with their brand: one statement. */
+/**
+ * The subjects among these ids that exist in the organization, with their brand: one
+ * statement. Each brand found is locked (FOR KEY SHARE, what a foreign key's check takes, but
+ * once per brand rather than once per point) until the ingestion commits: metric_points has
+ * no foreign key to brands (see src/db/tables/metrics.ts), and a brand deleted meanwhile waits.
+ */
 export async function findSubjects (db: Database, orgId: string, ids: { contentItems: string[], socialAccounts: string[], campaigns: string[] }): Promise<Subject[]> {
   const result = await db.execute(sql`
     SELECT s.id, s.type, s.brand_id, b.time_zone FROM (
@@ -22,7 +27,8 @@ export async function findSubjects (db: Database, orgId: string, ids: { contentI
       SELECT id, 'social_account', brand_id FROM social_accounts WHERE organization_id = ${orgId} AND id = ANY(${uuids(ids.socialAccounts)})
       UNION ALL
       SELECT id, 'campaign', brand_id FROM campaigns WHERE organization_id = ${orgId} AND id = ANY(${uuids(ids.campaigns)})
-    ) s JOIN brands b ON b.id = s.brand_id AND b.organization_id = ${orgId}`)
+    ) s JOIN brands b ON b.id = s.brand_id AND b.organization_id = ${orgId}
+    FOR KEY SHARE OF b`)
   return (result.rows as Array<Record<string, string>>).map((r) => ({ id: r.id, type: r.type as Subject['type'], brandId: r.brand_id, timeZone: r.time_zone }))
 }
 

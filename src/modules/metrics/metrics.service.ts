@@ -12,7 +12,7 @@ import { DEFINITION_OF, METRIC_DEFINITIONS } from './metrics.catalogue.js'
 import { findSubjects, runReport, type EngineDimension, type EngineOptions } from './metrics.queries.js'
 import type { MetricsRepository, PointRow } from './metrics.repository.js'
 import {
-  IngestBody, TIME_DIMENSIONS, type BestTimesQuery, type CampaignProgress, type Freshness, type IngestResult, type MetricPoint, type Report, type ReportQuery, type ReportRow, type TopContentQuery
+  IngestBody, parseIngestBodyFast, TIME_DIMENSIONS, type BestTimesQuery, type CampaignProgress, type Freshness, type IngestResult, type MetricPoint, type Report, type ReportQuery, type ReportRow, type TopContentQuery
 } from './metrics.schemas.js'
 import { campaignProgress } from './campaign-progress.js'
 
@@ -58,6 +58,10 @@ export function createMetricsService (deps: MetricsDeps) {
   const hooks: MetricsHooks = { afterIngest: new Hook() }
 
   function validate (body: unknown): MetricPoint[] {
+    // A valid batch (the usual case) is checked by hand; at the first doubt zod checks it all
+    // and names every problem.
+    const fast = parseIngestBodyFast(body)
+    if (fast) return fast
     const parsed = IngestBody.safeParse(body)
     if (!parsed.success) {
       throw new AppError('HERALD_VALIDATION', 'The points were not stored: fix every problem listed and send the whole batch again.', { errors: fieldErrorsOf(parsed.error) })

@@ -161,4 +161,18 @@ t.test('metrics: catalogue, ingestion, refusals', async (t) => {
     await ingest(h, a.token, hours)
     t.equal(seen.length, 1, 'a batch that changed nothing fires nothing')
   })
+  t.test("a deleted brand's points go with it (no foreign key: a trigger on brands), other brands' stay", async (t) => {
+    const gone = await createBrand(h, a, 'Short-lived')
+    const goneCampaign = await campaign(h, a.orgId, gone.id)
+    const stays = point({ subjectType: 'campaign', subjectId: camp, metric: 'clicks', value: 5, periodStart: '2026-03-20' })
+    t.equal((await ingest(h, a.token, [point({ subjectType: 'campaign', subjectId: goneCampaign, metric: 'clicks', value: 3, periodStart: '2026-03-20' }), stays])).status, 200)
+    const count = async (brandId: string) => (await h.sql('SELECT count(*)::int AS n FROM metric_points WHERE brand_id = $1', [brandId]))[0].n
+    t.equal(await count(gone.id), 1)
+    const res = await h.inject({ method: 'DELETE', url: `/v1/brands/${gone.id}`, headers: bearer(a.token) })
+    t.equal(res.statusCode, 204, res.body)
+    t.equal(await count(gone.id), 0, "the brand's points are deleted with it")
+    t.ok(await count(brand.id) > 0, "another brand's points stay")
+    const late = await ingest(h, a.token, [point({ subjectType: 'campaign', subjectId: goneCampaign, metric: 'clicks', value: 4, periodStart: '2026-03-21' })])
+    t.equal(late.status, 404, 'a point for the deleted brand is refused, not stored')
+  })
 })

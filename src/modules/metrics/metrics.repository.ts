@@ -20,33 +20,81 @@ export interface PointRow {
   collectedAt: string
 }
 
-const col = <K extends keyof PointRow>(rows: readonly PointRow[], k: K) => sql.param(rows.map((r) => r[k]))
+// Array parameters written as PostgreSQL array literals here rather than by pg (which quotes
+// and escapes every element through a regular expression: ~35 ms for a 10,000-point batch).
+/** Every element quoted, its quotes and backslashes escaped: safe for any text. */
+const quoted = (values: ReadonlyArray<string | null>) => `{${values.map((v) => v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`).join(',')}}`
+/** Numbers, and uuids already validated: nothing to quote. */
+const bare = (values: ReadonlyArray<string | number | null>) => `{${values.map((v) => v === null ? 'NULL' : String(v)).join(',')}}`
+
+/**
+ * A batch as two sets of arrays: what points share (subject, brand, zone, account, metric,
+ * granularity, currency, source, collectedAt: a collector's batch repeats them a lot) once per
+ * distinct combination, and per point only its index into those, its period and its value.
+ * PostgreSQL then parses a few hundred uuids and timestamps instead of 10,000 of each.
+ */
+function encode (rows: readonly PointRow[]) {
+  const index = new Map<string, number>()
+  const shared: PointRow[] = []
+  const ks: number[] = []
+  for (const r of rows) {
+    // Only source is free text; every other field is validated and never holds \u0001, so the
+    // key names one combination.
+    const key = `${r.subjectType}\u0001${r.subjectId}\u0001${r.brandId}\u0001${r.timeZone}\u0001${r.socialAccountId ?? ''}\u0001${r.metric}\u0001${r.granularity}\u0001${r.currency ?? ''}\u0001${r.collectedAt}\u0001${r.source}`
+    let k = index.get(key)
+    if (k === undefined) {
+      shared.push(r)
+      k = shared.length
+      index.set(key, k)
+    }
+    ks.push(k)
+  }
+  const col = <K extends keyof PointRow>(k: K) => shared.map((r) => r[k]) as Array<PointRow[K]>
+  return {
+    subjectTypes: quoted(col('subjectType')),
+    subjectIds: bare(col('subjectId')),
+    brandIds: bare(col('brandId')),
+    socialAccountIds: bare(col('socialAccountId')),
+    metrics: quoted(col('metric')),
+    granularities: quoted(col('granularity')),
+    timeZones: quoted(col('timeZone')),
+    currencies: quoted(col('currency')),
+    sources: quoted(col('source')),
+    collectedAts: quoted(col('collectedAt')),
+    ks: bare(ks),
+    periods: quoted(rows.map((r) => r.periodStart)),
+    values: bare(rows.map((r) => r.value))
+  }
+}
 
 export function createMetricsRepository () {
   return {
     /**
      * Upserts the points in ONE statement (arrays unnested, so its size does not grow with the
-     * number of parameters) and counts what happened from the same statement: a row comes back
-     * from RETURNING only when it was inserted or updated, and `xmax = 0` tells an insert. A
+     * number of parameters; what points share is sent once, see encode) and counts what
+     * happened from the same statement: a row comes back from RETURNING only when it was
+     * inserted or updated, and `xmax = 0` tells an insert. A
      * stored point is replaced only by a strictly later `collectedAt`: resending a batch, or an
      * older reading arriving late, changes nothing.
      */
     async upsert (orgId: string, rows: readonly PointRow[], db: Database): Promise<{ inserted: number, updated: number }> {
+      const a = encode(rows)
       const result = await db.execute(sql`
-        WITH input AS (
+        WITH shared AS (
           SELECT * FROM unnest(
-            ${col(rows, 'subjectType')}::metric_subject_type[], ${col(rows, 'subjectId')}::uuid[], ${col(rows, 'brandId')}::uuid[],
-            ${col(rows, 'socialAccountId')}::uuid[], ${col(rows, 'metric')}::text[], ${col(rows, 'granularity')}::metric_granularity[],
-            ${col(rows, 'periodStart')}::text[], ${col(rows, 'timeZone')}::text[], ${col(rows, 'value')}::numeric[],
-            ${col(rows, 'currency')}::text[], ${col(rows, 'source')}::text[], ${col(rows, 'collectedAt')}::timestamptz[]
-          ) AS t(subject_type, subject_id, brand_id, social_account_id, metric, granularity, period, time_zone, value, currency, source, collected_at)
+            ${a.subjectTypes}::metric_subject_type[], ${a.subjectIds}::uuid[], ${a.brandIds}::uuid[], ${a.socialAccountIds}::uuid[],
+            ${a.metrics}::text[], ${a.granularities}::metric_granularity[], ${a.timeZones}::text[], ${a.currencies}::text[],
+            ${a.sources}::text[], ${a.collectedAts}::timestamptz[]
+          ) WITH ORDINALITY AS t(subject_type, subject_id, brand_id, social_account_id, metric, granularity, time_zone, currency, source, collected_at, k)
+        ), point AS (
+          SELECT * FROM unnest(${a.ks}::int8[], ${a.periods}::text[], ${a.values}::numeric[]) AS t(k, period, value)
         ), written AS (
           INSERT INTO metric_points AS mp (organization_id, brand_id, subject_type, subject_id, social_account_id, metric, granularity, period_start, value, currency, source, collected_at)
-          SELECT ${orgId}::uuid, brand_id, subject_type, subject_id, social_account_id, metric, granularity,
-                 CASE WHEN length(period) = 10 THEN period::date::timestamp AT TIME ZONE time_zone ELSE period::timestamptz END,
-                 value, currency, source, collected_at
-            FROM input
-          ON CONFLICT (organization_id, subject_id, metric, granularity, period_start) DO UPDATE
+          SELECT ${orgId}::uuid, s.brand_id, s.subject_type, s.subject_id, s.social_account_id, s.metric, s.granularity,
+                 CASE WHEN length(p.period) = 10 THEN p.period::date::timestamp AT TIME ZONE s.time_zone ELSE p.period::timestamptz END,
+                 p.value, s.currency, s.source, s.collected_at
+            FROM point p JOIN shared s ON s.k = p.k
+        ON CONFLICT (organization_id, subject_id, metric, granularity, period_start) DO UPDATE
             SET value = excluded.value, currency = excluded.currency, source = excluded.source,
                 collected_at = excluded.collected_at, social_account_id = excluded.social_account_id
             WHERE excluded.collected_at > mp.collected_at

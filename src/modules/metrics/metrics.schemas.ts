@@ -56,6 +56,56 @@ export const IngestBody = z.strictObject({
   points: z.array(MetricPointSchema).min(1).max(MAX_POINTS, { message: `at most ${MAX_POINTS} points per request: split the batch` })
 })
 
+// ---- the fast path of ingestion's validation ----------------------------------------------
+
+const POINT_KEYS = new Set(['subjectType', 'subjectId', 'socialAccountId', 'metric', 'granularity', 'periodStart', 'value', 'currency', 'source', 'collectedAt'])
+const SUBJECT_TYPE_SET = new Set<string>(METRIC_SUBJECT_TYPES)
+const GRANULARITY_SET = new Set<string>(METRIC_GRANULARITIES)
+const METRIC_SET = new Set<string>(BASE_METRICS)
+const UUID_PATTERN = z.regexes.uuid()
+const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID_PATTERN.test(v)
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * IngestBody's checks written out by hand, for a batch that passes them all: the points as
+ * IngestBody would give them, or null at the first doubt, and then IngestBody itself runs and
+ * names every problem. zod costs ~50 ms on 10,000 valid points; this, a few. It accepts
+ * nothing IngestBody refuses (test/unit/metrics-fast-validation.test.ts compares the two).
+ */
+export function parseIngestBodyFast (body: unknown): MetricPoint[] | null {
+  if (!isPlainObject(body)) return null
+  const keys = Object.keys(body)
+  if (keys.length !== 1 || keys[0] !== 'points') return null
+  const points = body.points
+  if (!Array.isArray(points) || points.length < 1 || points.length > MAX_POINTS) return null
+  const out: MetricPoint[] = new Array(points.length)
+  for (let i = 0; i < points.length; i++) {
+    const p: unknown = points[i]
+    if (!isPlainObject(p)) return null
+    for (const k in p) if (!POINT_KEYS.has(k)) return null
+    const { subjectType, subjectId, socialAccountId, metric, granularity, periodStart, value, currency, source, collectedAt } = p
+    if (typeof subjectType !== 'string' || !SUBJECT_TYPE_SET.has(subjectType) || !isUuid(subjectId)) return null
+    if (socialAccountId != null && (!isUuid(socialAccountId) || subjectType !== 'content_item')) return null
+    if (typeof metric !== 'string' || !METRIC_SET.has(metric) || typeof granularity !== 'string' || !GRANULARITY_SET.has(granularity)) return null
+    if (typeof periodStart !== 'string' || periodStart.length > 40) return null
+    const isDate = DATE_PATTERN.test(periodStart)
+    if (!isDate && !INSTANT_PATTERN.test(periodStart)) return null
+    if (granularity === 'hour' && (isDate || !WHOLE_HOUR.test(periodStart))) return null
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e15) return null
+    const money = DEFINITION_OF.get(metric)?.unit === 'money'
+    if (money ? !(typeof currency === 'string' && CURRENCIES.has(currency)) : currency != null) return null
+    if (typeof source !== 'string') return null
+    const trimmed = source.trim()
+    if (trimmed.length < 1 || trimmed.length > 100) return null
+    if (typeof collectedAt !== 'string' || !INSTANT_PATTERN.test(collectedAt)) return null
+    const point = { subjectType, subjectId, metric, granularity, periodStart, value, source: trimmed, collectedAt } as MetricPoint
+    if ('socialAccountId' in p) point.socialAccountId = socialAccountId as string | null | undefined
+    if ('currency' in p) point.currency = currency as string | null | undefined
+    out[i] = point
+  }
+  return out
+}
+
 export const IngestResult = z.object({
   received: z.number().int(),
   inserted: z.number().int(),

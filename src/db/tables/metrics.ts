@@ -20,7 +20,7 @@ export const metricGranularityEnum = pgEnum('metric_granularity', METRIC_GRANULA
 export const metricPoints = pgTable('metric_points', {
   // No foreign keys, on purpose: ingestion writes 10,000 rows a statement and a foreign key
   // is a lookup and a row lock per row (a fifth of the upsert's time for the brand's key).
-  // Instead (migration 0023): ingestion locks each brand it writes to once (FOR KEY SHARE, in
+  // Instead (migration 0022): ingestion locks each brand it writes to once (FOR KEY SHARE, in
   // the statement that resolves the subjects), so a brand cannot go while its points are
   // written, and a trigger on brands deletes a deleted brand's points, as ON DELETE CASCADE
   // did (deleting an organization deletes its brands, and so their points). Row-level

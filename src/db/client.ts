@@ -185,7 +185,10 @@ export function prepared<Row> (build: (db: Database) => unknown): (db: Database,
   return async (db, values) => {
     // _prepare: drizzle's own step from a query builder to its statement (what execute() does).
     statement ??= (build(builder) as { _prepare: () => object })._prepare()
-    const run = Object.create(statement, { client: { value: (db as unknown as { $client: unknown }).$client } }) as { execute: (v: Record<string, unknown>) => Promise<Row[]> }
+    // The session's client, not db.$client: a savepoint's database (db.transaction) has a
+    // session over the same unit of work but no $client of its own.
+    const client = (db as unknown as { session: { client: unknown } }).session.client
+    const run = Object.create(statement, { client: { value: client } }) as { execute: (v: Record<string, unknown>) => Promise<Row[]> }
     return await run.execute(values)
   }
 }

@@ -163,8 +163,8 @@ export interface PerParentArgs extends KeysetArgs {
 }
 
 /**
- * One page per parent in ONE statement: row_number() partitioned by the parent column, cut at
- * limit+1. This is what keeps a nested GraphQL connection (brand → campaigns → contentItems) at a
+ * One page per parent in ONE statement: a LATERAL subquery per parent (ORDER BY the page's
+ * order, LIMIT limit+1), so each parent's page is read through its index. This is what keeps a nested GraphQL connection (brand → campaigns → contentItems) at a
  * bounded number of SQL statements, however many parents a page has. `after` applies to every
  * parent in the batch (in practice a client pages one parent at a time).
  */
@@ -175,16 +175,21 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
   if (args.parentIds.length === 0) return out
   if (args.withTotal) return await countedPages<T, R>(db, table, args, valueOf)
   const page = keyset(args)
-  const rn = sql<number>`row_number() over (partition by ${args.parentColumn} order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn')
-  const parentKey = sql<string>`${args.parentColumn}`.as('herald_parent')
-  const inner = db.select({ ...getTableColumns(table), herald_rn: rn, herald_parent: parentKey })
-    .from(table as any)
-    .where(andAll(eq(args.orgColumn, args.orgId), anyOf(args.parentColumn, [...args.parentIds]), args.where, page.where))
-    .as('per_parent') as any
-  const rows = await db.select().from(inner).where(lte(inner.herald_rn, page.take)).orderBy(asc(inner.herald_parent), asc(inner.herald_rn)) as Array<Record<string, unknown>>
+  // Each parent's page read on its own, through the parent's index, with LIMIT: a LATERAL
+  // subquery per parent id. (Numbering every row of every parent with row_number() and
+  // keeping the first limit+1 read all of them: the 1,000 items of 10 campaigns for 10 pages
+  // of 20.) herald_rn numbers the at most limit+1 rows of one parent, in the page's order.
+  const parents = db.select({ id: sql<string>`u.id`.as('herald_parent'), ord: sql<number>`u.ord`.as('herald_ord') })
+    .from(sql`unnest(${sql.param([...args.parentIds])}::${sql.raw(args.parentColumn.getSQLType())}[]) WITH ORDINALITY AS u(id, ord)`).as('herald_p')
+  const perParent = (db.select({ ...getTableColumns(table), herald_rn: sql<number>`row_number() over (order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn') }).from(table as any) as any)
+    .where(andAll(eq(args.orgColumn, args.orgId), sql`${args.parentColumn} = ${parents.id}`, args.where, page.where))
+    .orderBy(...page.orderBy).limit(page.take).as('per_parent')
+  const fields = Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, perParent[key]]))
+  const rows = await (db.select({ ...fields, herald_rn: perParent.herald_rn, herald_parent: parents.id }).from(parents) as any).crossJoinLateral(perParent)
+    .orderBy(parents.ord, perParent.herald_rn) as Array<Record<string, unknown>>
   const grouped = new Map<string, R[]>()
   for (const raw of rows) {
-    const { herald_rn: _rn, herald_parent: parent, ...row } = raw
+    const { herald_parent: parent, herald_rn: _rn, ...row } = raw
     const list = grouped.get(String(parent)) ?? []
     list.push(row as unknown as R)
     grouped.set(String(parent), list)

@@ -66,10 +66,12 @@ export async function publishingBench (app: FastifyInstance, databaseUrl: string
     // Hand-overs per second from the due second to the last hand-over's start (at least 1 s).
     const perSecond = s.n / Math.max(Number(s.span_s), 1)
     const p99 = Math.round(Number(s.p99_ms))
-    const ok = left === 0 && s.n === N && requested === N && perSecond >= MIN_PER_SECOND && p99 <= MAX_P99_MS
+    // Both delays must be within the target: the hand-over's start, and when its requests
+    // became visible (its commit), which is what the integration waits for.
+    const ok = left === 0 && s.n === N && requested === N && perSecond >= MIN_PER_SECOND && p99 <= MAX_P99_MS && Number(w.p99_ms) <= MAX_P99_MS
     return {
       ok,
-      line: `${ok ? 'ok  ' : 'FAIL'} publishing: ${N} items due in one second, handed over ${s.n} (requests ${requested}) at ${Math.round(perSecond)} items/s (≥ ${MIN_PER_SECOND}), delay p50 ${Math.round(Number(s.p50_ms))} ms, p99 ${p99} ms (≤ ${MAX_P99_MS}); requests written: p99 ${Math.round(Number(w.p99_ms))} ms after scheduledAt, the last ${Math.round(Number(w.span_s) * 1000)} ms after; Node CPU ${cpuMsPerItem.toFixed(1)} ms per item, load average ${os.loadavg()[0].toFixed(1)}`
+      line: `${ok ? 'ok  ' : 'FAIL'} publishing: ${N} items due in one second, handed over ${s.n} (requests ${requested}) at ${Math.round(perSecond)} items/s (≥ ${MIN_PER_SECOND}), delay p50 ${Math.round(Number(s.p50_ms))} ms, p99 ${p99} ms (≤ ${MAX_P99_MS}); requests written: p99 ${Math.round(Number(w.p99_ms))} ms after scheduledAt (≤ ${MAX_P99_MS}), the last ${Math.round(Number(w.span_s) * 1000)} ms after; Node CPU ${cpuMsPerItem.toFixed(1)} ms per item, load average ${os.loadavg()[0].toFixed(1)}`
     }
   } finally {
     await db.end()

@@ -46,7 +46,7 @@ const EnvSchema = z.object({
   /** Jobs one worker process runs at once. */
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
   /** How often a worker looks for jobs that became due (new jobs due now arrive by LISTEN at once). */
-  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   /** At shutdown, how long running jobs may go on before they are told to stop and returned. */
   JOBS_SHUTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** A target with no reported outcome after this long fails with publisher_timeout. */

@@ -58,7 +58,7 @@ t.test('HERALD_ROLE: api, worker or all; all by default, api by default in tests
   t.equal(loadConfig({ NODE_ENV: 'test', HERALD_ROLE: 'worker' }).role, 'worker')
   t.throws(() => loadConfig({ HERALD_ROLE: 'both' }), /HERALD_ROLE/)
   t.throws(() => loadConfig({ JOBS_CONCURRENCY: '0' }), /JOBS_CONCURRENCY/)
-  t.match(loadConfig({}).jobs, { concurrency: 10, pollIntervalMs: 500, shutdownMs: 5000 })
+  t.match(loadConfig({}).jobs, { concurrency: 10, pollIntervalMs: 250, shutdownMs: 5000 })
 })
 
 t.test('jobs are added in the caller\'s transaction, one per key, and only through Herald\'s functions', async (t) => {

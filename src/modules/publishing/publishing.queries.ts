@@ -45,6 +45,20 @@ export interface DueTargetRow {
 
 export interface DueTargetOfRow extends DueTargetRow { contentItemId: string }
 
+/** A target with what the publisher needs of its social account. */
+const targetFields = {
+  id: contentTargets.id,
+  position: contentTargets.position,
+  body: contentTargets.body,
+  media: contentTargets.media,
+  firstComment: contentTargets.firstComment,
+  socialAccountId: socialAccounts.id,
+  platform: socialAccounts.platform,
+  handle: socialAccounts.handle,
+  externalId: socialAccounts.externalId,
+  displayName: socialAccounts.displayName
+}
+
 export function createPublishingQueries () {
   const dueColumns = {
     id: contentItems.id,
@@ -84,19 +98,7 @@ export function createPublishingQueries () {
     /** The targets of many items with their social accounts, in order. */
     async targetsOfItems (orgId: string, itemIds: readonly string[], db: Database): Promise<DueTargetOfRow[]> {
       if (itemIds.length === 0) return []
-      return await db.select({
-        contentItemId: contentTargets.contentItemId,
-        id: contentTargets.id,
-        position: contentTargets.position,
-        body: contentTargets.body,
-        media: contentTargets.media,
-        firstComment: contentTargets.firstComment,
-        socialAccountId: socialAccounts.id,
-        platform: socialAccounts.platform,
-        handle: socialAccounts.handle,
-        externalId: socialAccounts.externalId,
-        displayName: socialAccounts.displayName
-      }).from(contentTargets).innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
+      return await db.select({ contentItemId: contentTargets.contentItemId, ...targetFields }).from(contentTargets).innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
         .where(and(eq(contentTargets.organizationId, orgId), anyOf(contentTargets.contentItemId, [...itemIds])))
         .orderBy(asc(contentTargets.contentItemId), asc(contentTargets.position))
     },
@@ -111,18 +113,7 @@ export function createPublishingQueries () {
 
     /** The item's targets with their social accounts, in order. */
     async targets (orgId: string, itemId: string, db: Database): Promise<DueTargetRow[]> {
-      return await db.select({
-        id: contentTargets.id,
-        position: contentTargets.position,
-        body: contentTargets.body,
-        media: contentTargets.media,
-        firstComment: contentTargets.firstComment,
-        socialAccountId: socialAccounts.id,
-        platform: socialAccounts.platform,
-        handle: socialAccounts.handle,
-        externalId: socialAccounts.externalId,
-        displayName: socialAccounts.displayName
-      }).from(contentTargets).innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
+      return await db.select(targetFields).from(contentTargets).innerJoin(socialAccounts, eq(socialAccounts.id, contentTargets.socialAccountId))
         .where(and(eq(contentTargets.organizationId, orgId), eq(contentTargets.contentItemId, itemId)))
         .orderBy(asc(contentTargets.position))
     },

@@ -1,4 +1,4 @@
-import { index, numeric, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { numeric, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
 import { instant } from '../columns.js'
 
 export const METRIC_SUBJECT_TYPES = ['content_item', 'social_account', 'campaign'] as const
@@ -8,8 +8,9 @@ export const metricGranularityEnum = pgEnum('metric_granularity', METRIC_GRANULA
 
 /**
  * One measured number: a metric of a subject (content item, social account or campaign) over
- * one hour or one day. The key is (organization, subject, metric, granularity, period): an
- * ingestion upserts on it, and a later `collected_at` replaces the value.
+ * one hour or one day. The key is (organization, brand, period, subject, metric, granularity):
+ * an ingestion upserts on it, and a later `collected_at` replaces the value. The brand is fixed
+ * by the subject, so this is the same uniqueness as (subject, metric, granularity, period).
  *
  * Only what never changes about the subject is copied here (its brand: subjects never move
  * between brands). What can change (an item's campaign, kind and labels; an account's
@@ -40,11 +41,13 @@ export const metricPoints = pgTable('metric_points', {
   source: text().notNull(),
   collectedAt: instant().notNull()
 }, (t) => [
-  primaryKey({ name: 'metric_points_pkey', columns: [t.organizationId, t.subjectId, t.metric, t.granularity, t.periodStart] }),
-  // Every report is a brand's (or several brands') date range: this index finds its points,
-  // and the trigger's delete of a deleted brand's points. One index instead
-  // of two, as every index is written on every ingested point. Granularity is not a column of
-  // it: under row-level security a comparison of enums (not leakproof) cannot bound an index
-  // scan, so the report engine bounds the scan by period alone.
-  index('metric_points_brand_period_idx').on(t.brandId, t.periodStart)
+  // ONE index, the key, for the upsert and for every report: its leading columns are a brand's
+  // date range, which every report reads (several brands: one range each) and the trigger's
+  // delete of a deleted brand's points uses. Two indexes before (the key led by the subject,
+  // and (brand, period) for reports): every ingested point wrote both, and the subject-led
+  // key put a batch's points in as many places of the index as it has subjects; now a batch
+  // of a brand's hours writes at the end of that brand's range (migration 0023).
+  // Granularity is not before the period on purpose: under row-level security a comparison
+  // of enums (not leakproof) cannot bound an index scan, so reports bound it by period alone.
+  primaryKey({ name: 'metric_points_pkey', columns: [t.organizationId, t.brandId, t.periodStart, t.subjectId, t.metric, t.granularity] })
 ])

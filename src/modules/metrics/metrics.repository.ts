@@ -94,7 +94,7 @@ export function createMetricsRepository () {
                  CASE WHEN length(p.period) = 10 THEN p.period::date::timestamp AT TIME ZONE s.time_zone ELSE p.period::timestamptz END,
                  p.value, s.currency, s.source, s.collected_at
             FROM point p JOIN shared s ON s.k = p.k
-        ON CONFLICT (organization_id, subject_id, metric, granularity, period_start) DO UPDATE
+        ON CONFLICT (organization_id, brand_id, period_start, subject_id, metric, granularity) DO UPDATE
             SET value = excluded.value, currency = excluded.currency, source = excluded.source,
                 collected_at = excluded.collected_at, social_account_id = excluded.social_account_id
             WHERE excluded.collected_at > mp.collected_at

@@ -117,9 +117,17 @@ export function isGraphqlRequest (req: FastifyRequest): boolean {
   return req.routeOptions?.url === '/graphql'
 }
 
+/**
+ * Not a fault: the client left mid-request, so its transaction was rolled back under it and
+ * whatever still wanted the database failed with TransactionEndedError.
+ */
+export function clientLeft (err: unknown, reply: FastifyReply | undefined): boolean {
+  return reply?.raw.destroyed === true && (err instanceof TransactionEndedError || (err as Error | undefined)?.cause instanceof TransactionEndedError)
+}
+
 export function sendError (err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const appErr = toAppError(err)
-  if (reply.raw.destroyed && (err instanceof TransactionEndedError || (err as Error)?.cause instanceof TransactionEndedError)) {
+  if (clientLeft(err, reply)) {
     // Not a fault: the client left mid-request, so its transaction was rolled back under it.
     req.log.info('client disconnected mid-request; its transaction was rolled back')
   } else if (appErr.code === 'HERALD_UNAVAILABLE') {

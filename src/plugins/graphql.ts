@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { AppError, clip, shownErrors, type FieldError } from '../lib/errors.js'
 import { fieldErrorsOf } from '../lib/http.js'
 import { textFault, textFaults } from '../lib/text-input.js'
-import { describeErrors, toAppError } from './errors.js'
+import { clientLeft, describeErrors, toAppError } from './errors.js'
 import type { Ctx } from '../lib/context.js'
 import { checkTokenLimit, LIMITS, limitRules } from '../graphql/limits.js'
 import { ScalarError, scalarErrorPath, scalarResolvers } from '../graphql/scalars.js'
@@ -197,9 +197,13 @@ export default fp<GraphqlOptions>(async (app, opts) => {
         return o?.code?.startsWith('MER_ERR_') && Array.isArray(o.errors) && o.errors.length ? o.errors as GraphQLError[] : [e]
       })
       const refusals = flat.map(appErrorOf)
+      // A client that left mid-query fails every resolver still waiting for the database
+      // (hundreds in a nested query): one line for the request, as REST logs it, not one each.
+      const left = flat.filter((e) => clientLeft(e.originalError, context?.reply)).length
+      if (left > 0) request?.log.info({ resolvers: left }, 'client disconnected mid-request; its transaction was rolled back')
       const errors = flat.map((e, i) => {
         const { code, message } = refusals[i]
-        if (code === 'HERALD_INTERNAL') request?.log.error({ err: e.originalError ?? e }, 'graphql resolver failed')
+        if (code === 'HERALD_INTERNAL' && !clientLeft(e.originalError, context?.reply)) request?.log.error({ err: e.originalError ?? e }, 'graphql resolver failed')
         // Clipped: graphql-js quotes the offending value, which may be as long as the body.
         return { message: clip(message, 2000), locations: e.locations, path: e.path, extensions: { code, requestId: request?.id, ...extrasOf(refusals[i]) } }
       })

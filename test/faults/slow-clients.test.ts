@@ -1,5 +1,6 @@
 import t from 'tap'
 import net from 'node:net'
+import pg from 'pg'
 import { createDatabase, databaseUrl } from '../helper.js'
 import { connectionStates, signup, startServer } from './process.js'
 
@@ -92,4 +93,39 @@ t.test('clients that disconnect mid-request leave no transaction open', async (t
   const after = await fetch(`${base}/v1/brands?limit=1`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(after.status, 200, 'the instance still serves requests')
   t.notOk(server.lines.some((l) => (l.level ?? 0) >= 50), 'nothing was logged as an error')
+})
+
+t.test('clients that leave a nested GraphQL query mid-execution are not logged as failures', async (t) => {
+  const db = await createDatabase(t)
+  const server = startServer({ DATABASE_URL: databaseUrl(db), DB_POOL_MAX: '5' })
+  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
+  const base = await server.listening()
+  const token = await signup(base, 'nested')
+  // 10 campaigns of 20 items, in SQL: enough for the query to be cut between its levels.
+  const c = new pg.Client({ connectionString: databaseUrl(db) })
+  await c.connect()
+  await c.query(`WITH b AS (INSERT INTO brands (organization_id, name, time_zone) SELECT id, 'B', 'Europe/Paris' FROM organizations RETURNING organization_id, id),
+    k AS (INSERT INTO campaigns (organization_id, brand_id, name, objective, status) SELECT b.organization_id, b.id, 'C' || n, 'engagement', 'active' FROM b, generate_series(1, 10) n RETURNING organization_id, brand_id, id)
+    INSERT INTO content_items (organization_id, brand_id, campaign_id, title, kind, status, created_by_type) SELECT k.organization_id, k.brand_id, k.id, 'P' || n, 'post', 'draft', 'system' FROM k, generate_series(1, 20) n`)
+  await c.end()
+  const query = JSON.stringify({ query: '{ campaigns(first: 10) { edges { node { name contentItems(first: 20) { edges { node { title approval { status decisions { decision } } } } } } } } }' })
+  const answered = await fetch(`${base}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: query })
+  const full = await answered.json() as { data: { campaigns: { edges: Array<{ node: { contentItems: { edges: unknown[] } } }> } } }
+  t.equal(full.data.campaigns.edges.length * full.data.campaigns.edges[0].node.contentItems.edges.length, 200, 'the query reads 200 items when the client waits')
+  const before = server.lines.length
+  // Three waves of 50 queries, each cut after 0 to 24 ms: before, between and during its levels.
+  for (let wave = 0; wave < 3; wave++) {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => new Promise<void>((resolve) => {
+      const socket = rawRequest(base, postHead(token, '/graphql', Buffer.byteLength(query)), query)
+      setTimeout(() => { socket.destroy(); resolve() }, i % 25)
+    })))
+  }
+  const states = await settle(db)
+  t.equal(states['idle in transaction'] ?? 0, 0, `no transaction left open (${JSON.stringify(states)})`)
+  const after = await fetch(`${base}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: query })
+  t.equal(after.status, 200, 'the instance still serves the query')
+  const logged = server.lines.slice(before)
+  t.same(logged.filter((l) => (l.level ?? 0) >= 40).map((l) => l.msg), [], 'nothing was logged as a warning or an error')
+  const left = logged.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('client disconnected mid-request'))
+  t.ok(left.length <= 150, `at most one line per request cut short (${left.length} for 150)`)
 })

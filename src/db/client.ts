@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { Column, fillPlaceholders, getTableName, is, SQL, Subquery } from 'drizzle-orm'
-import { NodePgDatabase, NodePgPreparedQuery, NodePgSession } from 'drizzle-orm/node-postgres'
+import { NodePgDatabase, NodePgPreparedQuery, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres'
 import { PgDialect } from 'drizzle-orm/pg-core'
 
 /**
@@ -160,6 +160,20 @@ class FastSession extends NodePgSession<any, any> {
   override prepareQuery (query: any, fields: any, name: any, isResponseInArrayMode: boolean, customResultMapper?: any, queryMetadata?: any, cacheConfig?: any): any {
     const self = this as any
     return new FastPreparedQuery(self.client, query.sql, query.params, self.logger, self.cache, queryMetadata, cacheConfig, fields, name, isResponseInArrayMode, customResultMapper)
+  }
+
+  /**
+   * `db.transaction(fn)` over a unit of work is a SAVEPOINT in its transaction. Drizzle's own
+   * sends BEGIN/COMMIT/ROLLBACK on any client that is not a pool: inside a request's
+   * transaction its COMMIT committed the request's work so far (and ended its role and tenant
+   * settings, which are transaction-local), and its ROLLBACK undid it. A savepoint is what a
+   * caller means (crisis rules evaluated one by one at ingestion); drizzle's nested
+   * transaction, which a savepoint is, does the rest (release, or rollback to it on error).
+   */
+  override async transaction<T> (fn: (tx: any) => Promise<T>, config?: any): Promise<T> {
+    const self = this as any
+    if (self.client instanceof pg.Pool) return await super.transaction(fn, config)
+    return await new NodePgTransaction(self.dialect, this, self.schema, 0).transaction(fn)
   }
 }
 

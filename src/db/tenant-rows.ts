@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from './any-of.js'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import { prepared, type Database } from './client.js'
-import { Tx } from './tx.js'
+import { deferrableTx } from './tx.js'
 
 // What every tenant table's repository repeats, written once: read one or many rows by id
 // within an organization, and change or remove a row only while its version is the one the
@@ -29,8 +29,8 @@ export function brandScope (column: PgColumn, brandIds: readonly string[] | null
  * trip of its own; its failure fails the work. Over a plain client it simply runs now.
  */
 export async function deferWrite (db: Database, query: PromiseLike<unknown> & { toSQL: () => { sql: string, params: unknown[] } }): Promise<void> {
-  const tx = (db as unknown as { $client?: unknown }).$client
-  if (tx instanceof Tx) {
+  const tx = deferrableTx(db)
+  if (tx) {
     const { sql: text, params } = query.toSQL()
     tx.defer(text, params)
     return

@@ -350,6 +350,17 @@ const DRIZZLE_TYPES = {
   })()
 }
 
+/**
+ * The unit of work a database runs in, when writes may be deferred to it (Tx.defer): only the
+ * request's own database. A savepoint's database (db.transaction) has none on purpose: a write
+ * deferred from inside a savepoint would still be sent after the savepoint was rolled back, so
+ * there it runs at once.
+ */
+export function deferrableTx (db: Database | undefined): Tx | undefined {
+  const client = (db as unknown as { $client?: unknown } | undefined)?.$client
+  return client instanceof Tx ? client : undefined
+}
+
 /** Runs fn in a unit of work of its own; commits on success, rolls back on any error. */
 export async function withTx<T> (pool: pg.Pool, opts: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const tx = new Tx(pool, opts)

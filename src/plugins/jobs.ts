@@ -4,7 +4,7 @@ import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import { Logger, parseCronItems, run, type Runner, type Task, type TaskList } from 'graphile-worker'
 import type { Database } from '../db/client.js'
-import { Tx } from '../db/tx.js'
+import { deferrableTx } from '../db/tx.js'
 
 // The job queue every kind of background work runs on (publishing, webhook deliveries, overdue
 // scans, crisis timers): graphile-worker, in PostgreSQL itself (schema `graphile_worker`,
@@ -156,8 +156,8 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
       cronLines.push({ task: name, match: pattern, payload })
     },
     async add (name, payload, o = {}, db) {
-      const tx = db && o.deferred ? (db as unknown as { $client?: unknown }).$client : undefined
-      if (tx instanceof Tx) tx.defer(ADD_JOB_SQL, addParams(name, payload, o))
+      const tx = o.deferred ? deferrableTx(db) : undefined
+      if (tx) tx.defer(ADD_JOB_SQL, addParams(name, payload, o))
       else if (db) await db.execute(addSql(name, payload, o))
       else await app.pool.query(ADD_JOB_SQL, addParams(name, payload, o))
     },
@@ -166,8 +166,8 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
       const rows = list.map(({ payload, opts: o = {} }) => ({ payload: payload ?? {}, queue: o.queue ?? null, run_at: o.runAt?.toISOString() ?? null, max_attempts: o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, key: o.key ?? null, priority: o.priority ?? 0 }))
       const text = `SELECT herald_add_job($1, j.payload, j.queue, j.run_at, j.max_attempts, j.key, j.priority)
         FROM json_to_recordset($2::json) AS j(payload json, queue text, run_at timestamptz, max_attempts integer, key text, priority integer)`
-      const tx = (db as unknown as { $client?: unknown }).$client
-      if (tx instanceof Tx) tx.defer(text, [name, JSON.stringify(rows)])
+      const tx = deferrableTx(db)
+      if (tx) tx.defer(text, [name, JSON.stringify(rows)])
       else {
         await db.execute(sql`SELECT herald_add_job(${name}, j.payload, j.queue, j.run_at, j.max_attempts, j.key, j.priority)
         FROM json_to_recordset(${JSON.stringify(rows)}::json) AS j(payload json, queue text, run_at timestamptz, max_attempts integer, key text, priority integer)`)
@@ -175,8 +175,8 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
     },
     async removeMany (keys, db) {
       if (keys.length === 0) return
-      const tx = (db as unknown as { $client?: unknown }).$client
-      if (tx instanceof Tx) tx.defer('SELECT herald_remove_job(k) FROM unnest($1::text[]) AS k', [[...keys]])
+      const tx = deferrableTx(db)
+      if (tx) tx.defer('SELECT herald_remove_job(k) FROM unnest($1::text[]) AS k', [[...keys]])
       else await db.execute(sql`SELECT herald_remove_job(k) FROM unnest(${sql.param([...keys])}::text[]) AS k`)
     },
     async remove (key, db) {

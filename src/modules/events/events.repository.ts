@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { deferWrite } from '../../db/tenant-rows.js'
-import { Tx } from '../../db/tx.js'
+import { deferrableTx } from '../../db/tx.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { events } from '../../db/tables/events.js'
 import type { AuditListQuery } from './events.schemas.js'
@@ -30,8 +30,8 @@ export function createEventsRepository (codec: CursorCodec) {
      */
     async insertMany (orgId: string, list: ReadonlyArray<Omit<NewEvent, 'organizationId'>>, db: Database): Promise<void> {
       if (list.length === 0) return
-      const tx = (db as unknown as { $client?: unknown }).$client
-      if (!(tx instanceof Tx)) {
+      const tx = deferrableTx(db)
+      if (!tx) {
         await db.insert(events).values(list.map((event) => ({ ...event, organizationId: orgId })))
         return
       }

@@ -37,12 +37,17 @@ async function settle (database: string, deadlineMs = 20_000): Promise<Record<st
   return states
 }
 
-t.test('20 slow uploads of one organization hold no connection; another organization is served', async (t) => {
+/** A real server on a database of its own with a pool of 5, and an organization's token. */
+async function smallPoolServer (t: Parameters<typeof createDatabase>[0], label: string) {
   const db = await createDatabase(t)
   const server = startServer({ DATABASE_URL: databaseUrl(db), DB_POOL_MAX: '5' })
   t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
   const base = await server.listening()
-  const slowToken = await signup(base, 'slow')
+  return { db, server, base, token: await signup(base, label) }
+}
+
+t.test('20 slow uploads of one organization hold no connection; another organization is served', async (t) => {
+  const { db, server, base, token: slowToken } = await smallPoolServer(t, 'slow')
   const otherToken = await signup(base, 'other')
 
   const body = JSON.stringify({ name: 'Never finished', timeZone: 'Europe/Paris' })
@@ -70,11 +75,7 @@ t.test('20 slow uploads of one organization hold no connection; another organiza
 })
 
 t.test('clients that disconnect mid-request leave no transaction open', async (t) => {
-  const db = await createDatabase(t)
-  const server = startServer({ DATABASE_URL: databaseUrl(db), DB_POOL_MAX: '5' })
-  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
-  const base = await server.listening()
-  const token = await signup(base, 'impatient')
+  const { db, server, base, token } = await smallPoolServer(t, 'impatient')
 
   const body = JSON.stringify({ name: 'Cut short', timeZone: 'Europe/Paris' })
   const head = (i: number) => i % 3 === 0
@@ -96,11 +97,7 @@ t.test('clients that disconnect mid-request leave no transaction open', async (t
 })
 
 t.test('clients that leave a nested GraphQL query mid-execution are not logged as failures', async (t) => {
-  const db = await createDatabase(t)
-  const server = startServer({ DATABASE_URL: databaseUrl(db), DB_POOL_MAX: '5' })
-  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
-  const base = await server.listening()
-  const token = await signup(base, 'nested')
+  const { db, server, base, token } = await smallPoolServer(t, 'nested')
   // 10 campaigns of 20 items, in SQL: enough for the query to be cut between its levels.
   const c = new pg.Client({ connectionString: databaseUrl(db) })
   await c.connect()

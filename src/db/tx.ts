@@ -35,6 +35,9 @@ export interface TxOptions {
   guard?: Guard
 }
 
+/** Statements that begin or end a transaction (savepoints are allowed). */
+const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort)\s*(;|$|\s+(work|transaction|and\b|isolation|read|deferrable|not))/i
+
 /** A statement sent after its transaction ended (typically: the client disconnected). */
 export class TransactionEndedError extends Error {
   constructor () { super('The transaction has already ended; nothing more can run in it.') }
@@ -177,6 +180,9 @@ export class Tx {
     if (this.state === 'done') throw new TransactionEndedError()
     const config = typeof textOrConfig === 'string' ? undefined : textOrConfig
     const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig.text
+    // The unit of work alone begins and ends its transaction: a COMMIT from a caller would
+    // commit the work midway and drop its role and tenant settings (transaction-local).
+    if (TRANSACTION_CONTROL.test(text)) throw new Error(`"${text.slice(0, 40)}" inside a unit of work: use db.transaction(), which is a savepoint`)
     this.opts.observe?.(text)
     return await new Promise<pg.QueryResult<R>>((resolve, reject) => {
       this.pending.push({ text, values: values ?? config?.values, config, resolve: resolve as (r: pg.QueryResult) => void, reject })

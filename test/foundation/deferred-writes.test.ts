@@ -43,3 +43,12 @@ t.test('a savepoint that succeeds commits nothing by itself: the unit of work st
   t.equal(failed, 'the request fails after its savepoint')
   t.same((await pool.query('SELECT name FROM deferred_probe')).rows, [], 'nothing was committed')
 })
+
+t.test('nothing but the unit of work may begin or end its transaction', async (t) => {
+  const pool = new pg.Pool({ connectionString: databaseUrl(await createDatabase(t)), max: 2 })
+  t.teardown(async () => { await pool.end() })
+  for (const statement of ['commit', 'ROLLBACK', 'begin', 'end']) {
+    await t.rejects(withTx(pool, { role: 'herald_app', statementTimeoutMs: 10_000 }, async (tx) => await tx.db.execute(sql.raw(statement))),
+      { message: /inside a unit of work: use db.transaction\(\)/ }, `${statement} is refused`)
+  }
+})

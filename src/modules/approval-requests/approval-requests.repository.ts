@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
-import type { Database } from '../../db/client.js'
+import { prepared, type Database } from '../../db/client.js'
 import { brandScope, tenantRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
 import type { FrozenStep } from './approval-engine.js'
@@ -33,7 +33,13 @@ type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | 
  * Written out, not with drizzle's columns: a single-table select renders them unqualified
  * ("id"), which inside the subquery would name the decision's own id.
  */
-const decisionsOf = (orgId: string) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = "approval_requests"."id"), '[]'::json)`
+const decisionsOf = sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${sql.placeholder('orgId')} and d.request_id = "approval_requests"."id"), '[]'::json)`
+
+/** The newest request of each item with its decisions; built once (prepared), run per page of items. */
+const latestWithDecisions = prepared<typeof approvalRequests.$inferSelect & { decisions: DecisionTuple[] }>((db) =>
+  db.selectDistinctOn([approvalRequests.contentItemId], { ...getTableColumns(approvalRequests), decisions: decisionsOf }).from(approvalRequests)
+    .where(and(eq(approvalRequests.organizationId, sql.placeholder('orgId')), sql`${approvalRequests.contentItemId} = ANY(${sql.placeholder('ids')})`))
+    .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id)))
 
 function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]): ApprovalDecisionRow[] {
   return tuples.map(([id, step, decision, comment, actorType, actorId, actorLabel, createdAt]) =>
@@ -72,10 +78,9 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
      */
     async latestWithDecisions (orgId: string, itemIds: readonly string[], db: Database): Promise<Array<{ row: ApprovalRequestRow, decisions: ApprovalDecisionRow[] }>> {
       if (itemIds.length === 0) return []
-      const rows = await db.selectDistinctOn([approvalRequests.contentItemId], { ...getTableColumns(approvalRequests), decisions: decisionsOf(orgId) }).from(approvalRequests)
-        .where(and(eq(approvalRequests.organizationId, orgId), anyOf(approvalRequests.contentItemId, [...itemIds])))
-        .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id))
-      return rows.map(({ decisions, ...row }) => ({ row: asRequest(row), decisions: decisionRows(orgId, row.id, decisions) }))
+      const rows = await latestWithDecisions(db, { orgId, ids: [...itemIds] })
+      // The row keeps its `decisions` field: replies are built from named fields only.
+      return rows.map((row) => ({ row: asRequest(row), decisions: decisionRows(orgId, row.id, row.decisions) }))
     },
 
     /** onlyBrandIds: the caller's granted brands (null: every brand). */

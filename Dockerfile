@@ -3,7 +3,8 @@
 # 2026-04-30). package.json's engines say the same; CI also runs the suite on it (.ci/run).
 ARG NODE_IMAGE=node:26-bookworm-slim
 
-# Build stage: compile TypeScript with the full toolchain (devDependencies included).
+# Build stage: type-check, then bundle Herald's own code into dist/server.js (esbuild; packages
+# stay in node_modules), with the full toolchain (devDependencies included).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -13,7 +14,8 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies only (no embedded PostgreSQL, no GraphiQL assets,
-# no test or lint tools: they are devDependencies), compiled code, the contracts, migrations.
+# no test or lint tools: they are devDependencies), the bundled server, the contracts, migrations.
+# package.json stays beside them: run-time files are found from the directory that holds it.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import { Logger, runMigrations as installJobQueue } from 'graphile-worker'
+import { projectFile } from '../lib/project-files.js'
 
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
+export const migrationsFolder = projectFile('migrations')
 
 // graphile-worker reports each of its migrations at info level; the app's start-up log says enough.
 const quietLogger = new Logger(() => (level, message) => { if (level === 'error') console.error(message) })

@@ -169,11 +169,12 @@ export interface PerParentArgs extends KeysetArgs {
  * parent in the batch (in practice a client pages one parent at a time).
  */
 export async function keysetPerParent<T extends PgTable, R extends { id: string } = T['$inferSelect'] & { id: string }> (
-  db: PgDatabase<any, any, any>, table: T, args: PerParentArgs, valueOf?: (row: R) => unknown
+  db: PgDatabase<any, any, any>, table: T, args: PerParentArgs, valueOf?: (row: R) => unknown, source?: Pick<PageSource, 'fields'>
 ): Promise<Map<string, Page<R>>> {
   const out = new Map<string, Page<R>>()
   if (args.parentIds.length === 0) return out
-  if (args.withTotal) return await countedPages<T, R>(db, table, args, valueOf)
+  if (args.withTotal) return await countedPages<T, R>(db, table, args, valueOf, source)
+  const columns = source?.fields ?? getTableColumns(table)
   const page = keyset(args)
   // Each parent's page read on its own, through the parent's index, with LIMIT: a LATERAL
   // subquery per parent id. (Numbering every row of every parent with row_number() and
@@ -181,10 +182,10 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
   // of 20.) herald_rn numbers the at most limit+1 rows of one parent, in the page's order.
   const parents = db.select({ id: sql<string>`u.id`.as('herald_parent'), ord: sql<number>`u.ord`.as('herald_ord') })
     .from(sql`unnest(${sql.param([...args.parentIds])}::${sql.raw(args.parentColumn.getSQLType())}[]) WITH ORDINALITY AS u(id, ord)`).as('herald_p')
-  const perParent = (db.select({ ...getTableColumns(table), herald_rn: sql<number>`row_number() over (order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn') }).from(table as any) as any)
+  const perParent = (db.select({ ...columns, herald_rn: sql<number>`row_number() over (order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn') }).from(table as any) as any)
     .where(andAll(eq(args.orgColumn, args.orgId), sql`${args.parentColumn} = ${parents.id}`, args.where, page.where))
     .orderBy(...page.orderBy).limit(page.take).as('per_parent')
-  const fields = Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, perParent[key]]))
+  const fields = Object.fromEntries(Object.keys(columns).map((key) => [key, perParent[key]]))
   const rows = await (db.select({ ...fields, herald_rn: perParent.herald_rn, herald_parent: parents.id }).from(parents) as any).crossJoinLateral(perParent)
     .orderBy(parents.ord, perParent.herald_rn) as Array<Record<string, unknown>>
   const grouped = new Map<string, R[]>()
@@ -215,7 +216,11 @@ export async function selectPage<T extends PgTable, R extends { id: string } = T
 
 const ROOT = ''
 
-/** Rows that are more than the table's own columns (a member's name from users): what to select and join. */
+/**
+ * Rows that are more than the table's own columns (a member's name from users, a campaign's
+ * channel ids): what to select and join. Expressions in `fields` need an alias (`.as(...)`):
+ * the counted and per-parent pages select them from a subquery.
+ */
 export interface PageSource { fields: Record<string, unknown>, join?: (from: any) => any }
 
 /**

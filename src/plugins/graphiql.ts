@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
+import { projectFile } from '../lib/project-files.js'
 
 // GraphiQL at /graphiql, served entirely by Herald: graphiql's UMD build and React 18 from the
 // installed packages, and a small page and script of our own (static/graphiql/). Mercurius'
@@ -10,8 +10,8 @@ import fp from 'fastify-plugin'
 // which needs the internet. The packages are devDependencies: GraphiQL is a development tool
 // (off by default when NODE_ENV=production), and the production image does not carry them.
 
-// Two levels below the repository, from src/plugins and from dist/plugins alike.
-const own = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../static/graphiql')
+// Our own page and script, below the project root (src/ under tsx, the one-file dist/ build).
+const own = projectFile('static/graphiql')
 const require = createRequire(import.meta.url)
 
 /** What each asset URL serves: a file of an installed package, or one of ours. */

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
 import { getOperationAST, getVariableValues, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, parse, visit, type ASTNode, type DocumentNode } from 'graphql'
@@ -17,8 +15,9 @@ import { createNodeRegistry, NODE_TYPE, type NodeRegistry } from '../graphql/nod
 import graphiql from './graphiql.js'
 import { loaderResolvers, type LoaderMap } from '../graphql/loaders.js'
 import { heraldMetrics } from './metrics.js'
+import { projectFile } from '../lib/project-files.js'
 
-export const schemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
+export const schemaPath = projectFile('schema.graphql')
 
 export interface GraphqlOptions { introspection: boolean, graphiql: boolean }
 

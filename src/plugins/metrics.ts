@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import metricsModule from 'fastify-metrics'
 import { Counter, Gauge, type Metric } from 'prom-client'
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { AppError } from '../lib/errors.js'
+import { projectFile } from '../lib/project-files.js'
 
 // fastify-metrics is CommonJS with a default export.
 const metrics = ((metricsModule as any).default ?? metricsModule) as typeof metricsModule.default
@@ -41,7 +40,7 @@ export const heraldMetrics = {
   })
 }
 
-const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json')
+const packageJson = projectFile('package.json')
 const buildInfo = new Gauge({
   name: 'herald_build_info',
   help: 'Always 1; the labels say which Herald and which Node.js run this instance',

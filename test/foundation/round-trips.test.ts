@@ -27,7 +27,7 @@ t.test('round trips per request', async (t) => {
   const get = (url: string) => async () => await h.inject({ method: 'GET', url, headers: bearer(a.token) })
 
   t.test('a read is one round trip: settings, credential check and query together', async (t) => {
-    for (const url of [`/v1/content-items/${item.id}`, `/v1/content-items?campaignId=${camp}&limit=50`, `/v1/brands/${brand.id}`, '/v1/brands', '/v1/me']) {
+    for (const url of [`/v1/content-items/${item.id}`, `/v1/content-items?campaignId=${camp}&limit=50`, `/v1/brands/${brand.id}`, '/v1/brands', '/v1/me', `/v1/campaigns/${camp}`, '/v1/campaigns']) {
       const trips = await tripsOf(h, get(url))
       t.equal(trips.length, 1, `GET ${url.replace(/[0-9a-f-]{36}/g, '{id}')}: ${trips.length} round trip(s)`)
       t.match(trips[0]?.[0], /set_config\('role', 'herald_app'/, 'the settings travel first')
@@ -46,6 +46,16 @@ t.test('round trips per request', async (t) => {
     const trips = await tripsOf(h, async () => await h.inject({ method: 'POST', url: '/graphql', headers: bearer(a.token), payload: { query: `{ contentItem(id: "${item.id}") { title } }` } }))
     t.equal(trips.length, 1)
     t.notOk(trips.flat().some((s) => /^(BEGIN|COMMIT)$/.test(s)))
+  })
+
+  t.test('the nested query (campaigns → items → approval and its decisions) is three round trips', async (t) => {
+    // The bench's nested workload: one round trip per level. A campaign's channels travel in
+    // the campaigns statement, a request's decisions in the request statement.
+    const query = '{ campaigns(first: 10) { edges { node { name contentItems(first: 20) { edges { node { title approval { status decisions { decision createdAt } } } } } } } } }'
+    const trips = await tripsOf(h, async () => await h.inject({ method: 'POST', url: '/graphql', headers: bearer(a.token), payload: { query } }))
+    t.equal(trips.length, 3, `${trips.length} round trips: ${JSON.stringify(trips.map((trip) => trip.map((s) => s.slice(0, 60))))}`)
+    t.equal(trips.flat().length, 7, 'settings and the credential check, then settings and one statement per level')
+    t.ok(trips.every((trip) => /set_config\('app.org_id'/.test(trip[0])), 'every round trip sets the tenant first')
   })
 
   t.test('creating an item is at most three round trips', async (t) => {

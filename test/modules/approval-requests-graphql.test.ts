@@ -109,6 +109,24 @@ t.test('approval requests over GraphQL', async (t) => {
     t.equal(large.items, 5)
     t.equal(large.requests, 9, 'four items with two requests each, one with one')
     t.equal(large.statements, small.statements, `${large.statements} statements for 5 items and 9 requests, as for 1 and 1`)
+    t.ok(large.statements <= 8, `bounded: ${large.statements} (ContentItem.approval reads its decisions in its own statement)`)
+
+    // ContentItem.approval reads a request and its decisions in one statement (decisions as
+    // JSON): it must read exactly as the request does from REST, timestamps to the millisecond.
+    const fields = 'id status currentStep decisions { id requestId step stepName decision comment actor { type id label } createdAt } steps { index status approvedBy { actor { id } decidedAt } completedAt } updatedAt'
+    const viaItem = await gql(s.owner, `{ contentItem(id: "${one.item.id}") { approval { ${fields} } } }`)
+    t.notOk(viaItem.errors)
+    const approval = viaItem.data.contentItem.approval
+    const rest = json(await h.inject({ method: 'GET', url: `/v1/content-items/${one.item.id}/approval`, headers: bearer(s.owner.token) })).request
+    t.ok(approval.decisions.length > 0)
+    t.same(approval, {
+      id: rest.id,
+      status: rest.status,
+      currentStep: rest.currentStep,
+      decisions: rest.decisions,
+      steps: rest.steps.map((st: any) => ({ index: st.index, status: st.status, approvedBy: st.approvedBy.map((a: any) => ({ actor: { id: a.actor.id }, decidedAt: a.decidedAt })), completedAt: st.completedAt })),
+      updatedAt: rest.updatedAt
+    }, 'ContentItem.approval agrees with GET /v1/content-items/{id}/approval')
   })
 
   t.test('campaigns carry approvalPolicyId and approvalPolicy', async (t) => {

@@ -163,5 +163,6 @@ t.test('campaigns: tenants, brands, roles, keys', async (t) => {
     t.equal(one.rows, 1)
     t.equal(ten.rows, 10)
     t.equal(ten.statements, one.statements, `the same number of statements (${one.statements}) for 1 and 10 campaigns`)
+    t.equal(one.statements, 1, 'the channels travel in the campaigns statement')
   })
 })

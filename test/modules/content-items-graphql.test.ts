@@ -173,7 +173,7 @@ t.test('content items over GraphQL', async (t) => {
     t.ok(nodes.every((n: any) => n.targets.length === 1), 'every item has its target')
     t.ok(largeTop.data.contentItems.edges.every((e: any) => e.node.brand.id && e.node.revisions.edges.length === 2))
     t.equal(large.statements, small.statements, `brands → contentItems → targets: ${large.statements} statements for 2 items and for 20`)
-    t.ok(large.statements <= 6, `bounded: ${large.statements}`)
+    t.ok(large.statements <= 3, `bounded: ${large.statements}`)
     t.equal(largeTop.statements, smallTop.statements, `contentItems → targets, revisions, brand: ${largeTop.statements} statements`)
     t.equal(largeTop.data.contentItems.edges.length, 20)
   })

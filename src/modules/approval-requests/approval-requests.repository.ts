@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
-import type { Database } from '../../db/client.js'
+import { prepared, type Database } from '../../db/client.js'
 import { brandScope, tenantRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
 import type { FrozenStep } from './approval-engine.js'
@@ -21,6 +21,30 @@ const asStored = (steps: FrozenStep[]) => steps as unknown as ApprovalStep[]
 
 /** A request is overdue while it is open and its due date has passed (at query time). */
 const overdueSql = sql`(${approvalRequests.status} = 'open' AND ${approvalRequests.dueAt} < now())`
+
+/** A decision as decisionsOf sends it: [id, step, decision, comment, actorType, actorId, actorLabel, createdAt in epoch ms]. */
+type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | null, ApprovalDecisionRow['actorType'], string, string | null, number]
+
+/**
+ * Every decision of the request in the row's own statement, as one JSON array in the order they
+ * were made (created_at, id), through approval_decisions' (request_id, …) index. Timestamps
+ * travel as epoch milliseconds, truncated as node-postgres truncates a timestamptz's microseconds,
+ * so a decision reads the same as from its own statement. The tenant filter stays explicit.
+ * Written out, not with drizzle's columns: a single-table select renders them unqualified
+ * ("id"), which inside the subquery would name the decision's own id.
+ */
+const decisionsOf = sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${sql.placeholder('orgId')} and d.request_id = "approval_requests"."id"), '[]'::json)`
+
+/** The newest request of each item with its decisions; built once (prepared), run per page of items. */
+const latestWithDecisions = prepared<typeof approvalRequests.$inferSelect & { decisions: DecisionTuple[] }>((db) =>
+  db.selectDistinctOn([approvalRequests.contentItemId], { ...getTableColumns(approvalRequests), decisions: decisionsOf }).from(approvalRequests)
+    .where(and(eq(approvalRequests.organizationId, sql.placeholder('orgId')), sql`${approvalRequests.contentItemId} = ANY(${sql.placeholder('ids')})`))
+    .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id)))
+
+function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]): ApprovalDecisionRow[] {
+  return tuples.map(([id, step, decision, comment, actorType, actorId, actorLabel, createdAt]) =>
+    ({ id, organizationId: orgId, requestId, step, decision, comment, actorType, actorId, actorLabel, createdAt: new Date(createdAt) }))
+}
 
 export function createApprovalRequestsRepository (codec: CursorCodec, queries: Pick<ApprovalRequestsQueries, 'mayDecideNow'>) {
   const rows = tenantRows(approvalRequests)
@@ -46,6 +70,17 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
         .where(and(eq(approvalRequests.organizationId, orgId), anyOf(approvalRequests.contentItemId, [...itemIds])))
         .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id))
       return new Map(rows.map((r) => [r.contentItemId, asRequest(r)]))
+    },
+
+    /**
+     * latestForItems with each request's decisions, in ONE statement (ContentItem.approval): the
+     * decisions were a second statement, and a second round trip, for every page of items.
+     */
+    async latestWithDecisions (orgId: string, itemIds: readonly string[], db: Database): Promise<Array<{ row: ApprovalRequestRow, decisions: ApprovalDecisionRow[] }>> {
+      if (itemIds.length === 0) return []
+      const rows = await latestWithDecisions(db, { orgId, ids: [...itemIds] })
+      // The row keeps its `decisions` field: replies are built from named fields only.
+      return rows.map((row) => ({ row: asRequest(row), decisions: decisionRows(orgId, row.id, row.decisions) }))
     },
 
     /** onlyBrandIds: the caller's granted brands (null: every brand). */

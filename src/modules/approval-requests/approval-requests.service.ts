@@ -9,7 +9,7 @@ import type { ContentItemDto, ContentStatus } from '../content-items/public.js'
 import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
 import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
-import { toDecisionDto, toRequestDtos } from './approval-requests.dto.js'
+import { toDecisionDto, toRequestDto, toRequestDtos } from './approval-requests.dto.js'
 import { showsLabels } from '../../lib/visibility.js'
 import type { ApprovalHooks } from './approval-requests.hooks.js'
 import {
@@ -153,12 +153,13 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
       return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map((r) => all.get(r.id)!) }]))
     },
 
-    /** ContentItem.approval for a page of items: each one's latest request (two statements). */
+    /** ContentItem.approval for a page of items: each one's latest request with its decisions (one statement). */
     async latestForItems (ctx: Ctx, itemIds: readonly string[]): Promise<Map<string, ApprovalRequestDto>> {
       authorize(ctx.actor, 'approvals:read')
-      const latest = await repo.latestForItems(ctx.actor.orgId, itemIds, ctx.db)
-      const rows = [...latest.values()].filter((r) => canSeeBrand(ctx.actor, r.brandId))
-      return new Map((await dtos(ctx, rows)).map((d) => [d.contentItemId, d]))
+      const latest = (await repo.latestWithDecisions(ctx.actor.orgId, itemIds, ctx.db)).filter((l) => canSeeBrand(ctx.actor, l.row.brandId))
+      const show = showsLabels(ctx.actor)
+      const now = Date.now()
+      return new Map(latest.map(({ row, decisions }) => [row.contentItemId, toRequestDto(row, decisions, show, now)]))
     },
 
     /** GET /v1/content-items/{id}/approval: the latest request and whether it approves the content as it is. */

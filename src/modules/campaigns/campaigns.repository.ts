@@ -1,6 +1,6 @@
-import { and, arrayContains, asc, eq, gte, lte, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, getTableColumns, gte, lte, notInArray, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
-import type { Database } from '../../db/client.js'
+import { prepared, type Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { campaignChannels, campaigns, type KpiTarget } from '../../db/tables/campaigns.js'
@@ -8,7 +8,25 @@ import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas
 import type { CampaignStatus } from './campaign-status.js'
 import { rangeWhere } from '../../lib/time-range.js'
 
-export type CampaignRow = typeof campaigns.$inferSelect
+/**
+ * A campaign as stored; `channelIds` when it was read with its channels (every read of
+ * campaigns does; rows a write returns do not, and the service reads their channels after).
+ */
+export type CampaignRow = typeof campaigns.$inferSelect & { channelIds?: string[] }
+
+/**
+ * The campaign's channel ids, oldest channel first, as a column of the campaign's own
+ * statement: a correlated subquery through campaign_channels' primary key (campaign_id, …).
+ * It was a statement of its own (one more round trip) for every read of campaigns, the nested
+ * GraphQL query's included, though it asks for no channels. The subquery keeps the tenant
+ * filter (the campaign's organization) and row-level security applies to it as to any read.
+ */
+// Written out, not with drizzle's columns: a single-table select renders its columns unqualified
+// ("id"), which inside the subquery would name campaign_channels' own.
+const channelIds = sql<string[]>`array(select cc.social_account_id from campaign_channels cc where cc.organization_id = "campaigns"."organization_id" and cc.campaign_id = "campaigns"."id" order by cc.created_at, cc.social_account_id)`.as('channel_ids')
+const READ = { ...getTableColumns(campaigns), channelIds }
+const byId = prepared<CampaignRow>((db) => db.select(READ).from(campaigns).where(and(eq(campaigns.organizationId, sql.placeholder('orgId')), eq(campaigns.id, sql.placeholder('id')))))
+const byIds = prepared<CampaignRow>((db) => db.select(READ).from(campaigns).where(and(eq(campaigns.organizationId, sql.placeholder('orgId')), sql`${campaigns.id} = ANY(${sql.placeholder('ids')})`)))
 
 /** The stored fields of a campaign, as the service decided them. */
 export interface CampaignValues {
@@ -48,7 +66,18 @@ export function createCampaignsRepository (codec: CursorCodec) {
   return {
     ...versionedRows(campaigns),
 
-    /** The channel ids of many campaigns in one statement, oldest channel first. */
+    /** A campaign with its channel ids, in one statement. */
+    async findById (orgId: string, id: string, db: Database): Promise<CampaignRow | undefined> {
+      const [row] = await byId(db, { orgId, id })
+      return row
+    },
+
+    async findByIds (orgId: string, ids: readonly string[], db: Database): Promise<CampaignRow[]> {
+      if (ids.length === 0) return []
+      return await byIds(db, { orgId, ids: [...new Set(ids)] })
+    },
+
+    /** The channel ids of many campaigns in one statement, oldest channel first (for rows a write returned). */
     async channelsOf (orgId: string, campaignIds: readonly string[], db: Database): Promise<Map<string, string[]>> {
       const out = new Map<string, string[]>(campaignIds.map((id) => [id, []]))
       if (campaignIds.length === 0) return out
@@ -62,11 +91,11 @@ export function createCampaignsRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: CampaignListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: campaigns.id, cursor: q.cursor, limit: q.limit, codec }
-      return await selectPage(db, campaigns, { ...args, withTotal: wantsTotal(q) }, andAll(
+      return await selectPage<typeof campaigns, CampaignRow>(db, campaigns, { ...args, withTotal: wantsTotal(q) }, andAll(
         eq(campaigns.organizationId, orgId),
         ...filters(q),
         brandScope(campaigns.brandId, onlyBrandIds),
-        rangeWhere(campaigns, q)))
+        rangeWhere(campaigns, q)), undefined, { fields: READ })
     },
 
     /** One page of campaigns for each brand, in one statement (GraphQL Brand.campaigns). */
@@ -86,7 +115,7 @@ export function createCampaignsRepository (codec: CursorCodec) {
         orgColumn: campaigns.organizationId,
         where: andAll(...filters(q))
       }
-      return await keysetPerParent<typeof campaigns, CampaignRow>(db, campaigns, args)
+      return await keysetPerParent<typeof campaigns, CampaignRow>(db, campaigns, args, undefined, { fields: READ })
     },
 
     async insert (orgId: string, brandId: string, values: CampaignValues, db: Database): Promise<CampaignRow> {

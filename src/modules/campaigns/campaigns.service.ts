@@ -35,10 +35,14 @@ export function createCampaignsService (deps: CampaignsDeps) {
     return row
   }
 
-  /** Wire shapes for many rows, with their channels read in one statement. */
+  /**
+   * Wire shapes for many rows. Rows read carry their channel ids (read in the same statement);
+   * rows a write returned have theirs read here, in one statement for all of them.
+   */
   async function toDtos (ctx: Ctx, rows: CampaignRow[]): Promise<CampaignDto[]> {
-    const channels = await repo.channelsOf(ctx.actor.orgId, rows.map((r) => r.id), ctx.db)
-    return rows.map((r) => toCampaignDto(r, channels.get(r.id) ?? []))
+    const missing = rows.filter((r) => r.channelIds === undefined).map((r) => r.id)
+    const channels = missing.length ? await repo.channelsOf(ctx.actor.orgId, missing, ctx.db) : undefined
+    return rows.map((r) => toCampaignDto(r, r.channelIds ?? channels?.get(r.id) ?? []))
   }
   const toDto = async (ctx: Ctx, row: CampaignRow) => (await toDtos(ctx, [row]))[0]
 

@@ -18,7 +18,12 @@ import { issuesError, type ContentValidator } from './content-validation.js'
 /** A GraphQL node: targets are left to the batched ContentItem.targets loader. */
 export type ContentItemNode = Omit<ContentItemDto, 'targets'> & { targets?: TargetDto[] }
 
-const node = (row: ContentItemRow): ContentItemNode => ({ ...toContentItemDto(row, []), targets: undefined })
+// The reply object itself, not a copy of it spread into another (200 items a nested page).
+const node = (row: ContentItemRow): ContentItemNode => {
+  const dto: ContentItemNode = toContentItemDto(row, [])
+  dto.targets = undefined
+  return dto
+}
 const targetValues = (s: ItemState): TargetValues[] =>
   s.targets.map((t) => ({ socialAccountId: t.socialAccountId, body: t.body, media: t.media, firstComment: t.firstComment }))
 

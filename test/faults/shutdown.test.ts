@@ -10,29 +10,44 @@ import { PASSWORD, startServer } from './process.js'
 // it, SIGTERM sent while requests are in flight. Nothing here measures time; the deadlines
 // only keep a broken shutdown from hanging the suite.
 
-async function signupRequest (base: string, i: number): Promise<number> {
-  const res = await fetch(`${base}/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organizationName: `Shutdown ${i}`, name: 'Owner', email: `shutdown-${i}-${Date.now()}@example.com`, password: PASSWORD })
-  })
-  await res.arrayBuffer()
-  return res.status
+/**
+ * A sign-up held in flight: its head and the start of its body are sent now, the rest only when
+ * `finish()` is called. The server has begun the request (it logs "incoming request") but cannot
+ * answer it before the test lets it, so the signal always lands while it is running.
+ */
+function heldSignup (base: string, i: number): { finish: () => Promise<number | string> } {
+  const { port } = new URL(base)
+  const body = JSON.stringify({ organizationName: `Shutdown ${i}`, name: 'Owner', email: `shutdown-${i}-${Date.now()}@example.com`, password: PASSWORD })
+  const socket = net.connect(Number(port), '127.0.0.1')
+  let received = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => { received += chunk })
+  const closed = new Promise<void>((resolve) => { socket.on('close', () => resolve()); socket.on('error', () => resolve()) })
+  socket.write(`POST /v1/auth/signup HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`)
+  return {
+    finish: async () => {
+      socket.write(body.slice(10))
+      await closed
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(received)?.[1]
+      return status === undefined ? `failed: ${received.slice(0, 80) || 'no reply'}` : Number(status)
+    }
+  }
 }
 
-/** Starts requests, waits until the server has received them all, then sends SIGTERM. */
+/** Starts requests, waits until the server has received them all, sends SIGTERM, and only once
+ * the shutdown has begun lets the requests' bodies finish arriving. */
 async function drainTest (t: Test, server: ReturnType<typeof startServer>) {
   t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
   const base = await server.listening()
   t.equal((await fetch(`${base}/healthz`)).status, 200)
 
-  // Sign-ups hash a password with argon2id: slow enough to still be running when the signal lands.
   const n = 6
-  const inFlight = Array.from({ length: n }, (_, i) => signupRequest(base, i).catch((err) => `failed: ${err?.cause?.code ?? err}`))
+  const held = Array.from({ length: n }, (_, i) => heldSignup(base, i))
   await server.waitFor((l) => l.filter((x) => x.msg === 'incoming request').length >= n, 'every request to arrive')
   server.child.kill('SIGTERM')
+  await server.waitFor((l) => l.some((x) => x.msg === 'shutting down'), 'the shutdown to begin')
 
-  const statuses = await Promise.all(inFlight)
+  const statuses = await Promise.all(held.map((h) => h.finish()))
   t.same(statuses, Array(n).fill(201), 'every in-flight request finished with its normal status')
   const { code, signal } = await server.exited
   t.equal(signal, null, 'not killed by the signal')
@@ -40,9 +55,9 @@ async function drainTest (t: Test, server: ReturnType<typeof startServer>) {
   const shutdownAt = server.lines.findIndex((x) => x.msg === 'shutting down')
   t.ok(shutdownAt >= 0, 'logged "shutting down"')
   t.equal(server.lines[shutdownAt]?.signal, 'SIGTERM')
-  // Proof that the test tested something: at least one request was still running at SIGTERM.
+  // Proof that the test tested something: every request was still running at SIGTERM.
   const completedAfter = server.lines.slice(shutdownAt).filter((x) => x.msg === 'request completed' && x.res?.statusCode === 201)
-  t.ok(completedAfter.length >= 1, `requests completed after the signal (${completedAfter.length})`)
+  t.equal(completedAfter.length, n, 'every request completed after the signal')
 }
 
 t.test('SIGTERM on an external database: in-flight requests finish, exit 0', async (t) => {
@@ -99,7 +114,7 @@ t.test('Ctrl-C of `npm start` (SIGINT to its whole process group): drains like S
   t.teardown(() => { try { process.kill(-server.child.pid!, 'SIGKILL') } catch {} })
   const base = await server.listening()
   const n = 6
-  const inFlight = Array.from({ length: n }, (_, i) => signupRequest(base, 100 + i).catch((err) => `failed: ${err?.cause?.code ?? err}`))
+  const held = Array.from({ length: n }, (_, i) => heldSignup(base, 100 + i))
   await server.waitFor((l) => l.filter((x) => x.msg === 'incoming request').length >= n, 'every request to arrive')
   // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group. With some
   // shells npm's forwarded copy reaches the server too (through tsx): one key press, two signals.
@@ -110,7 +125,7 @@ t.test('Ctrl-C of `npm start` (SIGINT to its whole process group): drains like S
   await server.waitFor((l) => l.some((x) => x.msg === 'shutting down'), 'the first SIGINT to be taken')
   process.kill(serverPid, 'SIGINT')
 
-  const statuses = await Promise.all(inFlight)
+  const statuses = await Promise.all(held.map((h) => h.finish()))
   t.same(statuses, Array(n).fill(201), 'every in-flight request finished with its normal status')
   const { code, signal } = await server.exited
   // npm, having got the terminal's SIGINT itself, ends as a Ctrl-C'd program does (the shell's
@@ -122,6 +137,6 @@ t.test('Ctrl-C of `npm start` (SIGINT to its whole process group): drains like S
   t.notOk(server.raw.some((l) => /second (error|SIGINT|signal)|terminating connection/.test(l)), 'no second signal cut the drain short, no connection was terminated under a request')
   t.ok(server.lines.some((l) => l.msg?.startsWith('signal received again while draining')), 'the copy of the signal was noticed and ignored')
   const completedAfter = server.lines.slice(shutdownAt).filter((x) => x.msg === 'request completed' && x.res?.statusCode === 201)
-  t.ok(completedAfter.length >= 1, `requests completed after the signal (${completedAfter.length})`)
+  t.equal(completedAfter.length, n, 'every request completed after the signal')
   t.notOk(existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'the server stopped the embedded PostgreSQL after draining')
 })

@@ -19,13 +19,15 @@ await run(50, 0)
 const { Session } = await import('node:inspector/promises')
 const session2 = new Session(); session2.connect()
 const heap = process.env.HEAP === '1'
-if (heap) { await session2.post('HeapProfiler.enable'); await session2.post('HeapProfiler.startSampling', { samplingInterval: 4096 }) } else { await session2.post('Profiler.enable'); await session2.post('Profiler.start') }
+// NOPROF=1: no profiler, only the CPU per request (to compare two versions of the code).
+const noProf = process.env.NOPROF === '1'
+if (noProf) { /* measure only */ } else if (heap) { await session2.post('HeapProfiler.enable'); await session2.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }) } else { await session2.post('Profiler.enable'); await session2.post('Profiler.start') }
 const cpu0 = process.cpuUsage()
 const ms = await run(n, 100000)
 const cpu = process.cpuUsage(cpu0)
-const { profile } = heap ? await session2.post('HeapProfiler.stopSampling') as any : await session2.post('Profiler.stop')
+const { profile } = noProf ? { profile: null } : heap ? await session2.post('HeapProfiler.stopSampling') as any : await session2.post('Profiler.stop')
 if (heap) { const { writeFileSync } = await import('node:fs'); writeFileSync(`/tmp/heap-${which}.json`, JSON.stringify(profile)) }
 const { writeFileSync } = await import('node:fs')
-writeFileSync(`/tmp/prof-${which}.cpuprofile`, JSON.stringify(profile))
-console.log(which, ms.toFixed(2), 'ms/request,', ((cpu.user + cpu.system) / 1000 / n).toFixed(3), 'ms CPU/request (this process, profiler on)')
+if (!noProf && !heap) writeFileSync(`/tmp/prof-${which}.cpuprofile`, JSON.stringify(profile))
+console.log(which, ms.toFixed(2), 'ms/request,', ((cpu.user + cpu.system) / 1000 / n).toFixed(3), `ms CPU/request (this process${noProf ? '' : ', profiler on'})`)
 await close()

@@ -62,6 +62,13 @@ async function startProcess (args: string[], env: Record<string, string>, readyP
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
+function cpuMsOf (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 /** Resident memory of a process now and at its peak, in MiB (Linux /proc). */
 function memoryOf (pid: number): { rss: number, peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -69,8 +76,9 @@ function memoryOf (pid: number): { rss: number, peak: number } {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 }
 }
 
-async function load (address: string, w: Workload['herald'], token: string | null, seconds: number) {
+async function load (address: string, w: Workload['herald'], token: string | null, seconds: number, pid?: number) {
   let i = 0
+  const cpu0 = pid ? cpuMsOf(pid) : 0
   const body = w.body
   const r = await autocannon({
     url: address + w.path,
@@ -80,7 +88,8 @@ async function load (address: string, w: Workload['herald'], token: string | nul
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body ? { setupClient: (client: any) => { client.setBody(JSON.stringify(body(i++))); client.on('response', () => { client.setBody(JSON.stringify(body(i++))) }) } } : {})
   })
-  return { rps: r.requests.average, p99: r.latency.p99, failed: r.non2xx + r.errors }
+  const cpuPerRequest = pid ? (cpuMsOf(pid) - cpu0) / Math.max(1, r.requests.total) : NaN
+  return { rps: r.requests.average, p99: r.latency.p99, failed: r.non2xx + r.errors, cpuPerRequest }
 }
 
 /** Statements and round trips of one request of each workload, counted in an app of our own. */
@@ -108,7 +117,9 @@ async function costs (databaseUrl: string, token: string, list: Workload[]) {
 export async function benchRequestPath (databaseUrl: string, seconds = 8): Promise<boolean> {
   // Herald runs as the image runs it: built (npm run build: one bundled file), `node --max-semi-space-size=32 dist/server.js`.
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
-  const herald = await startProcess(['--max-semi-space-size=32', 'dist/server.js'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000000', NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' }, '/readyz')
+  // BENCH_CPU_PROF=<dir>: Herald writes a CPU profile of the whole run there (node --cpu-prof).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const herald = await startProcess([...prof, '--max-semi-space-size=32', 'dist/server.js'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000000', NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' }, '/readyz')
   let baseline: ChildProcess | undefined
   try {
     const signup = await fetch(`${herald.address}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organizationName: 'Bench', name: 'Bench', email: `bench-${Date.now()}@example.com`, password: 'correct horse battery staple' }) })
@@ -122,21 +133,23 @@ export async function benchRequestPath (databaseUrl: string, seconds = 8): Promi
     const b = await startProcess(['--import', 'tsx', 'bench/baseline.ts'], { DATABASE_URL: databaseUrl, HERALD_BENCH_ORG: session.organization.id }, '/healthz')
     baseline = b.child
 
-    const list = workloads(seeded, me.membershipId)
+    // BENCH_WORKLOADS=get,nested: only those (to profile one workload; the verdict then covers only them).
+    const only = process.env.BENCH_WORKLOADS?.split(',')
+    const list = workloads(seeded, me.membershipId).filter((w) => !only || only.includes(w.name))
     const cost = await costs(databaseUrl, session.accessToken, list)
     let ok = true
     console.log('\nRequest path against a hand-written Fastify + pg server (one SQL per request), same data, same run:')
-    console.log('| workload | hand-written req/s | Herald req/s | ratio (target) | Herald p99 | SQL statements / round trips |')
-    console.log('| --- | --- | --- | --- | --- | --- |')
+    console.log('| workload | hand-written req/s | Herald req/s | ratio (target) | Herald p99 | SQL statements / round trips | server CPU ms per request (hand-written / Herald) |')
+    console.log('| --- | --- | --- | --- | --- | --- | --- |')
     for (const w of list) {
       await load(b.address, w.baseline, null, 2)
-      const base = await load(b.address, w.baseline, null, seconds)
+      const base = await load(b.address, w.baseline, null, seconds, b.child.pid)
       await load(herald.address, w.herald, session.accessToken, 2)
-      const ours = await load(herald.address, w.herald, session.accessToken, seconds)
+      const ours = await load(herald.address, w.herald, session.accessToken, seconds, herald.child.pid)
       const ratio = ours.rps / base.rps
       const pass = ratio >= TARGETS[w.name] && ours.failed === 0 && base.failed === 0
       ok &&= pass
-      console.log(`| ${pass ? '' : 'FAIL '}${w.title} | ${Math.round(base.rps)} | ${Math.round(ours.rps)} | ${ratio.toFixed(2)}× (≥ ${TARGETS[w.name]}) | ${ours.p99} ms | ${cost[w.name].statements} / ${cost[w.name].roundTrips} |${ours.failed ? ` ${ours.failed} failed` : ''}`)
+      console.log(`| ${pass ? '' : 'FAIL '}${w.title} | ${Math.round(base.rps)} | ${Math.round(ours.rps)} | ${ratio.toFixed(2)}× (≥ ${TARGETS[w.name]}) | ${ours.p99} ms | ${cost[w.name].statements} / ${cost[w.name].roundTrips} | ${base.cpuPerRequest.toFixed(2)} / ${ours.cpuPerRequest.toFixed(2)} |${ours.failed ? ` ${ours.failed} failed` : ''}`)
     }
     const peak = memoryOf(herald.child.pid!).peak
     const memOk = idle.rss <= MEMORY_TARGET_MIB

@@ -52,72 +52,79 @@ function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: numbe
   return `SELECT ${parts.join(', ')}`
 }
 
+/** A string with no quote and no backslash needs no escaping (pg's escapeLiteral would copy it char by char). */
+const NEEDS_ESCAPE = /['\\]/
+
 function literal (value: unknown): string {
   const v = prepareValue(value)
   if (v === null) return 'NULL'
   if (Buffer.isBuffer(v)) return `'\\x${v.toString('hex')}'::bytea`
-  return escapeLiteral(v)
+  return NEEDS_ESCAPE.test(v) ? escapeLiteral(v) : `'${v}'`
 }
+
+/** Where a statement's text may hold a parameter or something to copy untouched. */
+const SPECIAL = /['"$]|--|\/\*/g
+const PARAM = /\$(\d{1,7})/y
+const DOLLAR_TAG = /\$[A-Za-z_][A-Za-z0-9_]*\$|\$\$/y
 
 /**
  * The statement with its $n parameters written in as literals, so that several statements can
  * travel in one simple-protocol message. Quoted strings, quoted identifiers, comments and
  * dollar-quoted bodies are copied untouched. An untyped literal is resolved by PostgreSQL from
- * its context exactly as an untyped parameter is.
+ * its context exactly as an untyped parameter is. The text between two special places is
+ * copied as one slice (a statement of a nested page holds hundreds of ids: char by char, its
+ * copy was 6 % of that request's allocations).
  */
 export function inlineParams (text: string, values: readonly unknown[] | undefined): string {
   if (!values || values.length === 0) return text
-  let out = ''
-  let i = 0
   const n = text.length
-  while (i < n) {
-    const c = text[i]
+  const parts: string[] = []
+  let copied = 0
+  const special = new RegExp(SPECIAL)
+  let m: RegExpExecArray | null
+  while ((m = special.exec(text)) !== null) {
+    const i = m.index
+    const c = m[0]
+    let next: number
     if (c === "'" || c === '"') {
       let j = i + 1
-      while (j < n) {
-        if (text[j] === c) {
-          if (text[j + 1] === c) { j += 2; continue }
-          break
-        }
-        j++
+      for (;;) {
+        j = text.indexOf(c, j)
+        if (j < 0) { j = n; break }
+        if (text[j + 1] === c) { j += 2; continue }
+        break
       }
-      out += text.slice(i, j + 1)
-      i = j + 1
-    } else if (c === '-' && text[i + 1] === '-') {
+      next = j + 1
+    } else if (c === '--') {
       const j = text.indexOf('\n', i)
-      const end = j < 0 ? n : j
-      out += text.slice(i, end)
-      i = end
-    } else if (c === '/' && text[i + 1] === '*') {
+      next = j < 0 ? n : j
+    } else if (c === '/*') {
       const j = text.indexOf('*/', i + 2)
-      const end = j < 0 ? n : j + 2
-      out += text.slice(i, end)
-      i = end
-    } else if (c === '$') {
-      const param = /^\$(\d+)/.exec(text.slice(i, i + 8))
+      next = j < 0 ? n : j + 2
+    } else {
+      PARAM.lastIndex = i
+      const param = PARAM.exec(text)
       if (param) {
         const index = Number(param[1]) - 1
         if (index < 0 || index >= values.length) throw new Error(`statement has no value for $${index + 1}`)
-        out += literal(values[index])
-        i += param[0].length
-        continue
+        parts.push(text.slice(copied, i), literal(values[index]))
+        copied = next = i + param[0].length
+      } else {
+        DOLLAR_TAG.lastIndex = i
+        const tag = DOLLAR_TAG.exec(text)
+        if (tag) {
+          const close = text.indexOf(tag[0], i + tag[0].length)
+          next = close < 0 ? n : close + tag[0].length
+        } else {
+          next = i + 1
+        }
       }
-      const tag = /^\$[A-Za-z_][A-Za-z0-9_]*\$|^\$\$/.exec(text.slice(i, i + 64))
-      if (tag) {
-        const close = text.indexOf(tag[0], i + tag[0].length)
-        const end = close < 0 ? n : close + tag[0].length
-        out += text.slice(i, end)
-        i = end
-        continue
-      }
-      out += c
-      i++
-    } else {
-      out += c
-      i++
     }
+    special.lastIndex = next
   }
-  return out
+  if (copied === 0) return text
+  parts.push(text.slice(copied))
+  return parts.join('')
 }
 
 interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string }

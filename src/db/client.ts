@@ -185,7 +185,7 @@ export function createDatabase (client: pg.Pool | pg.PoolClient): Database {
 }
 
 /** Where prepared() builds its statements: never sent anything (each run names its own unit of work). */
-const builder = createDatabase({} as pg.PoolClient)
+export const builder = createDatabase({} as pg.PoolClient)
 
 /**
  * A statement drizzle builds ONCE, with named placeholders (sql.placeholder('id')), then runs in

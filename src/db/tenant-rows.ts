@@ -2,6 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from './any-of.js'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import { prepared, type Database } from './client.js'
+import { insertStatement } from './insert-shapes.js'
 import { deferrableTx } from './tx.js'
 
 // What every tenant table's repository repeats, written once: read one or many rows by id
@@ -36,6 +37,22 @@ export async function deferWrite (db: Database, query: PromiseLike<unknown> & { 
     return
   }
   await query
+}
+
+/**
+ * Inserts `rows` as a deferred write (see deferWrite), with the statement's text built once per
+ * shape (insertStatement) rather than by the query builder on every call.
+ */
+export async function deferInsert<T extends PgTable> (db: Database, table: T, rows: ReadonlyArray<T['$inferInsert']>, opts: { onConflictDoNothing?: boolean } = {}): Promise<void> {
+  if (rows.length === 0) return
+  const tx = deferrableTx(db)
+  if (tx) {
+    const { sql: text, params } = insertStatement(table, rows, opts)
+    tx.defer(text, params)
+    return
+  }
+  const q = db.insert(table).values(rows as any)
+  await (opts.onConflictDoNothing ? q.onConflictDoNothing() : q)
 }
 
 /**

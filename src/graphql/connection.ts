@@ -69,6 +69,39 @@ export function selects (info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((node) => seen(node.selectionSet))
 }
 
+/**
+ * The names of the fields a connection's query selects on its nodes (`edges { node { … } }`),
+ * through fragments and inline fragments (directives are ignored: a field under @skip counts as
+ * selected, so the answer is never less than what is read).
+ */
+export function nodeFields (info: GraphQLResolveInfo): Set<string> {
+  const out = new Set<string>()
+  const children = (set: SelectionSetNode | undefined, name: string, into: SelectionSetNode[]) => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) {
+        if (sel.name.value === name && sel.selectionSet) into.push(sel.selectionSet)
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        children(sel.selectionSet, name, into)
+      } else {
+        children(info.fragments[sel.name.value]?.selectionSet, name, into)
+      }
+    }
+  }
+  const names = (set: SelectionSetNode | undefined) => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) out.add(sel.name.value)
+      else if (sel.kind === Kind.INLINE_FRAGMENT) names(sel.selectionSet)
+      else names(info.fragments[sel.name.value]?.selectionSet)
+    }
+  }
+  const edges: SelectionSetNode[] = []
+  for (const node of info.fieldNodes) children(node.selectionSet, 'edges', edges)
+  const nodes: SelectionSetNode[] = []
+  for (const set of edges) children(set, 'node', nodes)
+  for (const set of nodes) names(set)
+  return out
+}
+
 /** Connection arguments as the list's REST query: `first: 0` asks for one row (see above). */
 function listQuery<S extends z.ZodType> (schema: S, args: ConnectionArgs & Record<string, unknown>): z.infer<S> {
   const { first, after, sort, ...rest } = args

@@ -1,7 +1,7 @@
 import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
-import { brandScope, deferWrite, versionedRows } from '../../db/tenant-rows.js'
+import { brandScope, deferInsert, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
@@ -37,6 +37,27 @@ export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, 
     rangeWhere(contentItems, f)
   )
 }
+
+/**
+ * The columns of a "light" item: what a nested GraphQL page needs when its query reads only
+ * these (and the fields the loaders key on), not the content itself (body, media, hashtags…).
+ * The sort columns are all here: a page's cursors are made from them.
+ */
+export const LIGHT_COLUMNS = {
+  id: contentItems.id,
+  organizationId: contentItems.organizationId,
+  brandId: contentItems.brandId,
+  campaignId: contentItems.campaignId,
+  title: contentItems.title,
+  kind: contentItems.kind,
+  status: contentItems.status,
+  revision: contentItems.revision,
+  version: contentItems.version,
+  scheduledAt: contentItems.scheduledAt,
+  createdAt: contentItems.createdAt,
+  updatedAt: contentItems.updatedAt
+}
+export type LightContentItemRow = Pick<ContentItemRow, keyof typeof LIGHT_COLUMNS>
 
 const itemWithTargets = prepared<ContentItemRow & { targets: TargetRow[] }>((db) => db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
   .where(and(eq(contentItems.organizationId, sql.placeholder('orgId')), eq(contentItems.id, sql.placeholder('id')))))
@@ -84,8 +105,11 @@ export function createContentItemsRepository (codec: CursorCodec) {
       return row
     },
 
-    /** A page of items per brand or per campaign, for all of them in one statement. */
-    async perParent (orgId: string, parent: 'brand' | 'campaign', parentIds: readonly string[], q: NestedContentQuery, visibleBrands: readonly string[] | null, db: Database) {
+    /**
+     * A page of items per brand or per campaign, for all of them in one statement; with
+     * `light`, only LIGHT_COLUMNS (a query that reads nothing else of the items).
+     */
+    async perParent (orgId: string, parent: 'brand' | 'campaign', parentIds: readonly string[], q: NestedContentQuery, visibleBrands: readonly string[] | null, db: Database, light = false) {
       const args = {
         orgId,
         sort: parseSort(q.sort),
@@ -101,7 +125,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         orgColumn: contentItems.organizationId,
         where: filterWhere(q, visibleBrands)
       }
-      return await keysetPerParent<typeof contentItems, ContentItemRow>(db, contentItems, args)
+      return await keysetPerParent<typeof contentItems, ContentItemRow | LightContentItemRow>(db, contentItems, args, undefined, light ? { fields: LIGHT_COLUMNS } : undefined)
     },
 
     /** Items of a brand whose time is in [from, to), in time order (the calendar). */
@@ -141,7 +165,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
     /** Deferred (see deferWrite): new items' targets, whose ids the caller chose. */
     async insertTargets (orgId: string, byItem: Array<{ itemId: string, targets: Array<TargetValues & { id: string }> }>, db: Database): Promise<void> {
       const values = byItem.flatMap(({ itemId, targets }) => targets.map((t, position) => ({ ...t, position, contentItemId: itemId, organizationId: orgId })))
-      if (values.length) await deferWrite(db, db.insert(contentTargets).values(values))
+      await deferInsert(db, contentTargets, values)
     },
 
     /** Replaces an item's targets; a target whose account stays listed keeps its id. */

@@ -2,7 +2,7 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { connectionLoader, parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, nodeFields, parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
 import { normalizeInput, parseInput } from '../../graphql/input.js'
 import type { BrandsService } from '../brands/public.js'
 import type { SocialAccountsService } from '../social-accounts/public.js'
@@ -12,6 +12,7 @@ import { CalendarQuery, type ContentCalendar } from './content-calendar.js'
 import { parseBulkJson } from './content-bulk.js'
 import { ContentItemListQuery, CreateContentItemBody, NestedContentQuery, ScheduleBody, SubmitBody, UpdateContentItemBody } from './content-items.schemas.js'
 import type { ContentItemNode, ContentItemsService } from './content-items.service.js'
+import type { Page } from '../../lib/pagination.js'
 import type { TargetDto } from './content-items.schemas.js'
 import type { ContentActions } from './content-actions.js'
 import { RevisionListQuery } from './content-revisions.schemas.js'
@@ -86,6 +87,31 @@ async function campaignsOf (campaigns: LoaderDeps['campaigns'], ctx: Ctx, campai
   return campaignIds.map((id) => (id ? byId.get(id) ?? null : null))
 }
 
+/**
+ * ContentItem fields a light node answers (LIGHT_COLUMNS in the repository): its own small
+ * columns, and the fields resolved by loaders keyed on id, brandId or campaignId. A nested page
+ * whose query selects nothing else reads only those columns: a page of 200 items asking for
+ * titles no longer reads, parses and maps 200 bodies, media lists, hashtags and labels.
+ */
+const LIGHT_FIELDS = new Set(['__typename', 'id', 'brandId', 'brand', 'campaignId', 'campaign', 'title', 'kind', 'status', 'revision', 'version',
+  'scheduledAt', 'createdAt', 'updatedAt', 'targets', 'revisions', 'publications', 'approval', 'approvalRequests', 'comments', 'timeline'])
+
+const isLight = (q: LoaderQuery<unknown>) => q.info !== undefined && [...nodeFields(q.info)].every((f) => LIGHT_FIELDS.has(f))
+
+/** A nested content-item connection for every parent: light parents and full ones each in one statement. */
+async function nestedItems (queries: Array<LoaderQuery<{ id: string }>>, list: (q: NestedContentQuery, ids: string[], light: boolean) => Promise<Map<string, Page<ContentItemNode>>>) {
+  const light = queries.map(isLight)
+  const out: unknown[] = new Array(queries.length)
+  for (const variant of [true, false]) {
+    const mine = queries.filter((_, i) => light[i] === variant)
+    if (mine.length === 0) continue
+    const pages = await resolveNestedConnections(NestedContentQuery, mine, (o) => o.id, async (q, ids) => await list(q, ids, variant))
+    let j = 0
+    queries.forEach((_, i) => { if (light[i] === variant) out[i] = pages[j++] })
+  }
+  return out
+}
+
 export function contentItemsLoaders ({ service, revisions, brands, socialAccounts, campaigns }: LoaderDeps): MercuriusLoaders {
   return {
     ContentItem: {
@@ -104,11 +130,11 @@ export function contentItemsLoaders ({ service, revisions, brands, socialAccount
     },
     Campaign: {
       contentItems: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForCampaigns(ctx, ids, q)))
+        await nestedItems(queries, async (q, ids, light) => await service.listForCampaigns(ctx, ids, q, light)))
     },
     Brand: {
       contentItems: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
-        await resolveNestedConnections(NestedContentQuery, queries, (o) => o.id, async (q, ids) => await service.listForBrands(ctx, ids, q)))
+        await nestedItems(queries, async (q, ids, light) => await service.listForBrands(ctx, ids, q, light)))
     }
   }
 }

@@ -4,7 +4,8 @@ import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import type { Page } from '../../lib/pagination.js'
-import type { ContentItemRow, ContentItemsRepository, TargetRow, TargetValues } from './content-items.repository.js'
+import { iso } from '../../lib/http.js'
+import type { ContentItemRow, ContentItemsRepository, LightContentItemRow, TargetRow, TargetValues } from './content-items.repository.js'
 import type { ContentItemDto, ContentItemListQuery, CreateContentItemInput, NestedContentQuery, TargetDto, UpdateContentItemInput } from './content-items.schemas.js'
 import type { ContentCore } from './content-core.js'
 import { columnsOf, fieldsSet, stateOf, toContentItemDto, toTargetDto, type ItemState } from './content-state.js'
@@ -24,6 +25,23 @@ const node = (row: ContentItemRow): ContentItemNode => {
   dto.targets = undefined
   return dto
 }
+/**
+ * A node from a light row (LIGHT_COLUMNS), for a nested page whose query selects only
+ * LIGHT_FIELDS: the fields it does not read are not there, and nothing else reads this object.
+ */
+const lightNode = (row: LightContentItemRow): ContentItemNode => ({
+  id: row.id,
+  brandId: row.brandId,
+  campaignId: row.campaignId,
+  title: row.title,
+  kind: row.kind,
+  status: row.status,
+  revision: row.revision,
+  version: row.version,
+  scheduledAt: iso(row.scheduledAt),
+  createdAt: iso(row.createdAt)!,
+  updatedAt: iso(row.updatedAt)!
+}) as ContentItemNode
 const targetValues = (s: ItemState): TargetValues[] =>
   s.targets.map((t) => ({ socialAccountId: t.socialAccountId, body: t.body, media: t.media, firstComment: t.firstComment }))
 
@@ -106,14 +124,17 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
       return { ...page, data: page.data.map(node) }
     },
 
-    /** Brand.contentItems for a page of brands: one statement, a page per brand. */
-    async listForBrands (ctx: Ctx, brandIds: readonly string[], q: NestedContentQuery): Promise<Map<string, Page<ContentItemNode>>> {
-      return await perParent(ctx, 'brand', brandIds, q)
+    /**
+     * Brand.contentItems for a page of brands: one statement, a page per brand. `light`: the
+     * query reads only LIGHT_FIELDS of the items (content-items.resolvers.ts).
+     */
+    async listForBrands (ctx: Ctx, brandIds: readonly string[], q: NestedContentQuery, light = false): Promise<Map<string, Page<ContentItemNode>>> {
+      return await perParent(ctx, 'brand', brandIds, q, light)
     },
 
     /** Campaign.contentItems for a page of campaigns: one statement, a page per campaign. */
-    async listForCampaigns (ctx: Ctx, campaignIds: readonly string[], q: NestedContentQuery): Promise<Map<string, Page<ContentItemNode>>> {
-      return await perParent(ctx, 'campaign', campaignIds, q)
+    async listForCampaigns (ctx: Ctx, campaignIds: readonly string[], q: NestedContentQuery, light = false): Promise<Map<string, Page<ContentItemNode>>> {
+      return await perParent(ctx, 'campaign', campaignIds, q, light)
     },
 
     /** ContentItem.targets for many items in one statement. */
@@ -191,10 +212,11 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     }
   }
 
-  async function perParent (ctx: Ctx, parent: 'brand' | 'campaign', ids: readonly string[], q: NestedContentQuery) {
+  async function perParent (ctx: Ctx, parent: 'brand' | 'campaign', ids: readonly string[], q: NestedContentQuery, light: boolean) {
     authorize(ctx.actor, 'content:read')
-    const pages = await items.perParent(ctx.actor.orgId, parent, ids, q, ctx.actor.brandIds, ctx.db)
-    return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(node) }]))
+    const pages = await items.perParent(ctx.actor.orgId, parent, ids, q, ctx.actor.brandIds, ctx.db, light)
+    const toNode = light ? lightNode : (row: LightContentItemRow) => node(row as ContentItemRow)
+    return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(toNode) }]))
   }
 }
 export type ContentItemsService = ReturnType<typeof createContentItemsService>

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
-import { deferWrite } from '../../db/tenant-rows.js'
+import { deferInsert } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentRevisions } from '../../db/tables/content-items.js'
 
@@ -21,7 +21,7 @@ export function createContentRevisionsRepository (codec: CursorCodec) {
   return {
     /** Deferred (see deferWrite): nobody waits for a revision's row. */
     async insertMany (orgId: string, rows: NewRevisionRow[], db: Database): Promise<void> {
-      if (rows.length) await deferWrite(db, db.insert(contentRevisions).values(rows.map((r) => ({ ...r, organizationId: orgId }))))
+      await deferInsert(db, contentRevisions, rows.map((r) => ({ ...r, organizationId: orgId })))
     },
 
     async list (orgId: string, itemId: string, q: RevisionPageQuery, db: Database): Promise<Page<RevisionRow>> {

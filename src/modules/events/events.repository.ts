@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
-import { deferWrite } from '../../db/tenant-rows.js'
+import { deferInsert } from '../../db/tenant-rows.js'
 import { deferrableTx } from '../../db/tx.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { events } from '../../db/tables/events.js'
@@ -20,7 +20,7 @@ export function createEventsRepository (codec: CursorCodec) {
 
     /** Deferred (see deferWrite): an event commits with its change, at no round trip of its own. */
     async insert (orgId: string, event: Omit<NewEvent, 'organizationId'>, db: Database): Promise<void> {
-      await deferWrite(db, db.insert(events).values({ ...event, organizationId: orgId }))
+      await deferInsert(db, events, [{ ...event, organizationId: orgId }])
     },
 
     /**

@@ -2,7 +2,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.js'
-import { deferWrite, versionedRows } from '../../db/tenant-rows.js'
+import { deferInsert, deferWrite, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../../db/tables/webhooks.js'
 import type { AttemptListQuery, DeliveryListQuery, WebhookListQuery } from './webhooks.schemas.js'
@@ -105,7 +105,7 @@ export function createWebhooksRepository (codec: CursorCodec) {
      * (subscription, event) is ignored.
      */
     async insertDeliveryDeferred (orgId: string, v: { id: string, subscriptionId: string, eventId: string, eventType: string }, db: Database): Promise<void> {
-      await deferWrite(db, db.insert(webhookDeliveries).values({ ...v, organizationId: orgId }).onConflictDoNothing())
+      await deferInsert(db, webhookDeliveries, [{ ...v, organizationId: orgId }], { onConflictDoNothing: true })
     },
 
     async findDelivery (orgId: string, subscriptionId: string, deliveryId: string, db: Database): Promise<DeliveryRow | undefined> {

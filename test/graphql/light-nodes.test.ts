@@ -1,0 +1,49 @@
+import t from 'tap'
+import { bearer, createTestApp, json } from '../helper.js'
+import { createBrand, signup } from '../factories.js'
+import { campaign, createItem, socialAccount } from '../factories-content.js'
+
+// A nested page of content items whose query reads only small fields (title, status, the
+// loaders' keys…) reads only those columns; one that reads the content (body, media…) reads the
+// whole row. What the caller sees must not depend on which: the same values either way.
+
+t.test('a nested page reads the item columns its query asks for, and answers the same', async (t) => {
+  const h = await createTestApp(t)
+  const a = await signup(h, 'light')
+  const brand = await createBrand(h, a)
+  const x = await socialAccount(h, a.orgId, brand.id)
+  const camp = await campaign(h, a.orgId, brand.id)
+  for (let i = 0; i < 3; i++) {
+    await createItem(h, a, { brandId: brand.id, campaignId: camp, title: `Light ${i}`, body: `The body of ${i}`, hashtags: ['herald'], targets: [{ socialAccountId: x }] })
+  }
+  const statementsOf = async (query: string) => {
+    const before = h.roundTrips.length
+    const res = await h.inject({ method: 'POST', url: '/graphql', headers: bearer(a.token), payload: { query } })
+    const body = json(res)
+    t.notOk(body.errors, JSON.stringify(body.errors))
+    const items = h.roundTrips.slice(before).flat().find((s) => /from "content_items"/.test(s)) ?? ''
+    return { data: body.data, items }
+  }
+  const small = 'id title status kind version revision createdAt updatedAt scheduledAt brandId campaignId brand { id } targets { socialAccountId }'
+  const light = await statementsOf(`{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { ${small} } } } } } } }`)
+  t.notMatch(light.items, /"body"/, 'a query for small fields does not read the bodies')
+  t.notMatch(light.items, /"media"/, 'nor the media')
+  const full = await statementsOf(`{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { ${small} body hashtags } } } } } } }`)
+  t.match(full.items, /"body"/, 'a query for the body reads it')
+
+  const nodes = (data: any) => data.campaigns.edges.flatMap((c: any) => c.node.contentItems.edges.map((e: any) => e.node))
+  const lightNodes = nodes(light.data)
+  const fullNodes = nodes(full.data)
+  t.equal(lightNodes.length, 3)
+  t.same(lightNodes, fullNodes.map(({ body: _b, hashtags: _h, ...rest }: any) => rest), 'the same values for the fields both asked')
+  t.same(fullNodes.map((n: any) => n.body).sort(), ['The body of 0', 'The body of 1', 'The body of 2'])
+  t.same(fullNodes[0].hashtags, ['herald'])
+  t.same(lightNodes[0].targets, [{ socialAccountId: x }], 'loaders keyed on the item still answer')
+
+  // A field asked through a fragment counts: the fragment's body is read.
+  const viaFragment = await statementsOf(`fragment F on ContentItem { body } { campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ...F } } } } } } }`)
+  t.match(viaFragment.items, /"body"/, 'a field inside a fragment is seen')
+  t.ok(nodes(viaFragment.data).every((n: any) => n.body.startsWith('The body of')))
+  const viaInline = await statementsOf(`{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ... on ContentItem { media { url } } } } } } } } }`)
+  t.match(viaInline.items, /"media"/, 'and inside an inline fragment')
+})

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { Column, fillPlaceholders, getTableName, is, SQL, Subquery } from 'drizzle-orm'
+import { Column, getTableName, is, Param, Placeholder, SQL, Subquery } from 'drizzle-orm'
 import { NodePgDatabase, NodePgPreparedQuery, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres'
 import { PgDialect } from 'drizzle-orm/pg-core'
 
@@ -141,13 +141,28 @@ function rowMapper (fields: readonly SelectedField[], joinsNotNullableMap: Recor
 }
 
 /**
+ * A prepared statement's parameters with the values of a call, as drizzle's fillPlaceholders
+ * fills them, except that null stays NULL for a column's placeholder: drizzle's encodes it (a
+ * null jsonb became the JSON text 'null'), where a null given directly is NULL.
+ */
+export function fillValues (params: readonly unknown[], values: Record<string, unknown>): unknown[] {
+  return params.map((p) => {
+    const placeholder = is(p, Placeholder) ? p : is(p, Param) && is(p.value, Placeholder) ? p.value : undefined
+    if (!placeholder) return p
+    if (!(placeholder.name in values)) throw new Error(`No value for placeholder "${placeholder.name}" was provided`)
+    const v = values[placeholder.name]
+    return placeholder === p || v === null ? v : (p as Param).encoder!.mapToDriverValue(v)
+  })
+}
+
+/**
  * drizzle's node-postgres prepared query, executed without its per-call extras this app does
  * not use (tracing spans, the logger, the query cache) and with rows mapped by rowMapper.
  */
 class FastPreparedQuery extends NodePgPreparedQuery<any> {
   override async execute (placeholderValues: Record<string, unknown> = {}): Promise<any> {
     const self = this as any
-    const params = fillPlaceholders(self.params, placeholderValues)
+    const params = fillValues(self.params, placeholderValues)
     const client = self.client as pg.PoolClient
     if (!self.fields && !self.customResultMapper) return await client.query(self.rawQueryConfig, params)
     const result = await client.query(self.queryConfig, params)

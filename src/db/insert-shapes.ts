@@ -1,19 +1,16 @@
-import { getTableColumns, is, Param, Placeholder, sql, type Column } from 'drizzle-orm'
+import { getTableColumns, sql, type Column } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
-import { builder } from './client.js'
+import { builder, fillValues, type Database } from './client.js'
 
 // INSERT statements built once per shape. Drizzle builds an insert's text anew on every call:
 // the column list, a typed parameter per value, the casing of every name. For a create that
-// writes its targets, revision, event and owed webhook deliveries, that building was a fifth of
-// the request's CPU (bench/profile.ts create). The text depends only on the shape (the table,
-// which columns each row sets, the number of rows, ON CONFLICT), so drizzle builds it once per
-// shape with a named placeholder per value, and each call only encodes its values with the
-// columns' own encoders (JSON for jsonb, text for timestamps…), null staying NULL as drizzle
-// writes it (its fillPlaceholders would encode a null jsonb as the JSON text 'null').
+// writes its item, targets, revision, event and owed webhook deliveries, that building was a
+// fifth of the request's CPU (bench/profile.ts create). The text depends only on the shape (the
+// table, which columns each row sets, the number of rows, ON CONFLICT, RETURNING), so drizzle
+// builds it once per shape with a named placeholder per value, and each call only encodes its
+// values with the columns' own encoders (fillValues: JSON for jsonb, text for timestamps…).
 
-interface Built { sql: string, params: unknown[] }
-
-interface TableShapes { keys: string[], cacheable: boolean, built: Map<string, Built> }
+interface TableShapes { keys: string[], cacheable: boolean, built: Map<string, unknown> }
 
 const tables = new WeakMap<PgTable, TableShapes>()
 /** Shapes kept per table (a bulk create of n items is its own shape); beyond it, start again. */
@@ -32,21 +29,17 @@ function shapesOf (table: PgTable): TableShapes {
 }
 
 /**
- * The INSERT of `rows` into `table` (with ON CONFLICT DO NOTHING when asked), as drizzle would
- * write it: a column a row leaves undefined is DEFAULT, null is NULL. Same text and values as
- * `db.insert(table).values(rows).toSQL()` (test/unit/insert-shapes.test.ts).
+ * What drizzle builds for `rows` (kind: the statement's variant), from the shape's kept one or
+ * built now, and the values of this call by placeholder name. A column a row leaves undefined
+ * is DEFAULT, as in drizzle.
  */
-export function insertStatement<T extends PgTable> (table: T, rows: ReadonlyArray<T['$inferInsert']>, opts: { onConflictDoNothing?: boolean } = {}): { sql: string, params: unknown[] } {
+function shaped<B> (table: PgTable, rows: ReadonlyArray<Record<string, unknown>>, kind: string, build: (rows: Array<Record<string, unknown>>) => B): { built: B, values: Record<string, unknown> } {
   const shapes = shapesOf(table)
-  if (!shapes.cacheable) {
-    const q = builder.insert(table).values(rows as any)
-    return (opts.onConflictDoNothing ? q.onConflictDoNothing() : q).toSQL()
-  }
   const { keys } = shapes
   const values: Record<string, unknown> = {}
-  let shape = opts.onConflictDoNothing ? 'n' : 'i'
+  let shape = kind
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Record<string, unknown>
+    const row = rows[i]
     shape += '|'
     for (let k = 0; k < keys.length; k++) {
       const v = row[keys[k]]
@@ -55,22 +48,35 @@ export function insertStatement<T extends PgTable> (table: T, rows: ReadonlyArra
       values[`${i}_${k}`] = v
     }
   }
-  let built = shapes.built.get(shape)
+  let built = shapes.built.get(shape) as B | undefined
   if (!built) {
-    const withPlaceholders = rows.map((row, i) => Object.fromEntries(keys.flatMap((key, k) =>
-      (row as Record<string, unknown>)[key] === undefined ? [] : [[key, sql.placeholder(`${i}_${k}`)]])))
-    const q = builder.insert(table).values(withPlaceholders as any)
-    built = (opts.onConflictDoNothing ? q.onConflictDoNothing() : q).toSQL()
-    if (shapes.built.size >= MAX_SHAPES) shapes.built.clear()
-    shapes.built.set(shape, built)
+    built = build(rows.map((row, i) => Object.fromEntries(keys.flatMap((key, k) => row[key] === undefined ? [] : [[key, sql.placeholder(`${i}_${k}`)]]))))
+    if (shapes.cacheable) {
+      if (shapes.built.size >= MAX_SHAPES) shapes.built.clear()
+      shapes.built.set(shape, built)
+    }
   }
-  return { sql: built.sql, params: fill(built.params, values) }
+  return { built, values }
 }
 
-function fill (params: readonly unknown[], values: Record<string, unknown>): unknown[] {
-  return params.map((p) => {
-    if (!is(p, Param) || !is(p.value, Placeholder)) return p
-    const v = values[p.value.name]
-    return v === null ? null : p.encoder!.mapToDriverValue(v)
+/**
+ * The INSERT of `rows` into `table` (with ON CONFLICT DO NOTHING when asked): the same text and
+ * values as `db.insert(table).values(rows).toSQL()` (test/unit/insert-shapes.test.ts).
+ */
+export function insertStatement<T extends PgTable> (table: T, rows: ReadonlyArray<T['$inferInsert']>, opts: { onConflictDoNothing?: boolean } = {}): { sql: string, params: unknown[] } {
+  const { built, values } = shaped(table, rows as ReadonlyArray<Record<string, unknown>>, opts.onConflictDoNothing ? 'n' : 'i', (ph) => {
+    const q = builder.insert(table).values(ph as any)
+    return (opts.onConflictDoNothing ? q.onConflictDoNothing() : q).toSQL()
   })
+  return { sql: built.sql, params: fillValues(built.params, values) }
+}
+
+/** `db.insert(table).values(rows).returning()`, its statement built once per shape. */
+export async function insertReturning<T extends PgTable> (db: Database, table: T, rows: ReadonlyArray<T['$inferInsert']>): Promise<Array<T['$inferSelect']>> {
+  if (rows.length === 0) return []
+  const { built, values } = shaped(table, rows as ReadonlyArray<Record<string, unknown>>, 'r', (ph) => (builder.insert(table).values(ph as any).returning() as unknown as { _prepare: () => object })._prepare())
+  // As prepared() runs its statements: over the session's client (the request's unit of work).
+  const client = (db as unknown as { session: { client: unknown } }).session.client
+  const run = Object.create(built, { client: { value: client } }) as { execute: (v: Record<string, unknown>) => Promise<Array<T['$inferSelect']>> }
+  return await run.execute(values)
 }

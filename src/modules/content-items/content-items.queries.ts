@@ -1,6 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
 import { anyOf } from '../../db/any-of.js'
-import type { Database } from '../../db/client.js'
+import { prepared, type Database } from '../../db/client.js'
 import { brands } from '../../db/tables/brands.js'
 import { campaigns } from '../../db/tables/campaigns.js'
 import { memberships } from '../../db/tables/members.js'
@@ -60,30 +61,31 @@ export interface AccountFacts { id: string, brandId: string, platform: typeof so
 export interface CampaignFacts { id: string, brandId: string }
 export interface MemberFacts { id: string, status: 'invited' | 'active', brandIds: string[] | null }
 
+// The checks of a create or an edit: built once (prepared), run with each call's ids as one array.
+const inOrg = (orgColumn: PgColumn, idColumn: PgColumn) => and(eq(orgColumn, sql.placeholder('orgId')), sql`${idColumn} = ANY(${sql.placeholder('ids')})`)
+const brandFacts = prepared<BrandFacts>((db) => db.select({ id: brands.id, timeZone: brands.timeZone, status: brands.status }).from(brands).where(inOrg(brands.organizationId, brands.id)))
+const accountFacts = prepared<AccountFacts>((db) => db.select({ id: socialAccounts.id, brandId: socialAccounts.brandId, platform: socialAccounts.platform }).from(socialAccounts)
+  .where(inOrg(socialAccounts.organizationId, socialAccounts.id)))
+const campaignFacts = prepared<CampaignFacts>((db) => db.select({ id: campaigns.id, brandId: campaigns.brandId }).from(campaigns).where(inOrg(campaigns.organizationId, campaigns.id)))
+const memberFacts = prepared<MemberFacts>((db) => db.select({ id: memberships.id, status: memberships.status, brandIds: memberships.brandIds }).from(memberships)
+  .where(inOrg(memberships.organizationId, memberships.id)))
+
 export function createContentQueries () {
   return {
     async brands (orgId: string, ids: readonly string[], db: Database): Promise<BrandFacts[]> {
-      if (ids.length === 0) return []
-      return await db.select({ id: brands.id, timeZone: brands.timeZone, status: brands.status }).from(brands)
-        .where(and(eq(brands.organizationId, orgId), anyOf(brands.id, [...ids])))
+      return ids.length === 0 ? [] : await brandFacts(db, { orgId, ids: [...ids] })
     },
 
     async accounts (orgId: string, ids: readonly string[], db: Database): Promise<AccountFacts[]> {
-      if (ids.length === 0) return []
-      return await db.select({ id: socialAccounts.id, brandId: socialAccounts.brandId, platform: socialAccounts.platform }).from(socialAccounts)
-        .where(and(eq(socialAccounts.organizationId, orgId), anyOf(socialAccounts.id, [...ids])))
+      return ids.length === 0 ? [] : await accountFacts(db, { orgId, ids: [...ids] })
     },
 
     async campaigns (orgId: string, ids: readonly string[], db: Database): Promise<CampaignFacts[]> {
-      if (ids.length === 0) return []
-      return await db.select({ id: campaigns.id, brandId: campaigns.brandId }).from(campaigns)
-        .where(and(eq(campaigns.organizationId, orgId), anyOf(campaigns.id, [...ids])))
+      return ids.length === 0 ? [] : await campaignFacts(db, { orgId, ids: [...ids] })
     },
 
     async members (orgId: string, ids: readonly string[], db: Database): Promise<MemberFacts[]> {
-      if (ids.length === 0) return []
-      return await db.select({ id: memberships.id, status: memberships.status, brandIds: memberships.brandIds }).from(memberships)
-        .where(and(eq(memberships.organizationId, orgId), anyOf(memberships.id, [...ids])))
+      return ids.length === 0 ? [] : await memberFacts(db, { orgId, ids: [...ids] })
     }
   }
 }

@@ -1,6 +1,7 @@
 import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
+import { insertReturning } from '../../db/insert-shapes.js'
 import { brandScope, deferInsert, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
@@ -149,7 +150,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
 
     async insertMany (orgId: string, values: NewContentItemRow[], db: Database): Promise<ContentItemRow[]> {
       if (values.length === 0) return []
-      return await db.insert(contentItems).values(values.map((v) => ({ ...v, organizationId: orgId }))).returning()
+      return await insertReturning(db, contentItems, values.map((v) => ({ ...v, organizationId: orgId })))
     },
 
     /** Whether any item still goes to this social account. */

@@ -3,14 +3,16 @@
 # 2026-04-30). package.json's engines say the same; CI also runs the suite on it (.ci/run).
 ARG NODE_IMAGE=node:26-bookworm-slim
 
-# Build stage: type-check, then bundle Herald's own code into dist/server.js (esbuild; packages
-# stay in node_modules), with the full toolchain (devDependencies included).
+# Build stage: type-check, then bundle Herald's own code and drizzle-orm into dist/server.js
+# (scripts/build.mjs, esbuild; the other packages stay in node_modules), with the full
+# toolchain (devDependencies included).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/build.mjs ./scripts/
 RUN npm run build
 
 # Runtime stage: production dependencies only (no embedded PostgreSQL, no GraphiQL assets,

@@ -26,13 +26,17 @@ export interface StartOptions {
    * terminal runs it: `kill(-child.pid, signal)` then reaches every process of it, as Ctrl-C does.
    */
   npmStart?: boolean
+  /** Run this built bundle (`node scripts/build.mjs <file>`) with node, as the image runs dist/server.js. */
+  bundle?: string
 }
 
 export function startServer (env: Record<string, string>, opts: StartOptions = {}): ServerProcess {
   // A clean environment: tap's NODE_OPTIONS (its loaders and process-info hooks) must not leak
   // into the server, which should run exactly as in production.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|TAP|HERALD_|DATABASE_URL|PORT|HOST|npm_)/.test(k)))
-  const [command, args] = opts.npmStart ? ['npm', ['start']] : [process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'src/server.ts']]
+  const [command, args] = opts.npmStart
+    ? ['npm', ['start']]
+    : [process.execPath, ['--max-semi-space-size=32', ...(opts.bundle ? [opts.bundle] : ['--import', 'tsx', 'src/server.ts'])]]
   const child = spawn(command, args, {
     cwd: ROOT,
     env: {

@@ -41,9 +41,9 @@ t.test('a nested page reads the item columns its query asks for, and answers the
   t.same(lightNodes[0].targets, [{ socialAccountId: x }], 'loaders keyed on the item still answer')
 
   // A field asked through a fragment counts: the fragment's body is read.
-  const viaFragment = await statementsOf(`fragment F on ContentItem { body } { campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ...F } } } } } } }`)
+  const viaFragment = await statementsOf('fragment F on ContentItem { body } { campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ...F } } } } } } }')
   t.match(viaFragment.items, /"body"/, 'a field inside a fragment is seen')
   t.ok(nodes(viaFragment.data).every((n: any) => n.body.startsWith('The body of')))
-  const viaInline = await statementsOf(`{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ... on ContentItem { media { url } } } } } } } } }`)
+  const viaInline = await statementsOf('{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ... on ContentItem { media { url } } } } } } } } }')
   t.match(viaInline.items, /"media"/, 'and inside an inline fragment')
 })

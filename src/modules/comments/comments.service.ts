@@ -88,8 +88,8 @@ export function createCommentsService (deps: CommentsDeps) {
   return {
     async list (ctx: Ctx, itemId: string, q: CommentListQuery): Promise<Page<CommentDto>> {
       assertMayRead(ctx.actor)
-      await item(ctx, itemId)
-      const page = await repo.list(ctx.actor.orgId, itemId, q, seesInternal(ctx.actor), ctx.db)
+      // Issued together (one round trip); the item's check decides, the page is dropped if it throws.
+      const [, page] = await Promise.all([item(ctx, itemId), repo.list(ctx.actor.orgId, itemId, q, seesInternal(ctx.actor), ctx.db)])
       return { ...page, data: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))) }
     },
 
@@ -103,8 +103,11 @@ export function createCommentsService (deps: CommentsDeps) {
     /** itemId: the item of the path (REST); omitted for GraphQL, which names the comment only. */
     async get (ctx: Ctx, id: string, itemId?: string): Promise<CommentDto> {
       assertMayRead(ctx.actor)
-      if (itemId !== undefined) await item(ctx, itemId)
-      return commentFor(ctx.actor, toCommentDto(await visible(ctx, id, itemId)))
+      // The item's check first when there is one (a hidden item is "content item not found"),
+      // but both read in one round trip.
+      const [, comment] = await Promise.allSettled([itemId !== undefined ? item(ctx, itemId) : undefined, visible(ctx, id, itemId)])
+        .then(([a, b]) => { if (a.status === 'rejected') throw a.reason; if (b.status === 'rejected') throw b.reason; return [a.value, b.value] as const })
+      return commentFor(ctx.actor, toCommentDto(comment))
     },
 
     async create (ctx: Ctx, itemId: string, input: CreateCommentInput): Promise<CommentDto> {

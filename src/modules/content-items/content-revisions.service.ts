@@ -27,8 +27,10 @@ export function createContentRevisionsService (deps: { core: Pick<ContentCore, '
 
   async function rows (ctx: Ctx, itemId: string, numbers: number[]): Promise<Map<number, RevisionRow>> {
     authorize(ctx.actor, 'content:read')
-    await core.find(ctx, itemId)
-    return new Map((await revisions.get(ctx.actor.orgId, itemId, numbers, ctx.db)).map((r) => [r.revision, r]))
+    // Issued together: one round trip. The item's check still decides (not found, or a brand
+    // the caller may not see, throws); the revisions read beside it are then dropped.
+    const [, found] = await Promise.all([core.find(ctx, itemId), revisions.get(ctx.actor.orgId, itemId, numbers, ctx.db)])
+    return new Map(found.map((r) => [r.revision, r]))
   }
 
   return {
@@ -45,8 +47,7 @@ export function createContentRevisionsService (deps: { core: Pick<ContentCore, '
 
     async list (ctx: Ctx, itemId: string, q: RevisionListQuery): Promise<Page<RevisionDto>> {
       authorize(ctx.actor, 'content:read')
-      await core.find(ctx, itemId)
-      const page = await revisions.list(ctx.actor.orgId, itemId, q, ctx.db)
+      const [, page] = await Promise.all([core.find(ctx, itemId), revisions.list(ctx.actor.orgId, itemId, q, ctx.db)])
       return { ...page, data: page.data.map(toRevisionDto) }
     },
 

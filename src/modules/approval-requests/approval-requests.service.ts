@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { actorRef, authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, isUniqueViolation, notFound } from '../../lib/errors.js'
@@ -59,6 +60,12 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
     const row = await repo.findById(ctx.actor.orgId, id, ctx.db, opts)
     if (!row || !canSeeBrand(ctx.actor, row.brandId)) throw notFound('Approval request')
     return row
+  }
+
+  /** A visible request as its reply: the request and its decisions read in one round trip. */
+  async function visibleDto (ctx: Ctx, id: string): Promise<ApprovalRequestDto> {
+    const [row, decisions] = await together(visible(ctx, id), repo.decisionsFor(ctx.actor.orgId, [id], ctx.db))
+    return toRequestDtos([row], decisions, showsLabels(ctx.actor))[0]
   }
 
   const pageOf = async (ctx: Ctx, page: Page<ApprovalRequestRow>): Promise<Page<ApprovalRequestDto>> => ({ ...page, data: await dtos(ctx, page.data) })
@@ -128,13 +135,13 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
 
     async get (ctx: Ctx, id: string): Promise<ApprovalRequestDto> {
       if (ctx.actor.kind === 'guest') throw notFound('Approval request')
-      return await dto(ctx, await visible(ctx, id))
+      return await visibleDto(ctx, id)
     },
 
     /** For guest review: the guest's own request, nothing else (404 for any other id). */
     async getForGuest (ctx: Ctx, requestId: string): Promise<ApprovalRequestDto> {
       if (ctx.actor.kind !== 'guest') throw notFound('Approval request')
-      return await dto(ctx, await visible(ctx, requestId))
+      return await visibleDto(ctx, requestId)
     },
 
     /** Batched read for GraphQL; unknown or ungranted ids come back as null. */

@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { notFound } from '../../lib/errors.js'
@@ -56,8 +57,7 @@ export function createBlackoutsService (deps: { repo: BlackoutsRepository, queri
 
     async list (ctx: Ctx, brandId: string, q: BlackoutListQuery): Promise<Page<BlackoutDto>> {
       authorize(ctx.actor, 'brands:read')
-      await brands.visible(ctx, brandId)
-      const page = await repo.list(ctx.actor.orgId, brandId, q, ctx.db)
+      const [, page] = await together(brands.visible(ctx, brandId), repo.list(ctx.actor.orgId, brandId, q, ctx.db))
       return { ...page, data: page.data.map(toBlackoutDto) }
     },
 

@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
@@ -88,8 +89,7 @@ export function createCommentsService (deps: CommentsDeps) {
   return {
     async list (ctx: Ctx, itemId: string, q: CommentListQuery): Promise<Page<CommentDto>> {
       assertMayRead(ctx.actor)
-      // Issued together (one round trip); the item's check decides, the page is dropped if it throws.
-      const [, page] = await Promise.all([item(ctx, itemId), repo.list(ctx.actor.orgId, itemId, q, seesInternal(ctx.actor), ctx.db)])
+      const [, page] = await together(item(ctx, itemId), repo.list(ctx.actor.orgId, itemId, q, seesInternal(ctx.actor), ctx.db))
       return { ...page, data: page.data.map((r) => commentFor(ctx.actor, toCommentDto(r))) }
     },
 
@@ -103,10 +103,7 @@ export function createCommentsService (deps: CommentsDeps) {
     /** itemId: the item of the path (REST); omitted for GraphQL, which names the comment only. */
     async get (ctx: Ctx, id: string, itemId?: string): Promise<CommentDto> {
       assertMayRead(ctx.actor)
-      // The item's check first when there is one (a hidden item is "content item not found"),
-      // but both read in one round trip.
-      const [, comment] = await Promise.allSettled([itemId !== undefined ? item(ctx, itemId) : undefined, visible(ctx, id, itemId)])
-        .then(([a, b]) => { if (a.status === 'rejected') throw a.reason; if (b.status === 'rejected') throw b.reason; return [a.value, b.value] as const })
+      const [, comment] = await together(itemId !== undefined ? item(ctx, itemId) : Promise.resolve(undefined), visible(ctx, id, itemId))
       return commentFor(ctx.actor, toCommentDto(comment))
     },
 

@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
@@ -27,9 +28,7 @@ export function createContentRevisionsService (deps: { core: Pick<ContentCore, '
 
   async function rows (ctx: Ctx, itemId: string, numbers: number[]): Promise<Map<number, RevisionRow>> {
     authorize(ctx.actor, 'content:read')
-    // Issued together: one round trip. The item's check still decides (not found, or a brand
-    // the caller may not see, throws); the revisions read beside it are then dropped.
-    const [, found] = await Promise.all([core.find(ctx, itemId), revisions.get(ctx.actor.orgId, itemId, numbers, ctx.db)])
+    const [, found] = await together(core.find(ctx, itemId), revisions.get(ctx.actor.orgId, itemId, numbers, ctx.db))
     return new Map(found.map((r) => [r.revision, r]))
   }
 
@@ -47,7 +46,7 @@ export function createContentRevisionsService (deps: { core: Pick<ContentCore, '
 
     async list (ctx: Ctx, itemId: string, q: RevisionListQuery): Promise<Page<RevisionDto>> {
       authorize(ctx.actor, 'content:read')
-      const [, page] = await Promise.all([core.find(ctx, itemId), revisions.list(ctx.actor.orgId, itemId, q, ctx.db)])
+      const [, page] = await together(core.find(ctx, itemId), revisions.list(ctx.actor.orgId, itemId, q, ctx.db))
       return { ...page, data: page.data.map(toRevisionDto) }
     },
 

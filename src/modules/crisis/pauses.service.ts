@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { actorRef, authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
@@ -78,8 +79,7 @@ export function createPausesService (deps: PausesDeps) {
 
     async get (ctx: Ctx, brandId: string): Promise<PauseDto | null> {
       authorize(ctx.actor, 'incidents:read')
-      await brands.visible(ctx, brandId)
-      const row = await repo.pauses.active(ctx.actor.orgId, brandId, ctx.db)
+      const [, row] = await together(brands.visible(ctx, brandId), repo.pauses.active(ctx.actor.orgId, brandId, ctx.db))
       return row ? toPauseDto(row) : null
     },
 

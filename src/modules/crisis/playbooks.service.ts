@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { sql } from 'drizzle-orm'
 import { actorRef, authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
@@ -139,14 +140,13 @@ export function createPlaybooksService (deps: PlaybooksDeps) {
 
     async versions (ctx: Ctx, id: string): Promise<PlaybookVersionDto[]> {
       authorize(ctx.actor, 'crisis:read')
-      await find(ctx, id)
-      return (await repo.playbooks.versions(ctx.actor.orgId, id, ctx.db)).map(toVersionDto)
+      const [, rows] = await together(find(ctx, id), repo.playbooks.versions(ctx.actor.orgId, id, ctx.db))
+      return rows.map(toVersionDto)
     },
 
     async version (ctx: Ctx, id: string, version: number): Promise<PlaybookVersionDto> {
       authorize(ctx.actor, 'crisis:read')
-      await find(ctx, id)
-      const row = await repo.playbooks.version(ctx.actor.orgId, id, version, ctx.db)
+      const [, row] = await together(find(ctx, id), repo.playbooks.version(ctx.actor.orgId, id, version, ctx.db))
       if (!row) throw notFound('Playbook version')
       return toVersionDto(row)
     },

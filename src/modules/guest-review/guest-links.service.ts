@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import type { JWT } from '@fastify/jwt'
 import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
@@ -92,8 +93,7 @@ export function createGuestLinksService (deps: { repo: GuestReviewRepository, qu
 
     async list (ctx: Ctx, requestId: string, q: GuestLinkListQuery): Promise<Page<GuestLinkDto>> {
       authorize(ctx.actor, 'approvals:write')
-      await request(ctx, requestId)
-      const page = await repo.listLinks(ctx.actor.orgId, requestId, q, ctx.db)
+      const [, page] = await together(request(ctx, requestId), repo.listLinks(ctx.actor.orgId, requestId, q, ctx.db))
       const now = Date.now()
       return { ...page, data: page.data.map((r) => toGuestLinkDto(r, now)) }
     },

@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
@@ -84,8 +85,8 @@ export function createPublishingService (deps: PublishingDeps) {
 
   /** Publications of many items (GraphQL), two statements for all of them. */
   async function forItems (ctx: Ctx, itemIds: readonly string[]): Promise<Map<string, PublicationDto[]>> {
-    const pubs = await repo.ofItems(ctx.actor.orgId, itemIds, ctx.db)
-    const targets = await repo.targetsOf(ctx.actor.orgId, pubs.map((p) => p.id), ctx.db)
+    // Both in one round trip: the targets are found by item, not by the publications just read.
+    const [pubs, targets] = await together(repo.ofItems(ctx.actor.orgId, itemIds, ctx.db), repo.targetsOfItems(ctx.actor.orgId, itemIds, ctx.db))
     const out = new Map<string, PublicationDto[]>(itemIds.map((id) => [id, []]))
     for (const p of pubs) out.get(p.contentItemId)?.push(toPublicationDto(p, targets.filter((t) => t.publicationId === p.id)))
     return out
@@ -226,9 +227,12 @@ export function createPublishingService (deps: PublishingDeps) {
     /** Every publication of an item, newest first, with its targets' outcomes. */
     async listForItem (ctx: Ctx, itemId: string): Promise<PublicationDto[]> {
       authorize(ctx.actor, 'content:read')
-      const itemRow = await queries.itemStatus(ctx.actor.orgId, itemId, ctx.db)
-      if (!itemRow || !canSeeBrand(ctx.actor, itemRow.brandId)) throw notFound('Content item')
-      return (await forItems(ctx, [itemId])).get(itemId) ?? []
+      const visibleItem = async () => {
+        const itemRow = await queries.itemStatus(ctx.actor.orgId, itemId, ctx.db)
+        if (!itemRow || !canSeeBrand(ctx.actor, itemRow.brandId)) throw notFound('Content item')
+      }
+      const [, found] = await together(visibleItem(), forItems(ctx, [itemId]))
+      return found.get(itemId) ?? []
     },
 
     forItems

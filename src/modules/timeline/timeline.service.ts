@@ -1,3 +1,4 @@
+import { together } from '../../lib/together.js'
 import { authorize, canSeeBrand } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, notFound } from '../../lib/errors.js'
@@ -23,9 +24,13 @@ export function createTimelineService (deps: { queries: TimelineQueries }) {
     /** What happened to an item, merged in time order; internal comments only for the team. */
     async list (ctx: Ctx, itemId: string, q: TimelineQuery): Promise<CountedPage<TimelineEntryDto>> {
       authorize(ctx.actor, 'content:read')
-      const item = await repo.findItem(ctx.actor.orgId, itemId, ctx.db)
-      if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')
-      const pages = await repo.perItem(ctx.actor.orgId, [itemId], q, { internal: seesInternal(ctx.actor) }, ctx.db)
+      // The item's check is the first read's own failure: it wins over the page's (a cursor of
+      // another organization is "not found" there, not a bad cursor).
+      const visibleItem = async () => {
+        const item = await repo.findItem(ctx.actor.orgId, itemId, ctx.db)
+        if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')
+      }
+      const [, pages] = await together(visibleItem(), repo.perItem(ctx.actor.orgId, [itemId], q, { internal: seesInternal(ctx.actor) }, ctx.db))
       return dtoPage(ctx.actor, pages.get(itemId)!)
     },
 

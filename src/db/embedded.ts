@@ -87,8 +87,7 @@ function runPostmaster (postgresBin: string, args: string[], user: PostgresUser 
     const child = spawn(postgresBin, args, {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
-      ...(user ?? {}),
-      env: { ...process.env, LC_MESSAGES: 'C' }
+      ...(user ?? {})
     })
     const tail: string[] = []
     let ready = false
@@ -162,7 +161,10 @@ export async function startEmbeddedPostgres (dataDir: string, opts: EmbeddedOpti
 
   const port = opts.port ?? await freePort()
   // Sockets go in the cluster dir so two clusters never fight over /tmp; only loopback TCP.
-  const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${clusterDir}`, '-c', 'max_connections=200']
+  // lc_messages=C: the start's messages in English whatever the machine's locale, so the
+  // transient ones (TRANSIENT) are recognised. Command-line settings apply before the lock file
+  // and the sockets are taken, which is where those messages come from.
+  const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${clusterDir}`, '-c', 'max_connections=200', '-c', 'lc_messages=C']
   let child: ChildProcess | undefined
   for (let attempt = 0; ; attempt++) {
     try {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { inlineParams } from '../../src/db/tx.js'
+import { inlineParams } from '../../src/db/inline-params.js'
 
 // inlineParams writes a statement's $n parameters in as literals so several statements travel
 // in one message. Parameters inside quotes, quoted identifiers, comments and dollar-quoted

@@ -76,6 +76,18 @@ t.test('approval requests: the whole flow', async (t) => {
     t.same(json(final).request.decisions.map((d: any) => d.comment), [null, 'Lovely, go ahead.'], 'a client sees only client-step comments')
     t.same(json(await getRequest(h, owner, second.id)).decisions.map((d: any) => d.comment), ['Internal: the CEO wants this out before Friday.', 'Lovely, go ahead.'], 'the team sees both')
     t.equal(await itemStatus(h, item.id), 'approved')
+    // The list reads each request's decisions in its page's statement: the same reply as one GET,
+    // for the team (labels, internal comments) and for a client (neither); and with a total asked
+    // (the decisions then read after the page).
+    for (const [who, reader] of [['owner', owner], ['client', client]] as const) {
+      const one = json(await getRequest(h, reader, second.id))
+      for (const query of ['', '&include=totalCount']) {
+        const listed = json(await h.inject({ method: 'GET', url: `/v1/approval-requests?contentItemId=${item.id}${query}`, headers: bearer(reader.token) }))
+        const { overdue: _o1, ...fromList } = listed.data.find((r: any) => r.id === second.id)
+        const { overdue: _o2, ...fromGet } = one
+        t.same(fromList, fromGet, `${who}: the listed request${query ? ' (with a total)' : ''} is the one GET answers`)
+      }
+    }
 
     // The approved item shows which revision was approved, and by whom at each step.
     const approval = json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/approval`, headers: bearer(owner.token) }))

@@ -33,7 +33,8 @@ type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | 
  * Written out, not with drizzle's columns: a single-table select renders them unqualified
  * ("id"), which inside the subquery would name the decision's own id.
  */
-const decisionsOf = sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${sql.placeholder('orgId')} and d.request_id = "approval_requests"."id"), '[]'::json)`
+const decisionsIn = (orgId: unknown) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = "approval_requests"."id"), '[]'::json)`
+const decisionsOf = decisionsIn(sql.placeholder('orgId'))
 
 /** The newest request of each item with its decisions; built once (prepared), run per page of items. */
 const latestWithDecisions = prepared<typeof approvalRequests.$inferSelect & { decisions: DecisionTuple[] }>((db) =>
@@ -83,10 +84,17 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
       return rows.map((row) => ({ row: asRequest(row), decisions: decisionRows(orgId, row.id, row.decisions) }))
     },
 
-    /** onlyBrandIds: the caller's granted brands (null: every brand). */
-    async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow>> {
+    /**
+     * onlyBrandIds: the caller's granted brands (null: every brand). Without a total asked, each
+     * row carries its decisions (`decisions`), read in the page's own statement; with one, the
+     * count needs every matching row, so the decisions are left to decisionsFor (for the page
+     * only) rather than aggregated for every match.
+     */
+    async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow & { decisions?: ApprovalDecisionRow[] }>> {
       const args: KeysetArgs = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalRequests.createdAt, dueAt: approvalRequests.dueAt }, nullable: ['dueAt'], idColumn: approvalRequests.id, cursor: q.cursor, limit: q.limit, codec }
-      const page = await selectPage(db, approvalRequests, { ...args, withTotal: wantsTotal(q) }, andAll(
+      const withTotal = wantsTotal(q)
+      const source = withTotal ? undefined : { fields: { ...getTableColumns(approvalRequests), decisions: decisionsIn(orgId).as('decisions') } }
+      const page = await selectPage(db, approvalRequests, { ...args, withTotal }, andAll(
         eq(approvalRequests.organizationId, orgId),
         brandScope(approvalRequests.brandId, onlyBrandIds),
         q.brandId ? eq(approvalRequests.brandId, q.brandId) : undefined,
@@ -96,8 +104,14 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
         q.approverId ? queries.mayDecideNow(orgId, q.approverId) : undefined,
         q.overdue === true ? overdueSql : undefined,
         q.overdue === false ? sql`(${approvalRequests.dueAt} IS NULL OR NOT ${overdueSql})` : undefined,
-        rangeWhere(approvalRequests, q)))
-      return { ...page, data: page.data.map(asRequest) }
+        rangeWhere(approvalRequests, q)), undefined, source)
+      return {
+        ...page,
+        data: page.data.map((row) => {
+          const tuples = (row as { decisions?: DecisionTuple[] }).decisions
+          return tuples ? { ...asRequest(row), decisions: decisionRows(orgId, row.id, tuples) } : asRequest(row)
+        })
+      }
     },
 
     /** ContentItem.approvalRequests for a page of items, in one statement. */

@@ -162,8 +162,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
 
     targetsFor,
 
-    /** Targets of many new items in one statement. */
-    /** Deferred (see deferWrite): new items' targets, whose ids the caller chose. */
+    /** Targets of many new items in one deferred statement (see deferInsert); the caller chose their ids. */
     async insertTargets (orgId: string, byItem: Array<{ itemId: string, targets: Array<TargetValues & { id: string }> }>, db: Database): Promise<void> {
       const values = byItem.flatMap(({ itemId, targets }) => targets.map((t, position) => ({ ...t, position, contentItemId: itemId, organizationId: orgId })))
       await deferInsert(db, contentTargets, values)

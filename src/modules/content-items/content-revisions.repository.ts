@@ -19,7 +19,7 @@ export function createContentRevisionsRepository (codec: CursorCodec) {
     ({ orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, idColumn: contentRevisions.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) })
 
   return {
-    /** Deferred (see deferWrite): nobody waits for a revision's row. */
+    /** Deferred (see deferInsert): nobody waits for a revision's row. */
     async insertMany (orgId: string, rows: NewRevisionRow[], db: Database): Promise<void> {
       await deferInsert(db, contentRevisions, rows.map((r) => ({ ...r, organizationId: orgId })))
     },

@@ -18,7 +18,7 @@ export function createEventsRepository (codec: CursorCodec) {
       return row
     },
 
-    /** Deferred (see deferWrite): an event commits with its change, at no round trip of its own. */
+    /** Deferred (see deferInsert): an event commits with its change, at no round trip of its own. */
     async insert (orgId: string, event: Omit<NewEvent, 'organizationId'>, db: Database): Promise<void> {
       await deferInsert(db, events, [{ ...event, organizationId: orgId }])
     },

@@ -8,9 +8,11 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
+import { projectRoot } from '../src/lib/project-files.js'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+// The checkout, from the nearest package.json (the tests run a compiled copy of this file).
+export const ROOT = projectRoot
 const bin = (pkg: string, file: string) => path.join(ROOT, 'node_modules', pkg, file)
 
 function run (what: string, args: string[], cwd: string): string {

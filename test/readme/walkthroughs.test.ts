@@ -1,8 +1,7 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { projectFile } from '../../src/lib/project-files.js'
 import { runningHerald } from '../running-herald.js'
 
 // The README's walk-throughs, as a newcomer runs them: its own text (every ```sh block right
@@ -10,7 +9,7 @@ import { runningHerald } from '../running-herald.js'
 // started on a random port; then once more on the same server, as someone trying it a second
 // time would (issue 11 item 6: a second run used to answer 409 and go on with TOKEN=undefined).
 
-const readme = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8')
+const readme = readFileSync(projectFile('README.md'), 'utf8')
 
 /** The marked shell blocks, joined: one session, as if pasted one after the other. */
 export function walkthroughs (text: string): string[] {

@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { freePort } from '../../src/db/embedded.js'
+import { projectRoot as ROOT } from '../../src/lib/project-files.js'
 import { bearer, createTestApp, json } from '../helper.js'
 import { signup, createBrand } from '../factories.js'
 import { createItem, decideOpen, reviewer, socialAccount } from '../factories-content.js'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 const ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', HERALD_ROLE: 'all', JOBS_POLL_INTERVAL_MS: '100' }
 
 function readmeReceiver (): string {

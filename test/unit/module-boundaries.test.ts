@@ -2,12 +2,11 @@ import t from 'tap'
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import path from 'node:path'
+import { projectRoot as ROOT } from '../../src/lib/project-files.js'
 
 // The house rules for how modules reach each other are lint rules (eslint/module-boundaries.js):
 // a shortcut must fail `npm test`, and the way in must pass. Each case lints a small file as if
 // it stood at the given path in src/; `npm run lint` holds the whole tree to them.
-
-const ROOT = path.resolve(import.meta.dirname, '../..')
 
 interface Message { ruleId: string | null, message: string }
 

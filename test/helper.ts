@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
 import pg from 'pg'
 import { spec } from './openapi-spec.js'
-import Ajv2020 from 'ajv/dist/2020.js'
-import addFormats from 'ajv-formats'
+import { cachedValidator } from './contract-validators.js'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
@@ -46,17 +45,12 @@ export async function createDatabase (t: Tap): Promise<string> {
 
 // ---- OpenAPI response validation ---------------------------------------------------------
 
-const AjvClass = (Ajv2020 as any).default
-const ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: true }) as import('ajv').default
-;(addFormats as any).default(ajv)
-ajv.addSchema(spec, 'openapi')
-
 const pointer = (parts: string[]) => parts.map((p) => encodeURIComponent(p.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/')
 const routes = Object.keys(spec.paths ?? {}).map((p) => ({
   template: p,
   regex: new RegExp('^' + p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$')
 }))
-const validators = new Map<string, ReturnType<typeof ajv.compile>>()
+const validators = new Map<string, ReturnType<typeof cachedValidator>>()
 
 function resolveRef (obj: any): any {
   while (obj && obj.$ref) {
@@ -100,7 +94,7 @@ export function contractErrors (method: string, url: string, res: LightMyRequest
     const base = typeof responseRef.$ref === 'string'
       ? responseRef.$ref.replace(/^#\//, '').split('/').map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
       : ['paths', route.template, method.toLowerCase(), 'responses', status]
-    validate = ajv.compile({ $ref: `openapi#/${pointer([...base, 'content', type, 'schema'])}` })
+    validate = cachedValidator(`/${pointer([...base, 'content', type, 'schema'])}`)
     validators.set(key, validate)
   }
   let body: unknown

@@ -4,7 +4,7 @@ import herald from './eslint/module-boundaries.js'
 export default [
   ...neostandard({
     ts: true,
-    ignores: ['dist/**', 'node_modules/**', '.data/**', '.tap/**', 'migrations/**']
+    ignores: ['dist/**', 'node_modules/**', '.data/**', '.tap/**', '.test-build/**', 'migrations/**']
   }),
   {
     rules: {

@@ -1,10 +1,11 @@
 // `npm test`'s runner: prepares one migrated template database, compiles the TypeScript of
-// src/, scripts/ and test/ to JavaScript once, then runs tap on the compiled test files, each
-// of which clones its own database from the template. Uses DATABASE_URL when set, otherwise an
-// embedded PostgreSQL kept under .data/test (never the one `npm start` uses).
+// src/, scripts/ and test/ to JavaScript once, then runs the compiled tap test files (two at a
+// time, scripts/tap-runner.ts), each of which clones its own database from the template. Uses
+// DATABASE_URL when set, otherwise an embedded PostgreSQL kept under .data/test (never the one
+// `npm start` uses).
 //
-// `npx tsx scripts/test.ts [test/a.test.ts ...] [tap options]`: the named files only.
-import { spawn, spawnSync } from 'node:child_process'
+// `npx tsx scripts/test.ts [test/a.test.ts ...]`: the named files only.
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
@@ -13,6 +14,7 @@ import pg from 'pg'
 import { loadConfig } from '../src/config.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js'
 import { runMigrations } from '../src/db/migrate.js'
+import { runFiles } from './tap-runner.js'
 
 function withDatabase (url: string, db: string): string {
   const u = new URL(url)
@@ -73,21 +75,30 @@ async function compile (outdir: string): Promise<void> {
 }
 
 /**
- * tap's arguments: the named test files (or all of them) as their compiled copies, longest
- * first so that the ones that wait on servers and browsers do not start last and leave one
- * job running alone at the end; options pass through.
+ * The test files to run: those named (`test/x.test.ts`), or all of them; longest first, so that
+ * the ones that wait on servers and browsers do not start last and leave one job running alone
+ * at the end. Each is run as its compiled copy and reported under its own name.
  */
-function tapArguments (args: string[], outdir: string): string[] {
-  const named = args.filter((a) => a.endsWith('.test.ts'))
-  const options = args.filter((a) => !a.endsWith('.test.ts'))
-  const files = named.length > 0 ? named.map((f) => path.relative(ROOT, path.resolve(f))) : typescriptFiles('test', /client-program\//).filter((f) => f.endsWith('.test.ts')).sort()
+function testFiles (args: string[], outdir: string): Array<{ path: string, name: string }> {
+  const unknown = args.filter((a) => !a.endsWith('.test.ts'))
+  if (unknown.length > 0) throw new Error(`scripts/test.ts takes test files (test/…/x.test.ts), not ${unknown.join(' ')}`)
+  const files = args.length > 0 ? args.map((f) => path.relative(ROOT, path.resolve(f))) : typescriptFiles('test', /client-program\//).filter((f) => f.endsWith('.test.ts')).sort()
   const first = (f: string) => (LONG.some((l) => f.startsWith(l)) ? 0 : 1)
   files.sort((a, b) => first(a) - first(b))
-  return [...files.map((f) => path.relative(ROOT, path.join(outdir, f.replace(/\.ts$/, '.js')))), ...options]
+  return files.map((f) => ({ path: path.join(outdir, f.replace(/\.ts$/, '.js')), name: f }))
 }
 
 /** Test files (or directories) that take a minute or more: started first. */
 const LONG = ['test/browser/', 'test/contract/clients.test.ts', 'test/faults/', 'test/operations/built-server.test.ts']
+
+/** Test files run at once (TEST_JOBS): 2 suits the 2-core machines, whose files often wait on servers. */
+const JOBS = Number(process.env.TEST_JOBS ?? 2)
+/**
+ * tap's time-out for a test file (a fault test waits on real processes; CI runs two suites at
+ * once), and the time after which the runner stops a file whatever it set for itself.
+ */
+const FILE_TIMEOUT_SECONDS = 240
+const FILE_KILL_SECONDS = 900
 
 async function main (): Promise<number> {
   installZapierIntegration()
@@ -98,7 +109,7 @@ async function main (): Promise<number> {
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'test'))
     adminUrl = embedded.url
   }
-  const output: Buffer[] = []
+  const output: string[] = []
   const cleanups: Array<() => void> = []
   const template = `herald_tpl_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })
@@ -109,16 +120,17 @@ async function main (): Promise<number> {
     const outdir = path.join(ROOT, '.test-build', template)
     cleanups.push(() => rmSync(outdir, { recursive: true, force: true }))
     await compile(outdir)
-    const code = await new Promise<number>((resolve) => {
-      // tap runs test files with --enable-source-maps: failures point into the TypeScript.
-      const child = spawn('npx', ['tap', ...tapArguments(process.argv.slice(2), outdir)], {
-        stdio: ['inherit', 'pipe', 'inherit'],
-        env: { ...process.env, HERALD_TEST_ADMIN_URL: adminUrl, HERALD_TEST_TEMPLATE: template, HERALD_TEST_BUILD: outdir, NODE_ENV: 'test' }
-      })
-      child.stdout.on('data', (chunk: Buffer) => { process.stdout.write(chunk); output.push(chunk) })
-      child.on('exit', (c) => resolve(c ?? 1))
+    // Test files run with --enable-source-maps: failures point into the TypeScript.
+    const files = testFiles(process.argv.slice(2), outdir)
+    const code = await runFiles({
+      files,
+      jobs: JOBS,
+      timeoutSeconds: FILE_TIMEOUT_SECONDS,
+      killAfterSeconds: FILE_KILL_SECONDS,
+      env: { ...process.env, HERALD_TEST_ADMIN_URL: adminUrl, HERALD_TEST_TEMPLATE: template, HERALD_TEST_BUILD: outdir, NODE_ENV: 'test' },
+      write: (text) => { process.stdout.write(text); output.push(text) }
     })
-    if (code !== 0) printFailures(Buffer.concat(output).toString('utf8'))
+    if (code !== 0) printFailures(output.join(''))
     return code
   } finally {
     // Drop the template and anything a crashed test file left behind.

@@ -13,7 +13,7 @@ import { startServer } from './process.js'
 const ITEMS = 200
 
 // Three servers, 200 approved items and a minute sweep: ~1 min alone, ~3.5 min when CI runs
-// other files beside it on 2 cores, close to .taprc's 240 s per file. It measures nothing.
+// other files beside it on 2 cores, close to scripts/test.ts's 240 s per file. It measures nothing.
 t.setTimeout(600_000)
 
 t.test('three workers, 200 items due in one second, one worker SIGKILLed: each target requested once', async (t) => {

@@ -9,12 +9,13 @@ import type { EventsService, RecordEvent } from '../events/public.js'
 import { dataSchemaOf, envelopeOf, exampleOf } from './webhook-envelope.js'
 import { checkTarget, send, signatureHeaders, TargetRefused, type SendPolicy, type SendResult } from './webhook-sender.js'
 import type { Jobs } from '../../plugins/jobs.js'
-import { DELIVER_JOB, deliverJobKey, type AttemptRow, type DeliveryRow, type WebhookRow, type WebhooksRepository } from './webhooks.repository.js'
+import { DELIVER_JOB, deliverJobKey, type DeliveryRow, type WebhookRow, type WebhooksRepository } from './webhooks.repository.js'
 import { nextDelaySeconds } from './webhook-schedule.js'
 import { deliveriesToSend, type DeliveryToSend } from './webhooks.queries.js'
 import { createBatcher } from './webhook-batcher.js'
+import { toAttemptDto, toDeliveryDto, toWebhookDto } from './webhooks.dto.js'
 import type {
-  AttemptDto, AttemptListQuery, CreatedWebhookDto, CreateWebhookInput, DeliveryDto, DeliveryListQuery, EventTypeDto,
+  AttemptListQuery, CreatedWebhookDto, CreateWebhookInput, DeliveryDto, DeliveryListQuery, EventTypeDto,
   RotateSecretInput, UpdateWebhookInput, WebhookDto, WebhookListQuery
 } from './webhooks.schemas.js'
 
@@ -37,48 +38,6 @@ const BATCHING = { delayMs: 2, maxSize: 64 }
 
 /** 24–64 random bytes, base64, `whsec_` prefix (Standard Webhooks). */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
-
-export const toWebhookDto = (r: WebhookRow): WebhookDto => ({
-  id: r.id,
-  url: r.url,
-  eventTypes: r.eventTypes,
-  brandId: r.brandId,
-  description: r.description,
-  enabled: r.enabled,
-  disabledReason: r.disabledReason,
-  disabledAt: iso(r.disabledAt),
-  previousSecretExpiresAt: r.previousSecret && r.previousSecretExpiresAt && r.previousSecretExpiresAt > new Date() ? iso(r.previousSecretExpiresAt) : null,
-  createdAt: iso(r.createdAt)!,
-  updatedAt: iso(r.updatedAt)!,
-  version: r.version
-})
-
-const toAttemptDto = (a: AttemptRow): AttemptDto => ({
-  id: a.id,
-  deliveryId: a.deliveryId,
-  webhookId: a.subscriptionId,
-  eventId: a.eventId,
-  attemptNumber: a.attemptNumber,
-  startedAt: iso(a.startedAt)!,
-  durationMs: a.durationMs,
-  statusCode: a.statusCode,
-  responseBody: a.responseBody,
-  errorClass: a.errorClass,
-  error: a.error
-})
-
-const toDeliveryDto = (d: DeliveryRow, last: AttemptRow | undefined): DeliveryDto => ({
-  id: d.id,
-  webhookId: d.subscriptionId,
-  eventId: d.eventId,
-  eventType: d.eventType,
-  status: d.status,
-  attempts: d.attempts,
-  nextAttemptAt: iso(d.nextAttemptAt),
-  lastAttemptAt: iso(d.lastAttemptAt),
-  createdAt: iso(d.createdAt)!,
-  lastAttempt: last ? toAttemptDto(last) : null
-})
 
 /** Does a subscription's list of types (exact or `family.*`) take this event type? */
 export function typeMatches (filters: readonly string[], type: string): boolean {

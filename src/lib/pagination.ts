@@ -221,7 +221,16 @@ const ROOT = ''
  * channel ids): what to select and join. Expressions in `fields` need an alias (`.as(...)`):
  * the counted and per-parent pages select them from a subquery.
  */
-export interface PageSource { fields: Record<string, unknown>, join?: (from: any) => any }
+export interface PageSource {
+  fields: Record<string, unknown>
+  join?: (from: any) => any
+  /**
+   * Counted pages only: expressions computed on the page's rows alone, in the outer query over
+   * the numbered subquery (aliased "counted"), rather than for every matching row (a request's
+   * decisions, beside the total, in the same statement).
+   */
+  outer?: Record<string, SQL.Aliased>
+}
 
 /**
  * Pages with their totals in ONE statement, for a root list or per parent (a nested
@@ -252,7 +261,10 @@ async function countedPages<T extends PgTable, R extends { id: string }> (
     args.parentColumn ? anyOf(args.parentColumn, [...(args.parentIds ?? [])]) : undefined,
     args.where
   )).as('counted') as any
-  const rows = await db.select().from(inner)
+  const selected = source?.outer
+    ? { ...Object.fromEntries(Object.keys(inner._.selectedFields).map((k) => [k, inner[k]])), ...source.outer }
+    : undefined
+  const rows = await db.select(selected as any).from(inner)
     .where(or(and(sql`${inner.herald_after}`, lte(inner.herald_rn, page.take)), eq(inner.herald_rn, 1)))
     .orderBy(asc(inner.herald_parent), desc(inner.herald_after), asc(inner.herald_rn)) as Array<Record<string, unknown>>
   const grouped = new Map<string, { rows: R[], total: number }>()

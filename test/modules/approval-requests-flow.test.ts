@@ -78,7 +78,7 @@ t.test('approval requests: the whole flow', async (t) => {
     t.equal(await itemStatus(h, item.id), 'approved')
     // The list reads each request's decisions in its page's statement: the same reply as one GET,
     // for the team (labels, internal comments) and for a client (neither); and with a total asked
-    // (the decisions then read after the page).
+    // (the decisions then read for the page's rows only, in the same statement).
     for (const [who, reader] of [['owner', owner], ['client', client]] as const) {
       const one = json(await getRequest(h, reader, second.id))
       for (const query of ['', '&include=totalCount']) {

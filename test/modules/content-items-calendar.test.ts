@@ -3,9 +3,7 @@ import { bearer, createTestApp, json } from '../helper.js'
 import { addMember, createApiKey, createBrand, signup } from '../factories.js'
 import { asOwner, campaign, createItem, socialAccount } from '../factories-content.js'
 import { createContentCalendar } from '../../src/modules/content-items/content-calendar.js'
-import { createContentCore } from '../../src/modules/content-items/content-core.js'
 import { createContentItemsRepository } from '../../src/modules/content-items/content-items.repository.js'
-import { createContentRevisionsRepository } from '../../src/modules/content-items/content-revisions.repository.js'
 
 t.test('calendar: items by the brand\'s local day', async (t) => {
   const h = await createTestApp(t)
@@ -89,16 +87,20 @@ t.test('calendar: items by the brand\'s local day', async (t) => {
   })
 
   t.test('a range too busy to return at once is a 422', async (t) => {
-    const calendar = createContentCalendar({
-      core: createContentCore({ items: createContentItemsRepository(h.app.cursors), revisions: createContentRevisionsRepository(h.app.cursors), record: h.app.events.record }),
-      items: createContentItemsRepository(h.app.cursors),
-      brands: h.app.brands,
-      maxItems: 2
-    })
+    const calendarOf = (maxItems: number) => createContentCalendar({ items: createContentItemsRepository(h.app.cursors), brands: h.app.brands, maxItems })
+    const calendar = calendarOf(2)
     const q = { brandId: paris.id, from: '2030-06-01', to: '2030-06-02' }
     await t.rejects(asOwner(h, a, async (ctx) => await calendar.calendar(ctx, q)), { code: 'HERALD_UNPROCESSABLE', errors: [{ path: 'to' }] })
     const ok = await asOwner(h, a, async (ctx) => await calendar.calendar(ctx, { ...q, to: '2030-06-01' }))
-    t.equal(ok.days[0].items.length, 1)
+    t.same(ok.days[0].items.map((i) => i.title), ['evening'], 'the items of the wider read outside the local day are left out')
+
+    // The read widened to every zone's day (evening 18:00Z, late UTC 23:30Z, morning 06:00Z)
+    // holds more than maxItems + 1 items before the local day's end: the exact range is read.
+    const june2 = { brandId: paris.id, from: '2030-06-02', to: '2030-06-02' }
+    const exact = await asOwner(h, a, async (ctx) => await calendar.calendar(ctx, june2))
+    t.same(exact.days[0].items.map((i) => i.title), ['late UTC', 'morning'], 'both items of the day, read again exactly')
+    await t.rejects(asOwner(h, a, async (ctx) => await calendarOf(1).calendar(ctx, june2)), { code: 'HERALD_UNPROCESSABLE' },
+      'the day holds 2 items: too busy for 1, though the wider read was cut after 1 of them')
   })
 
   t.test('tenants, grants, scopes', async (t) => {

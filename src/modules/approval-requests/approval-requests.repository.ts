@@ -33,7 +33,7 @@ type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | 
  * Written out, not with drizzle's columns: a single-table select renders them unqualified
  * ("id"), which inside the subquery would name the decision's own id.
  */
-const decisionsIn = (orgId: unknown) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = "approval_requests"."id"), '[]'::json)`
+const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"')) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
 const decisionsOf = decisionsIn(sql.placeholder('orgId'))
 
 /** The newest request of each item with its decisions; built once (prepared), run per page of items. */
@@ -85,15 +85,17 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
     },
 
     /**
-     * onlyBrandIds: the caller's granted brands (null: every brand). Without a total asked, each
-     * row carries its decisions (`decisions`), read in the page's own statement; with one, the
-     * count needs every matching row, so the decisions are left to decisionsFor (for the page
-     * only) rather than aggregated for every match.
+     * onlyBrandIds: the caller's granted brands (null: every brand). Each row carries its
+     * decisions (`decisions`), read in the page's own statement; with a total asked, the count
+     * needs every matching row, so the decisions are aggregated in the outer query, for the
+     * page's rows only (pagination.ts PageSource.outer), not for every match.
      */
-    async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow & { decisions?: ApprovalDecisionRow[] }>> {
+    async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow & { decisions: ApprovalDecisionRow[] }>> {
       const args: KeysetArgs = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalRequests.createdAt, dueAt: approvalRequests.dueAt }, nullable: ['dueAt'], idColumn: approvalRequests.id, cursor: q.cursor, limit: q.limit, codec }
       const withTotal = wantsTotal(q)
-      const source = withTotal ? undefined : { fields: { ...getTableColumns(approvalRequests), decisions: decisionsIn(orgId).as('decisions') } }
+      const source = withTotal
+        ? { fields: getTableColumns(approvalRequests), outer: { decisions: decisionsIn(orgId, sql.raw('"counted"."id"')).as('decisions') } }
+        : { fields: { ...getTableColumns(approvalRequests), decisions: decisionsIn(orgId).as('decisions') } }
       const page = await selectPage(db, approvalRequests, { ...args, withTotal }, andAll(
         eq(approvalRequests.organizationId, orgId),
         brandScope(approvalRequests.brandId, onlyBrandIds),
@@ -107,10 +109,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
         rangeWhere(approvalRequests, q)), undefined, source)
       return {
         ...page,
-        data: page.data.map((row) => {
-          const tuples = (row as { decisions?: DecisionTuple[] }).decisions
-          return tuples ? { ...asRequest(row), decisions: decisionRows(orgId, row.id, tuples) } : asRequest(row)
-        })
+        data: page.data.map((row) => ({ ...asRequest(row), decisions: decisionRows(orgId, row.id, (row as unknown as { decisions: DecisionTuple[] }).decisions) }))
       }
     },
 

@@ -3,7 +3,8 @@ import { authorize } from '../../lib/actor.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError } from '../../lib/errors.js'
 import type { BrandsService } from '../brands/public.js'
-import type { ContentCore } from './content-core.js'
+import { together } from '../../lib/together.js'
+import { toContentItemDto } from './content-state.js'
 import type { ContentItemsRepository } from './content-items.repository.js'
 import { ContentItemSchema, ContentStatus, Platform, type ContentItemDto } from './content-items.schemas.js'
 import { addDays, daysBetween, isValidLocalDateTime, localDate, startOfLocalDay } from './content-scheduling.js'
@@ -43,23 +44,39 @@ export const CalendarSchema = z.object({
 })
 export interface CalendarDto { brandId: string, timeZone: string, from: string, to: string, days: Array<{ date: string, items: ContentItemDto[] }> }
 
-export function createContentCalendar (deps: { core: Pick<ContentCore, 'dtos'>, items: Pick<ContentItemsRepository, 'between'>, brands: Pick<BrandsService, 'visible'>, maxItems?: number }) {
-  const { core, items, brands } = deps
+// Every zone's local midnight lies within these of UTC midnight (offsets run from -12:00 to
+// +14:00; an hour more either way for the odd historical offset).
+const EARLIEST_OFFSET_MS = 15 * 3_600_000
+const LATEST_OFFSET_MS = 13 * 3_600_000
+
+export function createContentCalendar (deps: { items: Pick<ContentItemsRepository, 'between'>, brands: Pick<BrandsService, 'visible'>, maxItems?: number }) {
+  const { items, brands } = deps
   const maxItems = deps.maxItems ?? MAX_CALENDAR_ITEMS
 
   return {
+    /**
+     * One round trip: the brand (its check and its time zone) and its items are read together,
+     * the items over the range widened to every zone's days, then cut to the brand's local days
+     * here. Only when that wide read came back full short of the range's end (more than
+     * maxItems + 1 items in the widened range) are the exact bounds read again.
+     */
     async calendar (ctx: Ctx, q: CalendarQuery): Promise<CalendarDto> {
       authorize(ctx.actor, 'content:read')
-      const brand = await brands.visible(ctx, q.brandId)
+      const wideStart = new Date(Date.parse(`${q.from}T00:00:00Z`) - EARLIEST_OFFSET_MS)
+      const wideEnd = new Date(Date.parse(`${addDays(q.to, 1)}T00:00:00Z`) + LATEST_OFFSET_MS)
+      const [brand, wide] = await together(brands.visible(ctx, q.brandId), items.between(ctx.actor.orgId, q.brandId, wideStart, wideEnd, q, maxItems + 1, ctx.db))
       const tz = brand.timeZone
       const start = startOfLocalDay(q.from, tz)
       const end = startOfLocalDay(addDays(q.to, 1), tz)
-      const rows = await items.between(ctx.actor.orgId, brand.id, start, end, q, maxItems, ctx.db)
+      const last = wide.at(-1)
+      const complete = wide.length <= maxItems || (last !== undefined && last.scheduledAt! >= end)
+      const rows = (complete ? wide : await items.between(ctx.actor.orgId, brand.id, start, end, q, maxItems + 1, ctx.db))
+        .filter((r) => r.scheduledAt! >= start && r.scheduledAt! < end)
       if (rows.length > maxItems) {
         throw new AppError('HERALD_UNPROCESSABLE', `The range holds more than ${maxItems} items; ask for fewer days or add filters.`, { errors: [{ path: 'to', message: `more than ${maxItems} items in the range` }] })
       }
       const byDay = new Map<string, ContentItemDto[]>()
-      for (const item of await core.dtos(ctx, rows)) {
+      for (const item of rows.map((r) => toContentItemDto(r, r.targets))) {
         const date = localDate(new Date(item.scheduledAt!), tz)
         byDay.set(date, [...(byDay.get(date) ?? []), item])
       }

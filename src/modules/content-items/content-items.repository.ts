@@ -130,8 +130,9 @@ export function createContentItemsRepository (codec: CursorCodec) {
     },
 
     /** Items of a brand whose time is in [from, to), in time order (the calendar). */
-    async between (orgId: string, brandId: string, from: Date, to: Date, f: Partial<ContentFilters>, max: number, db: Database): Promise<ContentItemRow[]> {
-      return await db.select().from(contentItems).where(andAll(
+    /** A brand's items scheduled in [from, to), each with its targets, the first `max` by time. */
+    async between (orgId: string, brandId: string, from: Date, to: Date, f: Partial<ContentFilters>, max: number, db: Database): Promise<Array<ContentItemRow & { targets: TargetRow[] }>> {
+      return await db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems).where(andAll(
         eq(contentItems.organizationId, orgId),
         eq(contentItems.brandId, brandId),
         gte(contentItems.scheduledAt, from),
@@ -139,7 +140,7 @@ export function createContentItemsRepository (codec: CursorCodec) {
         filterWhere(f, null),
         // Archived items stay off the calendar unless asked for.
         f.status ? undefined : sql`${contentItems.status} <> 'archived'`
-      )).orderBy(asc(contentItems.scheduledAt), asc(contentItems.id)).limit(max + 1)
+      )).orderBy(asc(contentItems.scheduledAt), asc(contentItems.id)).limit(max)
     },
 
     /** A brand's items, locked (its deletion is deciding about them): drafts, and how many are not. */

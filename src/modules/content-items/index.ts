@@ -27,7 +27,7 @@ export default fp(async (app) => {
   const revisionsService = createContentRevisionsService({ core, revisions })
   app.decorate('contentItems', { ...service, ...actions })
   app.decorate('contentRevisions', revisionsService)
-  const calendar = createContentCalendar({ core, items, brands: app.brands })
+  const calendar = createContentCalendar({ items, brands: app.brands })
   app.decorate('contentCalendar', calendar)
   app.events.define(CONTENT_ITEM_EVENTS, CONTENT_ITEM_EVENT_DATA)
   // A brand whose content went beyond drafts cannot be deleted; its drafts go with it, announced.

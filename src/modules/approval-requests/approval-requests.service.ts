@@ -68,7 +68,6 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
     return toRequestDtos([row], decisions, showsLabels(ctx.actor))[0]
   }
 
-
   return {
     /**
      * For approvals given in advance (a crisis playbook's pre-approved holding statement): an

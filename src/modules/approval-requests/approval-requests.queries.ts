@@ -1,12 +1,12 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { contentItems } from '../../db/tables/content-items.js'
+import { contentItems, contentRevisions } from '../../db/tables/content-items.js'
 import { approvalRequests } from '../../db/tables/approval-requests.js'
 
 // Read-only: what approvals need of rows other modules own. The content item a decision is
 // about is read under its row lock (FOR UPDATE: a lock, not a write) so that a decision and an
-// edit of the item run one after the other; who may decide now reads memberships. Only the
-// owners write those rows.
+// edit of the item run one after the other; who may decide now reads memberships; an item's
+// approval reads the snapshots of two of its revisions. Only the owners write those rows.
 
 /** What deciding needs to know about the item, read under its row lock. */
 export interface LockedItem { id: string, brandId: string, status: string, revision: number, createdById: string | null }
@@ -30,6 +30,21 @@ export function createApprovalRequestsQueries () {
       const [row] = await db.select({ id: contentItems.id, brandId: contentItems.brandId, revision: contentItems.revision })
         .from(contentItems).where(and(eq(contentItems.organizationId, orgId), eq(contentItems.id, itemId)))
       return row
+    },
+
+    /**
+     * The snapshots of the item's current revision and of the revision its latest approval
+     * request is about (one row when they are the same), read without knowing either number:
+     * GET …/approval sends it beside the item and its latest request, in one round trip.
+     */
+    async approvalSnapshots (orgId: string, itemId: string, db: Database): Promise<Map<number, Record<string, unknown>>> {
+      const rows = await db.select({ revision: contentRevisions.revision, snapshot: contentRevisions.snapshot }).from(contentRevisions).where(and(
+        eq(contentRevisions.organizationId, orgId),
+        eq(contentRevisions.contentItemId, itemId),
+        sql`${contentRevisions.revision} IN (
+          (SELECT i.revision FROM content_items i WHERE i.organization_id = ${orgId} AND i.id = ${itemId}),
+          (SELECT r.revision FROM approval_requests r WHERE r.organization_id = ${orgId} AND r.content_item_id = ${itemId} ORDER BY r.created_at DESC, r.id DESC LIMIT 1))`))
+      return new Map(rows.map((r) => [r.revision, r.snapshot as Record<string, unknown>]))
     },
 
     /**

@@ -6,13 +6,12 @@ import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
 import { emptyPage, type Page } from '../../lib/pagination.js'
 import type { RecordEvent } from '../events/public.js'
-import type { ContentItemDto, ContentStatus } from '../content-items/public.js'
+import { samePublishableSnapshots, type ContentItemDto, type ContentStatus } from '../content-items/public.js'
 import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
 import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
 import { toDecisionDto, toRequestDto, toRequestDtos } from './approval-requests.dto.js'
 import { showsLabels } from '../../lib/visibility.js'
-import type { ApprovalHooks } from './approval-requests.hooks.js'
 import {
   DecisionBody, type ApprovalRequestDto, type ApprovalRequestListQuery, type ContentApprovalDto, type DecisionInput, type DecisionResultDto, type ItemApprovalRequestsQuery
 } from './approval-requests.schemas.js'
@@ -24,8 +23,7 @@ import {
 
 export interface ApprovalRequestsDeps {
   repo: ApprovalRequestsRepository
-  queries: Pick<ApprovalRequestsQueries, 'lockItem' | 'itemSummary'>
-  hooks: Pick<ApprovalHooks, 'approvalState'>
+  queries: Pick<ApprovalRequestsQueries, 'lockItem' | 'itemSummary' | 'approvalSnapshots'>
   /** The content module's door for status moves (app.contentItems.transition). */
   transition: (ctx: Ctx, id: string, to: ContentStatus, reason: string) => Promise<ContentItemDto>
   record: RecordEvent
@@ -42,7 +40,7 @@ function parseDecision (input: DecisionInput) {
 const REASONS: Record<string, string> = { approved: 'approved', changes_requested: 'changes_requested', draft: 'rejected' }
 
 export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
-  const { repo, queries, hooks, transition, record } = deps
+  const { repo, queries, transition, record } = deps
 
   async function dtos (ctx: Ctx, rows: readonly ApprovalRequestRow[]): Promise<ApprovalRequestDto[]> {
     const decisions = await repo.decisionsFor(ctx.actor.orgId, rows.map((r) => r.id), ctx.db)
@@ -172,15 +170,21 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
     /** GET /v1/content-items/{id}/approval: the latest request and whether it approves the content as it is. */
     async approvalOf (ctx: Ctx, itemId: string): Promise<ContentApprovalDto> {
       authorize(ctx.actor, 'approvals:read')
-      const item = await queries.itemSummary(ctx.actor.orgId, itemId, ctx.db)
+      // One round trip: the item, its latest request with its decisions, and the snapshots of
+      // the two revisions that say whether the approval still stands (as approvalState decides).
+      const { orgId } = ctx.actor
+      const [item, [latest], snapshots] = await together(
+        queries.itemSummary(orgId, itemId, ctx.db),
+        repo.latestWithDecisions(orgId, [itemId], ctx.db),
+        queries.approvalSnapshots(orgId, itemId, ctx.db))
       if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')
-      const { latest, current } = await hooks.approvalState(ctx, item)
+      const approved = latest?.row.status === 'approved'
       return {
         contentItemId: item.id,
         currentRevision: item.revision,
-        approved: current,
-        approvedRevision: latest?.status === 'approved' ? latest.revision : null,
-        request: latest ? await dto(ctx, latest) : null
+        approved: approved && (latest.row.revision === item.revision || samePublishableSnapshots(snapshots.get(latest.row.revision), snapshots.get(item.revision))),
+        approvedRevision: approved ? latest.row.revision : null,
+        request: latest ? toRequestDtos([latest.row], latest.decisions, showsLabels(ctx.actor))[0] : null
       }
     },
 

@@ -40,7 +40,7 @@ export default fp(async (app) => {
   content.afterTransition.register(hooks.transitioned)
   content.beforeTransition.register(hooks.beforeTransition, hooks.beforeTransitionMany)
 
-  const service = createApprovalRequestsService({ repo, queries, hooks, transition: app.contentItems.transition, record: app.events.record })
+  const service = createApprovalRequestsService({ repo, queries, transition: app.contentItems.transition, record: app.events.record })
 
   /**
    * approval_request.overdue, exactly once per request, from a scan any number of instances

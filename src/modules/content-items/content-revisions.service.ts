@@ -23,6 +23,17 @@ const toRevisionDto = (r: RevisionRow): RevisionDto => ({
   createdAt: iso(r.createdAt)!
 })
 
+/**
+ * Whether two revisions' snapshots would publish the same thing (kind, body, media, link,
+ * hashtags, first comment, targets); false when either is missing. For a caller that read the
+ * snapshots itself, beside its own statements (approvals, GET …/approval).
+ */
+export function samePublishableSnapshots (a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
+  if (a === undefined || b === undefined) return false
+  const pick = (s: Record<string, unknown>) => JSON.stringify(PUBLISHABLE_FIELDS.map((f) => canonical(s[f] ?? null)))
+  return pick(a) === pick(b)
+}
+
 export function createContentRevisionsService (deps: { core: Pick<ContentCore, 'find'>, revisions: ContentRevisionsRepository }) {
   const { core, revisions } = deps
 
@@ -40,8 +51,7 @@ export function createContentRevisionsService (deps: { core: Pick<ContentCore, '
     async samePublishable (ctx: Ctx, itemId: string, a: number, b: number): Promise<boolean> {
       if (a === b) return true
       const found = new Map((await revisions.get(ctx.actor.orgId, itemId, [a, b], ctx.db)).map((r) => [r.revision, r.snapshot]))
-      const pick = (s: Record<string, unknown> | undefined) => JSON.stringify(PUBLISHABLE_FIELDS.map((f) => canonical(s?.[f] ?? null)))
-      return found.has(a) && found.has(b) && pick(found.get(a)) === pick(found.get(b))
+      return samePublishableSnapshots(found.get(a), found.get(b))
     },
 
     async list (ctx: Ctx, itemId: string, q: RevisionListQuery): Promise<Page<RevisionDto>> {

@@ -32,6 +32,17 @@ export async function findSubjects (db: Database, orgId: string, ids: { contentI
   return (result.rows as Array<Record<string, string>>).map((r) => ({ id: r.id, type: r.type as Subject['type'], brandId: r.brand_id, timeZone: r.time_zone }))
 }
 
+/**
+ * The time zone of each campaign's brand, by campaign id, without knowing the brand first
+ * (GET …/progress sends it beside the campaign's own read, in one round trip).
+ */
+export async function campaignZones (db: Database, orgId: string, campaignIds: readonly string[]): Promise<Map<string, string>> {
+  const result = await db.execute(sql`
+    SELECT c.id, b.time_zone FROM campaigns c JOIN brands b ON b.id = c.brand_id AND b.organization_id = ${orgId}
+    WHERE c.organization_id = ${orgId} AND c.id = ANY(${uuids(campaignIds)})`)
+  return new Map((result.rows as Array<Record<string, string>>).map((r) => [r.id, r.time_zone]))
+}
+
 // ---- the report engine ------------------------------------------------------------------
 
 /** Internal dimensions beyond the public ones: the publishing slot of a content item (best times). */

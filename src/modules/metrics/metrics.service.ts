@@ -1,4 +1,5 @@
 import { authorize, canSeeBrand } from '../../lib/actor.js'
+import { together } from '../../lib/together.js'
 import type { Ctx } from '../../lib/context.js'
 import { AppError, type FieldError } from '../../lib/errors.js'
 import { fieldErrorsOf } from '../../lib/http.js'
@@ -9,7 +10,7 @@ import type { BrandsService } from '../brands/public.js'
 import type { CampaignDto, CampaignsService } from '../campaigns/public.js'
 import type { RecordEvent } from '../events/public.js'
 import { DEFINITION_OF, METRIC_DEFINITIONS } from './metrics.catalogue.js'
-import { findSubjects, runReport, type EngineDimension, type EngineOptions } from './metrics.queries.js'
+import { campaignZones, findSubjects, runReport, type EngineDimension, type EngineOptions } from './metrics.queries.js'
 import type { MetricsRepository, PointRow } from './metrics.repository.js'
 import {
   IngestBody, parseIngestBodyFast, TIME_DIMENSIONS, type BestTimesQuery, type CampaignProgress, type Freshness, type IngestResult, type MetricPoint, type Report, type ReportQuery, type ReportRow, type TopContentQuery
@@ -142,11 +143,16 @@ export function createMetricsService (deps: MetricsDeps) {
     return result
   }
 
-  async function progressOf (ctx: Ctx, list: readonly CampaignDto[]): Promise<CampaignProgress[]> {
-    const found = await brands.getMany(ctx, [...new Set(list.map((c) => c.brandId))])
-    const zoneOf = new Map(found.filter((b) => b !== null).map((b) => [b!.id, b!.timeZone]))
+  /** `zones`: each campaign's brand's time zone, by campaign id, when the caller read them already. */
+  async function progressOf (ctx: Ctx, list: readonly CampaignDto[], zones?: Map<string, string>): Promise<CampaignProgress[]> {
+    let zoneOf = (c: CampaignDto) => zones?.get(c.id)
+    if (!zones) {
+      const found = await brands.getMany(ctx, [...new Set(list.map((c) => c.brandId))])
+      const byBrand = new Map(found.filter((b) => b !== null).map((b) => [b!.id, b!.timeZone]))
+      zoneOf = (c) => byBrand.get(c.brandId)
+    }
     const now = new Date()
-    return await Promise.all(list.map(async (campaign) => await campaignProgress(campaign, zoneOf.get(campaign.brandId) ?? 'UTC', now,
+    return await Promise.all(list.map(async (campaign) => await campaignProgress(campaign, zoneOf(campaign) ?? 'UTC', now,
       async (q) => await engine(ctx, { granularity: 'day', campaignId: campaign.id, brandId: campaign.brandId, ...q }, { dims: [], limit: 1 }))))
   }
 
@@ -214,8 +220,10 @@ export function createMetricsService (deps: MetricsDeps) {
 
     async progress (ctx: Ctx, campaignId: string): Promise<CampaignProgress> {
       authorize(ctx.actor, 'metrics:read')
-      const campaign = await campaigns.get(ctx, campaignId)
-      return (await progressOf(ctx, [campaign]))[0]
+      // The campaign (its check) and its brand's time zone travel together: two round trips, the
+      // second the goals' sums, which need both.
+      const [campaign, zones] = await together(campaigns.get(ctx, campaignId), campaignZones(ctx.db, ctx.actor.orgId, [campaignId]))
+      return (await progressOf(ctx, [campaign], zones))[0]
     },
 
     /** Campaign.progress in GraphQL: the campaigns' brands in one statement, then their engine calls in one round trip. */

@@ -38,10 +38,10 @@ function installZapierIntegration (): void {
 const ROOT = path.resolve(import.meta.dirname, '..')
 
 /** The TypeScript files below a directory of the checkout, relative to it ('test/x.test.ts'). */
-function typescriptFiles (dir: string, skip: RegExp): string[] {
+function typescriptFiles (dir: string, skip?: RegExp): string[] {
   return (readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
     .map((f) => path.join(dir, f))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !skip.test(f))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !(skip?.test(f) ?? false))
 }
 
 /**
@@ -55,8 +55,8 @@ function typescriptFiles (dir: string, skip: RegExp): string[] {
  */
 async function compile (outdir: string): Promise<void> {
   const entryPoints = [
-    ...typescriptFiles('src', /^$/),
-    ...typescriptFiles('scripts', /^$/),
+    ...typescriptFiles('src'),
+    ...typescriptFiles('scripts'),
     // The client programs are compiled by their test, against the clients it generates.
     ...typescriptFiles('test', /^test\/contract\/client-program\//)
   ].map((f) => path.join(ROOT, f))
@@ -82,6 +82,8 @@ async function compile (outdir: string): Promise<void> {
 function testFiles (args: string[], outdir: string): Array<{ path: string, name: string }> {
   const unknown = args.filter((a) => !a.endsWith('.test.ts'))
   if (unknown.length > 0) throw new Error(`scripts/test.ts takes test files (test/…/x.test.ts), not ${unknown.join(' ')}`)
+  const missing = args.filter((a) => !existsSync(path.resolve(a)))
+  if (missing.length > 0) throw new Error(`No such test file: ${missing.join(' ')}`)
   const files = args.length > 0 ? args.map((f) => path.relative(ROOT, path.resolve(f))) : typescriptFiles('test', /client-program\//).filter((f) => f.endsWith('.test.ts')).sort()
   const first = (f: string) => (LONG.some((l) => f.startsWith(l)) ? 0 : 1)
   files.sort((a, b) => first(a) - first(b))

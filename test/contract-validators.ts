@@ -6,18 +6,14 @@
 // contract's hash, the Ajv version and the schema's place in the document, so an edited
 // contract compiles afresh and a stale validator can never be used. Ajv itself (and the
 // document added to it) is loaded only by a process that meets a schema not compiled yet.
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { ValidateFunction } from 'ajv'
-import { openapiPath } from '../src/plugins/openapi.js'
-import { spec } from './openapi-spec.js'
+import { contractHash, openapiCacheDir, shortHash, spec, writeCacheFile } from './openapi-spec.js'
 
 const require = createRequire(import.meta.url)
 const ajvVersion = (require('ajv/package.json') as { version: string }).version
-const contractHash = createHash('sha256').update(readFileSync(openapiPath)).digest('hex').slice(0, 32)
-const dir = path.join(path.dirname(openapiPath), '.tap', 'openapi-cache', `validators-${contractHash}-ajv${ajvVersion}`)
+const dir = path.join(openapiCacheDir, `validators-${contractHash}-ajv${ajvVersion}`)
 
 let compiler: { compile: (schema: object) => ValidateFunction, source: (v: ValidateFunction) => string } | undefined
 
@@ -48,19 +44,13 @@ export const compileValidator = (pointer: string): ValidateFunction => ajvCompil
  * the cache when a process compiled it before, otherwise compiled here and added to the cache.
  */
 export function cachedValidator (pointer: string): ValidateFunction {
-  const file = path.join(dir, `${createHash('sha256').update(pointer).digest('hex').slice(0, 32)}.cjs`)
+  const file = path.join(dir, `${shortHash(pointer)}.cjs`)
   try {
     return require(file) as ValidateFunction
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err
   }
   const validate = compileValidator(pointer)
-  try {
-    mkdirSync(dir, { recursive: true })
-    // Written aside and renamed: processes starting together never read a half-written file.
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
-    writeFileSync(tmp, ajvCompiler().source(validate))
-    renameSync(tmp, file)
-  } catch { /* a read-only checkout compiles every time */ }
+  writeCacheFile(file, ajvCompiler().source(validate))
   return validate
 }

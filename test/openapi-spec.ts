@@ -8,21 +8,37 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { openapiPath } from '../src/plugins/openapi.js'
 
+const text = readFileSync(openapiPath, 'utf8')
+
+/** The first 32 hex digits of a SHA-256. */
+export const shortHash = (value: string | Buffer): string => createHash('sha256').update(value).digest('hex').slice(0, 32)
+
+/** The hash of openapi.yaml as this process read it: what every cached artefact of it is named by. */
+export const contractHash = shortHash(text)
+
+/** Where artefacts derived from openapi.yaml are kept (below the checkout, ignored by git). */
+export const openapiCacheDir = path.join(path.dirname(openapiPath), '.tap', 'openapi-cache')
+
+/**
+ * Writes a cache file aside and renames it into place, so that processes starting together
+ * never read a half-written one; a read-only checkout simply does without the cache.
+ */
+export function writeCacheFile (file: string, content: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true })
+    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
+    writeFileSync(tmp, content)
+    renameSync(tmp, file)
+  } catch { /* a read-only checkout parses (or compiles) every time */ }
+}
+
 function load (): any {
-  const text = readFileSync(openapiPath, 'utf8')
-  const dir = path.join(path.dirname(openapiPath), '.tap', 'openapi-cache')
-  const file = path.join(dir, `${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`)
+  const file = path.join(openapiCacheDir, `${contractHash}.json`)
   try {
     return JSON.parse(readFileSync(file, 'utf8'))
   } catch {
     const spec = parse(text)
-    try {
-      mkdirSync(dir, { recursive: true })
-      // Written aside and renamed: files starting together never read a half-written cache.
-      const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
-      writeFileSync(tmp, JSON.stringify(spec))
-      renameSync(tmp, file)
-    } catch { /* a read-only checkout parses every time */ }
+    writeCacheFile(file, JSON.stringify(spec))
     return spec
   }
 }

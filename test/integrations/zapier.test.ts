@@ -164,7 +164,8 @@ t.test('against a real Herald', async (t) => {
     t.equal(approved.requestId, approval.request.id)
 
     // Publish requested: scheduled a moment ahead, the worker hands it over.
-    const at = new Date(Math.ceil((Date.now() + 1500) / 1000) * 1000).toISOString()
+    // (Far enough ahead that the request, on a loaded machine, still arrives before it.)
+    const at = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000).toISOString()
     await ok('POST', `/v1/content-items/${item.id}/schedule`, owner, { scheduledAt: at })
     const requested = await record('content_item_publish_requested', (await delivered('content_item_publish_requested')).envelope)
     t.equal(requested.contentItemId, item.id)

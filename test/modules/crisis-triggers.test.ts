@@ -12,6 +12,11 @@ t.test('metric triggers: a spike opens one incident', async (t) => {
   const x = await socialAccount(h, a.orgId, brand.id, 'x')
   const qx = await socialAccount(h, a.orgId, quiet.id, 'x')
   const key = await createApiKey(h, a, ['metrics:write'])
+  // The points are for the current clock hour, and the rules sum the last 60 minutes: a run
+  // that crossed into the next hour would see them slide out of the window. Start with at
+  // least 30 s of this hour left.
+  const leftOfHour = 3_600_000 - (Date.now() % 3_600_000)
+  if (leftOfHour < 30_000) await new Promise((resolve) => setTimeout(resolve, leftOfHour + 200))
   const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString()
   const point = (account: string, value: number, metric = 'negative_mentions') => ({
     subjectType: 'social_account', subjectId: account, metric, granularity: 'hour', periodStart: hour, value, source: 'listening-tool', collectedAt: new Date().toISOString()

@@ -261,7 +261,8 @@ t.test('with a worker: scheduled a moment ahead, requested once, reported, publi
   const x = await socialAccount(h, a.orgId, brand.id, 'x')
   const key = await createApiKey(h, a, ['publishing:write', 'events:read'])
   const item = await approvedItem(h, a, brand.id, x)
-  const at = new Date(Math.ceil((Date.now() + 1500) / 1000) * 1000).toISOString()
+  // Far enough ahead that the schedule request, on a loaded machine, still arrives before it.
+  const at = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000).toISOString()
   await schedule(h, a, item.id, { scheduledAt: at })
   const deadline = Date.now() + 15_000
   let requested: any[] = []

@@ -48,7 +48,10 @@ t.test('delivery from the outbox', async (t) => {
     const started = Date.now()
     const inA = await createCampaign(h, owner, a.id)
     await rx.until((g) => g.length >= 1)
-    t.ok(Date.now() - started < 1000, `delivered ${Date.now() - started} ms after the commit`)
+    // Promptly, not on some later sweep: the job is added with the change and a worker polls
+    // every 100 ms here. The bound is loose on purpose (two shared cores, another test file
+    // beside this one); speed is the benchmarks' business (bench/webhooks.ts), not this test's.
+    t.ok(Date.now() - started < 5000, `delivered ${Date.now() - started} ms after the commit`)
     const inB = await createCampaign(h, owner, b.id)
     await rx.until((g) => g.length >= 2)
     await rxA.until((g) => g.length >= 1)

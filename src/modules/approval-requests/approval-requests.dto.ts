@@ -35,8 +35,8 @@ function stepStatus (row: ApprovalRequestRow, index: number): ApprovalRequestSte
   return row.status === 'open' ? 'in_progress' : row.status === 'approved' ? 'approved' : row.status
 }
 
-export function toRequestDto (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean, now = Date.now()): ApprovalRequestDto {
-  const steps = row.steps.map((s, index): ApprovalRequestStepDto => {
+function stepDtos (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean): ApprovalRequestStepDto[] {
+  return row.steps.map((s, index): ApprovalRequestStepDto => {
     const approvals = decisions.filter((d) => d.step === index && d.decision === 'approve')
     const status = stepStatus(row, index)
     return {
@@ -52,6 +52,14 @@ export function toRequestDto (row: ApprovalRequestRow, decisions: readonly Appro
       completedAt: status === 'approved' && approvals.length ? iso(approvals[approvals.length - 1].createdAt) : null
     }
   })
+}
+
+const decisionDtos = (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean): ApprovalDecisionDto[] =>
+  decisions.map((d) => toDecisionDto(d, row.steps[d.step] ?? { name: '' }, show))
+
+const isOverdue = (row: ApprovalRequestRow, now: number) => row.status === 'open' && row.dueAt !== null && row.dueAt.getTime() < now
+
+export function toRequestDto (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean, now = Date.now()): ApprovalRequestDto {
   return {
     id: row.id,
     brandId: row.brandId,
@@ -61,16 +69,60 @@ export function toRequestDto (row: ApprovalRequestRow, decisions: readonly Appro
     policyName: row.policyName,
     status: row.status,
     currentStep: row.currentStep,
-    steps,
-    decisions: decisions.map((d) => toDecisionDto(d, row.steps[d.step] ?? { name: '' }, show)),
+    steps: stepDtos(row, decisions, show),
+    decisions: decisionDtos(row, decisions, show),
     dueAt: iso(row.dueAt),
-    overdue: row.status === 'open' && row.dueAt !== null && row.dueAt.getTime() < now,
+    overdue: isOverdue(row, now),
     submittedBy: actorRef(row.submittedByType, row.submittedById, row.submittedByLabel, show),
     closedAt: iso(row.closedAt),
     version: row.version,
     createdAt: iso(row.createdAt)!,
     updatedAt: iso(row.updatedAt)!
   }
+}
+
+/**
+ * GraphQL's ApprovalRequest for a page of items (ContentItem.approval): the request's own
+ * scalars at once, and its steps, decisions, actor and timestamps built when a resolver first
+ * reads them, from the same functions as toRequestDto. A query asking `approval { status
+ * decisions { decision } }` of 200 items built 400 step objects and 800 timestamps it never
+ * sent (the issue's "full approval objects built when only decisions are asked"). GraphQL only:
+ * the lazy fields are getters, which JSON.stringify and object spread do not copy.
+ */
+export class ApprovalRequestNode implements ApprovalRequestDto {
+  readonly id: string
+  readonly brandId: string
+  readonly contentItemId: string
+  readonly revision: number
+  readonly policyId: string | null
+  readonly policyName: string
+  readonly status: ApprovalRequestDto['status']
+  readonly currentStep: number
+  readonly version: number
+  readonly overdue: boolean
+  #steps?: ApprovalRequestStepDto[]
+  #decisions?: ApprovalDecisionDto[]
+
+  constructor (private readonly row: ApprovalRequestRow, private readonly rows: readonly ApprovalDecisionRow[], private readonly show: boolean, now: number) {
+    this.id = row.id
+    this.brandId = row.brandId
+    this.contentItemId = row.contentItemId
+    this.revision = row.revision
+    this.policyId = row.policyId
+    this.policyName = row.policyName
+    this.status = row.status
+    this.currentStep = row.currentStep
+    this.version = row.version
+    this.overdue = isOverdue(row, now)
+  }
+
+  get steps (): ApprovalRequestStepDto[] { return (this.#steps ??= stepDtos(this.row, this.rows, this.show)) }
+  get decisions (): ApprovalDecisionDto[] { return (this.#decisions ??= decisionDtos(this.row, this.rows, this.show)) }
+  get dueAt (): string | null { return iso(this.row.dueAt) }
+  get submittedBy (): ActorRefDto { return actorRef(this.row.submittedByType, this.row.submittedById, this.row.submittedByLabel, this.show) }
+  get closedAt (): string | null { return iso(this.row.closedAt) }
+  get createdAt (): string { return iso(this.row.createdAt)! }
+  get updatedAt (): string { return iso(this.row.updatedAt)! }
 }
 
 /** Replies for many rows, given every decision of them (one statement upstream). */

@@ -10,7 +10,7 @@ import { samePublishableSnapshots, type ContentItemDto, type ContentStatus } fro
 import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
 import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
-import { toDecisionDto, toRequestDto, toRequestDtos } from './approval-requests.dto.js'
+import { ApprovalRequestNode, toDecisionDto, toRequestDtos } from './approval-requests.dto.js'
 import { showsLabels } from '../../lib/visibility.js'
 import {
   DecisionBody, type ApprovalRequestDto, type ApprovalRequestListQuery, type ContentApprovalDto, type DecisionInput, type DecisionResultDto, type ItemApprovalRequestsQuery
@@ -158,13 +158,14 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
       return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map((r) => all.get(r.id)!) }]))
     },
 
-    /** ContentItem.approval for a page of items: each one's latest request with its decisions (one statement). */
+    /** ContentItem.approval for a page of items: each one's latest request with its decisions (one statement), as GraphQL nodes that build only the fields a query reads (ApprovalRequestNode). */
     async latestForItems (ctx: Ctx, itemIds: readonly string[]): Promise<Map<string, ApprovalRequestDto>> {
       authorize(ctx.actor, 'approvals:read')
       const latest = (await repo.latestWithDecisions(ctx.actor.orgId, itemIds, ctx.db)).filter((l) => canSeeBrand(ctx.actor, l.row.brandId))
       const show = showsLabels(ctx.actor)
       const now = Date.now()
-      return new Map(latest.map(({ row, decisions }) => [row.contentItemId, toRequestDto(row, decisions, show, now)]))
+      // GraphQL reads these field by field: what the query does not ask is never built.
+      return new Map(latest.map(({ row, decisions }) => [row.contentItemId, new ApprovalRequestNode(row, decisions, show, now)]))
     },
 
     /** GET /v1/content-items/{id}/approval: the latest request and whether it approves the content as it is. */

@@ -22,10 +22,7 @@ const asStored = (steps: FrozenStep[]) => steps as unknown as ApprovalStep[]
 /** A request is overdue while it is open and its due date has passed (at query time). */
 const overdueSql = sql`(${approvalRequests.status} = 'open' AND ${approvalRequests.dueAt} < now())`
 
-/** The decisions (of alias `d`) as one JSON array of DecisionTuple, in the order they were made. */
-const decisionTuples = sql.raw('json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) ORDER BY d.created_at, d.id)')
-
-/** A decision as decisionsIn sends it: [id, step, decision, comment, actorType, actorId, actorLabel, createdAt in epoch ms]. */
+/** A decision as decisionsOf sends it: [id, step, decision, comment, actorType, actorId, actorLabel, createdAt in epoch ms]. */
 type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | null, ApprovalDecisionRow['actorType'], string, string | null, number]
 
 /**
@@ -36,26 +33,14 @@ type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | 
  * Written out, not with drizzle's columns: a single-table select renders them unqualified
  * ("id"), which inside the subquery would name the decision's own id.
  */
-const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"')) => sql<DecisionTuple[]>`coalesce((select ${decisionTuples} from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
+const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"')) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
+const decisionsOf = decisionsIn(sql.placeholder('orgId'))
 
-/**
- * The newest request of each item with its decisions; built once (prepared), run per page of
- * items. The decisions are aggregated set-based, in one pass over the page's requests'
- * decisions (`decided`), then joined: a correlated subquery per request (decisionsIn) was most
- * of this statement's execution in the bench's nested query (an index probe and an aggregate
- * for each of 200 requests), and, evaluated before DISTINCT ON, also ran for the older requests
- * it then dropped.
- */
-const latestWithDecisions = prepared<typeof approvalRequests.$inferSelect & { decisions: DecisionTuple[] }>((db) => {
-  const latest = db.$with('latest').as(db.selectDistinctOn([approvalRequests.contentItemId]).from(approvalRequests)
+/** The newest request of each item with its decisions; built once (prepared), run per page of items. */
+const latestWithDecisions = prepared<typeof approvalRequests.$inferSelect & { decisions: DecisionTuple[] }>((db) =>
+  db.selectDistinctOn([approvalRequests.contentItemId], { ...getTableColumns(approvalRequests), decisions: decisionsOf }).from(approvalRequests)
     .where(and(eq(approvalRequests.organizationId, sql.placeholder('orgId')), sql`${approvalRequests.contentItemId} = ANY(${sql.placeholder('ids')})`))
     .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id)))
-  const decided = sql`(SELECT d.request_id, ${decisionTuples} AS decisions
-    FROM approval_decisions d WHERE d.organization_id = ${sql.placeholder('orgId')} AND d.request_id IN (SELECT "id" FROM "latest") GROUP BY d.request_id) "decided"`
-  const columns = Object.fromEntries(Object.keys(getTableColumns(approvalRequests)).map((k) => [k, (latest as unknown as Record<string, unknown>)[k]]))
-  return db.with(latest).select({ ...columns, decisions: sql<DecisionTuple[]>`coalesce("decided"."decisions", '[]'::json)` })
-    .from(latest).leftJoin(decided, sql`"decided"."request_id" = "latest"."id"`)
-})
 
 function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]): ApprovalDecisionRow[] {
   return tuples.map(([id, step, decision, comment, actorType, actorId, actorLabel, createdAt]) =>

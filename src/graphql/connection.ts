@@ -74,6 +74,20 @@ export function selects (info: GraphQLResolveInfo, name: string): boolean {
  * through fragments and inline fragments (directives are ignored: a field under @skip counts as
  * selected, so the answer is never less than what is read).
  */
+/** The names of the fields a query selects directly under this field (through fragments too). */
+export function selectedFields (info: GraphQLResolveInfo): Set<string> {
+  const out = new Set<string>()
+  const names = (set: SelectionSetNode | undefined) => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) out.add(sel.name.value)
+      else if (sel.kind === Kind.INLINE_FRAGMENT) names(sel.selectionSet)
+      else names(info.fragments[sel.name.value]?.selectionSet)
+    }
+  }
+  for (const node of info.fieldNodes) names(node.selectionSet)
+  return out
+}
+
 export function nodeFields (info: GraphQLResolveInfo): Set<string> {
   const out = new Set<string>()
   const children = (set: SelectionSetNode | undefined, name: string, into: SelectionSetNode[]) => {

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { bearer, createTestApp, json } from '../helper.js'
-import { createBrand, signup } from '../factories.js'
+import { addMember, createBrand, signup } from '../factories.js'
 import { campaign, createItem, socialAccount } from '../factories-content.js'
+import { CLIENT_ONLY, submittedItem, usePolicy } from '../factories-review.js'
 
 // A nested page of content items whose query reads only small fields (title, status, the
 // loaders' keys…) reads only those columns; one that reads the content (body, media…) reads the
@@ -46,4 +47,39 @@ t.test('a nested page reads the item columns its query asks for, and answers the
   t.ok(nodes(viaFragment.data).every((n: any) => n.body.startsWith('The body of')))
   const viaInline = await statementsOf('{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ... on ContentItem { media { url } } } } } } } } }')
   t.match(viaInline.items, /"media"/, 'and inside an inline fragment')
+})
+
+t.test("an item's approval reads the request columns and decisions its query asks for, and answers the same", async (t) => {
+  const h = await createTestApp(t)
+  const a = await signup(h, 'light-approval')
+  const brand = await createBrand(h, a)
+  await usePolicy(h, a, brand.id, CLIENT_ONLY)
+  // (The client first: a request's approvers are those who could decide when it was submitted.)
+  const client = await addMember(h, a, 'client', [brand.id])
+  const { item, requestId } = await submittedItem(h, a, brand.id)
+  const decided = await h.inject({ method: 'POST', url: `/v1/approval-requests/${requestId}/decisions`, headers: bearer(client.token), payload: { decision: 'request_changes', comment: 'Warmer, please' } })
+  t.equal(decided.statusCode, 201, decided.body)
+
+  const ask = async (fields: string) => {
+    const before = h.roundTrips.length
+    const body = json(await h.inject({ method: 'POST', url: '/graphql', headers: bearer(a.token), payload: { query: `{ contentItem(id: "${item.id}") { approval { ${fields} } } }` } }))
+    t.notOk(body.errors, JSON.stringify(body.errors))
+    const statement = h.roundTrips.slice(before).flat().find((s) => /from "approval_requests"/.test(s)) ?? ''
+    return { approval: body.data.contentItem.approval, statement }
+  }
+  const status = await ask('id status currentStep')
+  t.notMatch(status.statement, /approval_decisions/, 'a query for the status does not aggregate the decisions')
+  t.notMatch(status.statement, /"created_at", "updated_at"|"submitted_by_label"/, 'nor read the actor and timestamps')
+  const decisions = await ask('status decisions { decision comment stepName createdAt } steps { status }')
+  t.match(decisions.statement, /approval_decisions/, 'a query for the decisions reads them')
+  t.notMatch(decisions.statement, /"submitted_by_label"/, 'still without the actor')
+  const everything = 'id status currentStep decisions { decision comment stepName createdAt } steps { status approvedBy { decidedAt } } dueAt overdue submittedBy { type id } closedAt createdAt updatedAt version'
+  const full = await ask(everything)
+  t.match(full.statement, /"submitted_by_label"/, 'a query for the actor reads the whole request')
+  t.same(status.approval, { id: full.approval.id, status: full.approval.status, currentStep: full.approval.currentStep }, 'the same values either way')
+  t.same(decisions.approval.decisions, full.approval.decisions)
+  t.same(decisions.approval.decisions.map((d: any) => d.comment), ['Warmer, please'])
+  t.same(decisions.approval.steps, full.approval.steps.map((s: any) => ({ status: s.status })))
+  const rest = json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/approval`, headers: bearer(a.token) })).request
+  t.match(full.approval, { status: rest.status, createdAt: rest.createdAt, updatedAt: rest.updatedAt, submittedBy: { type: rest.submittedBy.type, id: rest.submittedBy.id } }, 'and the whole request is what REST answers')
 })

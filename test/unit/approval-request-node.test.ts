@@ -61,3 +61,14 @@ t.test('every field of the node reads as the REST reply does', async (t) => {
   t.equal(node.steps, node.steps, 'steps are built once, then kept')
   t.equal(node.decisions, node.decisions, 'decisions too')
 })
+
+t.test('a column a light read did not select is refused, not taken for null', async (t) => {
+  const { createdAt: _c, updatedAt: _u, closedAt: _cl, submittedByType: _st, submittedById: _si, submittedByLabel: _sl, overdueNotifiedAt: _o, organizationId: _org, ...light } = base
+  const node = new ApprovalRequestNode(light as ApprovalRequestRow, decisions, true, 0)
+  t.equal(node.status, 'open', 'what it read answers')
+  t.equal(node.decisions.length, 1)
+  t.equal(node.dueAt, '2030-01-02T10:00:00.000Z')
+  for (const field of ['createdAt', 'updatedAt', 'closedAt', 'submittedBy'] as const) {
+    t.throws(() => node[field], /was not read/, `${field} was not read`)
+  }
+})

@@ -119,10 +119,16 @@ export class ApprovalRequestNode implements ApprovalRequestDto {
   get steps (): ApprovalRequestStepDto[] { return (this.#steps ??= stepDtos(this.row, this.rows, this.show)) }
   get decisions (): ApprovalDecisionDto[] { return (this.#decisions ??= decisionDtos(this.row, this.rows, this.show)) }
   get dueAt (): string | null { return iso(this.row.dueAt) }
-  get submittedBy (): ActorRefDto { return actorRef(this.row.submittedByType, this.row.submittedById, this.row.submittedByLabel, this.show) }
-  get closedAt (): string | null { return iso(this.row.closedAt) }
-  get createdAt (): string { return iso(this.row.createdAt)! }
-  get updatedAt (): string { return iso(this.row.updatedAt)! }
+  get submittedBy (): ActorRefDto { return actorRef(this.read('submittedByType'), this.row.submittedById, this.row.submittedByLabel, this.show) }
+  get closedAt (): string | null { return iso(this.read('closedAt')) }
+  get createdAt (): string { return iso(this.read('createdAt'))! }
+  get updatedAt (): string { return iso(this.read('updatedAt'))! }
+
+  /** A column a light read (approval-requests.repository.ts LIGHT_COLUMNS) did not select is a bug, not a null. */
+  private read<K extends keyof ApprovalRequestRow> (column: K): ApprovalRequestRow[K] {
+    if (!(column in this.row)) throw new Error(`ApprovalRequestNode: ${String(column)} was not read (a light read was chosen for a query that asks for it)`)
+    return this.row[column]
+  }
 }
 
 /** Replies for many rows, given every decision of them (one statement upstream). */

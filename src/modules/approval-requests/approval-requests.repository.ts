@@ -36,11 +36,37 @@ type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | 
 const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"')) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
 const decisionsOf = decisionsIn(sql.placeholder('orgId'))
 
-/** The newest request of each item with its decisions; built once (prepared), run per page of items. */
-const latestWithDecisions = prepared<typeof approvalRequests.$inferSelect & { decisions: DecisionTuple[] }>((db) =>
-  db.selectDistinctOn([approvalRequests.contentItemId], { ...getTableColumns(approvalRequests), decisions: decisionsOf }).from(approvalRequests)
+/**
+ * What a read of the latest requests needs (ContentItem.approval reads what its query selects):
+ * `decisions`, the decisions aggregate (for decisions and steps); `light`, only LIGHT_COLUMNS
+ * (no actor, no timestamps but dueAt, no organization).
+ */
+export interface LatestReads { decisions: boolean, light: boolean }
+
+/** The request's columns a light read selects: what ApprovalRequestNode answers without its actor and timestamps. */
+const LIGHT_COLUMNS = {
+  id: approvalRequests.id,
+  brandId: approvalRequests.brandId,
+  contentItemId: approvalRequests.contentItemId,
+  revision: approvalRequests.revision,
+  policyId: approvalRequests.policyId,
+  policyName: approvalRequests.policyName,
+  steps: approvalRequests.steps,
+  currentStep: approvalRequests.currentStep,
+  status: approvalRequests.status,
+  dueAt: approvalRequests.dueAt,
+  version: approvalRequests.version
+}
+
+/**
+ * The newest request of each item (with its decisions unless not asked); each variant built
+ * once (prepared), run per page of items.
+ */
+const latestStatement = ({ decisions, light }: LatestReads) => prepared<typeof approvalRequests.$inferSelect & { decisions?: DecisionTuple[] }>((db) =>
+  db.selectDistinctOn([approvalRequests.contentItemId], { ...(light ? LIGHT_COLUMNS : getTableColumns(approvalRequests)), ...(decisions ? { decisions: decisionsOf } : {}) }).from(approvalRequests)
     .where(and(eq(approvalRequests.organizationId, sql.placeholder('orgId')), sql`${approvalRequests.contentItemId} = ANY(${sql.placeholder('ids')})`))
     .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id)))
+const latestStatements = new Map([true, false].flatMap((decisions) => [true, false].map((light) => [`${decisions}/${light}`, latestStatement({ decisions, light })])))
 
 function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]): ApprovalDecisionRow[] {
   return tuples.map(([id, step, decision, comment, actorType, actorId, actorLabel, createdAt]) =>
@@ -77,11 +103,12 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
      * latestForItems with each request's decisions, in ONE statement (ContentItem.approval): the
      * decisions were a second statement, and a second round trip, for every page of items.
      */
-    async latestWithDecisions (orgId: string, itemIds: readonly string[], db: Database): Promise<Array<{ row: ApprovalRequestRow, decisions: ApprovalDecisionRow[] }>> {
+    async latestWithDecisions (orgId: string, itemIds: readonly string[], db: Database, reads: LatestReads = { decisions: true, light: false }): Promise<Array<{ row: ApprovalRequestRow, decisions: ApprovalDecisionRow[] }>> {
       if (itemIds.length === 0) return []
-      const rows = await latestWithDecisions(db, { orgId, ids: [...itemIds] })
-      // The row keeps its `decisions` field: replies are built from named fields only.
-      return rows.map((row) => ({ row: asRequest(row), decisions: decisionRows(orgId, row.id, row.decisions) }))
+      const rows = await latestStatements.get(`${reads.decisions}/${reads.light}`)!(db, { orgId, ids: [...itemIds] })
+      // The row keeps its `decisions` field: replies are built from named fields only. A light
+      // row has only LIGHT_COLUMNS (ApprovalRequestNode refuses to read the others).
+      return rows.map((row) => ({ row: asRequest(row), decisions: row.decisions ? decisionRows(orgId, row.id, row.decisions) : [] }))
     },
 
     /**

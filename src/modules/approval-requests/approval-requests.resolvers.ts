@@ -2,19 +2,38 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { z } from 'zod'
 import type { Ctx } from '../../lib/context.js'
 import type { LoaderQuery } from '../../graphql/batch.js'
-import { connectionLoader, parseArgs, resolveConnection, resolveNestedConnections } from '../../graphql/connection.js'
+import { connectionLoader, parseArgs, resolveConnection, resolveNestedConnections, selectedFields } from '../../graphql/connection.js'
 import { parseInput } from '../../graphql/input.js'
 import type { BrandsService } from '../brands/public.js'
 import type { ContentItemsService } from '../content-items/public.js'
 import type { MembersService } from '../members/public.js'
 import { ApprovalRequestListQuery, DecisionBody, ItemApprovalRequestsQuery, type ApprovalRequestDto, type ApprovalRequestStepDto } from './approval-requests.schemas.js'
 import type { ApprovalRequestsService } from './approval-requests.service.js'
+import type { LatestReads } from './approval-requests.repository.js'
 
 // GraphQL face of approval requests: the same service methods and zod schemas as REST. Every
 // edge that crosses a table is a batched loader, so a page of items with their requests,
 // decisions, approvers and content costs a fixed number of statements.
 
 const Id = z.uuid()
+
+/** ApprovalRequest fields a light read answers (approval-requests.repository.ts LIGHT_COLUMNS, and loaders keyed on them). */
+const LIGHT_FIELDS = new Set(['__typename', 'id', 'brandId', 'brand', 'contentItemId', 'contentItem', 'revision', 'policyId', 'policyName',
+  'status', 'currentStep', 'steps', 'decisions', 'dueAt', 'overdue', 'version'])
+
+/**
+ * What ContentItem.approval reads for a batch, from what its queries select: the decisions only
+ * for decisions or steps, the actor and timestamps only when asked. A query without its
+ * selection at hand reads everything.
+ */
+function readsFor (queries: ReadonlyArray<LoaderQuery<unknown>>): LatestReads {
+  const asked = new Set<string>()
+  for (const q of queries) {
+    if (!q.info) return { decisions: true, light: false }
+    for (const f of selectedFields(q.info)) asked.add(f)
+  }
+  return { decisions: asked.has('decisions') || asked.has('steps'), light: [...asked].every((f) => LIGHT_FIELDS.has(f)) }
+}
 
 export function approvalRequestsResolvers (service: ApprovalRequestsService): IResolvers {
   return {
@@ -42,7 +61,7 @@ export function approvalRequestsLoaders ({ service, content, members, brands }: 
       approvalRequests: connectionLoader(async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) =>
         await resolveNestedConnections(ItemApprovalRequestsQuery, queries, (o) => o.id, async (q, ids) => await service.listForItems(ctx, ids, q))),
       approval: async (queries: Array<LoaderQuery<{ id: string }>>, { ctx }: { ctx: Ctx }) => {
-        const latest = await service.latestForItems(ctx, [...new Set(queries.map((q) => q.obj.id))])
+        const latest = await service.latestForItems(ctx, [...new Set(queries.map((q) => q.obj.id))], readsFor(queries))
         return queries.map((q) => latest.get(q.obj.id) ?? null)
       }
     },

@@ -8,7 +8,7 @@ import { emptyPage, type Page } from '../../lib/pagination.js'
 import type { RecordEvent } from '../events/public.js'
 import { samePublishableSnapshots, type ContentItemDto, type ContentStatus } from '../content-items/public.js'
 import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
-import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
+import type { ApprovalRequestRow, ApprovalRequestsRepository, LatestReads } from './approval-requests.repository.js'
 import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
 import { ApprovalRequestNode, toDecisionDto, toRequestDtos } from './approval-requests.dto.js'
 import { showsLabels } from '../../lib/visibility.js'
@@ -159,9 +159,9 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
     },
 
     /** ContentItem.approval for a page of items: each one's latest request with its decisions (one statement), as GraphQL nodes that build only the fields a query reads (ApprovalRequestNode). */
-    async latestForItems (ctx: Ctx, itemIds: readonly string[]): Promise<Map<string, ApprovalRequestDto>> {
+    async latestForItems (ctx: Ctx, itemIds: readonly string[], reads?: LatestReads): Promise<Map<string, ApprovalRequestDto>> {
       authorize(ctx.actor, 'approvals:read')
-      const latest = (await repo.latestWithDecisions(ctx.actor.orgId, itemIds, ctx.db)).filter((l) => canSeeBrand(ctx.actor, l.row.brandId))
+      const latest = (await repo.latestWithDecisions(ctx.actor.orgId, itemIds, ctx.db, reads)).filter((l) => canSeeBrand(ctx.actor, l.row.brandId))
       const show = showsLabels(ctx.actor)
       const now = Date.now()
       // GraphQL reads these field by field: what the query does not ask is never built.

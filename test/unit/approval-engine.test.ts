@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  checkDecider, decide, refusalError, resolveEligible, stepComplete, unreachableSteps,
+  approvalStands, checkDecider, decide, refusalError, resolveEligible, stepComplete, unreachableSteps,
   type DeciderActor, type DecisionRecord, type EligibleMember, type FrozenStep, type RequestState
 } from '../../src/modules/approval-requests/approval-engine.js'
 import { builtInDefaultPolicy, isClientStep } from '../../src/modules/approval-policies/policy-steps.js'
@@ -187,4 +187,18 @@ t.test('an approver of a completed step arriving late gets a conflict, not a ref
   const afterClient = run(request(clientFirst), [[guest, 'approve']])
   t.match(checkDecider(afterClient.state, { kind: 'guest', id: id(101) }), { status: 409, reason: 'step_completed' }, 'a guest link once the client step is done')
   t.match(checkDecider(request(clientFirst, { status: 'approved', currentStep: 2 }), mgr1), { reason: 'request_closed' }, 'a closed request says so first')
+})
+
+t.test('an approval stands for an approved request of this revision, or of one that publishes the same', async (t) => {
+  const asked: Array<[number, number]> = []
+  const same = (answer: boolean) => (a: number, b: number) => { asked.push([a, b]); return answer }
+  t.equal(await approvalStands(undefined, 3, same(true)), false, 'no request')
+  t.equal(await approvalStands({ status: 'open', revision: 3 }, 3, same(true)), false, 'not approved yet')
+  t.equal(await approvalStands({ status: 'invalidated', revision: 3 }, 3, same(true)), false, 'invalidated')
+  t.same(asked, [], 'revisions are not compared for a request that is not approved')
+  t.equal(await approvalStands({ status: 'approved', revision: 3 }, 3, same(false)), true, 'approved, this revision')
+  t.same(asked, [], 'nor for the approved revision itself')
+  t.equal(await approvalStands({ status: 'approved', revision: 2 }, 3, same(true)), true, 'an earlier revision that publishes the same')
+  t.equal(await approvalStands({ status: 'approved', revision: 2 }, 3, async () => false), false, 'an earlier revision that publishes something else')
+  t.same(asked, [[2, 3]], 'compared as (approved, current)')
 })

@@ -210,3 +210,15 @@ export function decide (state: RequestState, actor: DeciderActor, decision: Deci
 export function refusalError (r: Refusal): AppError {
   return new AppError(r.code, r.detail, { extra: { reason: r.reason } })
 }
+
+/**
+ * Whether an item's latest request approves what the item would publish now: it is approved,
+ * and of the item's current revision or of one that publishes the same thing. `same` compares
+ * the approved revision with the current one, and is asked only when they differ (its answer
+ * may need a read). The one rule behind the transition guards and GET …/approval.
+ */
+export async function approvalStands (latest: { status: string, revision: number } | undefined, currentRevision: number,
+  same: (approved: number, current: number) => boolean | Promise<boolean>): Promise<boolean> {
+  if (latest?.status !== 'approved') return false
+  return latest.revision === currentRevision || await same(latest.revision, currentRevision)
+}

@@ -5,7 +5,7 @@ import type { RecordEvent } from '../events/public.js'
 import type { MembersService } from '../members/public.js'
 import type { ContentItemDto, ContentRevisionsService, ContentStatus } from '../content-items/public.js'
 import type { ApprovalPoliciesService } from '../approval-policies/public.js'
-import { resolveEligible, unreachableSteps } from './approval-engine.js'
+import { approvalStands, resolveEligible, unreachableSteps } from './approval-engine.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository } from './approval-requests.repository.js'
 import { toRequestDto } from './approval-requests.dto.js'
 
@@ -57,7 +57,7 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
   /** The item's approval: its latest request, and whether that approves what would be published now. */
   async function approvalState (ctx: Ctx, item: { id: string, revision: number }): Promise<{ latest: ApprovalRequestRow | undefined, current: boolean }> {
     const latest = (await repo.latestForItems(ctx.actor.orgId, [item.id], ctx.db)).get(item.id)
-    const current = latest?.status === 'approved' && await revisions.samePublishable(ctx, item.id, latest.revision, item.revision)
+    const current = await approvalStands(latest, item.revision, async (a, b) => await revisions.samePublishable(ctx, item.id, a, b))
     return { latest, current }
   }
 
@@ -73,7 +73,6 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
   }
 
   return {
-    approvalState,
 
     async submitted (ctx: Ctx, item: ContentItemDto, info: { revision: number, dueAt: string | null }): Promise<void> {
       if (info.dueAt && new Date(info.dueAt).getTime() <= Date.now()) {
@@ -140,8 +139,7 @@ export function createApprovalHooks (deps: ApprovalHooksDeps) {
       if (checked.length === 0) return refusals
       const latest = await repo.latestForItems(ctx.actor.orgId, checked.map((i) => i.id), ctx.db)
       const current = await Promise.all(checked.map(async (item) => {
-        const l = latest.get(item.id)
-        return l?.status === 'approved' && await revisions.samePublishable(ctx, item.id, l.revision, item.revision)
+        return await approvalStands(latest.get(item.id), item.revision, async (a, b) => await revisions.samePublishable(ctx, item.id, a, b))
       }))
       checked.forEach((item, i) => { if (!current[i]) refusals.set(item.id, refusal(item, latest.get(item.id))) })
       return refusals

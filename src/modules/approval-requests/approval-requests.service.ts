@@ -7,7 +7,7 @@ import { iso } from '../../lib/http.js'
 import { emptyPage, type Page } from '../../lib/pagination.js'
 import type { RecordEvent } from '../events/public.js'
 import { samePublishableSnapshots, type ContentItemDto, type ContentStatus } from '../content-items/public.js'
-import { decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
+import { approvalStands, decide as decideStep, refusalError, type DeciderActor, type RequestState } from './approval-engine.js'
 import type { ApprovalRequestRow, ApprovalRequestsRepository, LatestReads } from './approval-requests.repository.js'
 import type { ApprovalRequestsQueries } from './approval-requests.queries.js'
 import { ApprovalRequestNode, toDecisionDto, toRequestDtos } from './approval-requests.dto.js'
@@ -172,19 +172,18 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
     async approvalOf (ctx: Ctx, itemId: string): Promise<ContentApprovalDto> {
       authorize(ctx.actor, 'approvals:read')
       // One round trip: the item, its latest request with its decisions, and the snapshots of
-      // the two revisions that say whether the approval still stands (as approvalState decides).
+      // the two revisions that say whether the approval still stands (approvalStands, as the transition guards decide).
       const { orgId } = ctx.actor
       const [item, [latest], snapshots] = await together(
         queries.itemSummary(orgId, itemId, ctx.db),
         repo.latestWithDecisions(orgId, [itemId], ctx.db),
         queries.approvalSnapshots(orgId, itemId, ctx.db))
       if (!item || !canSeeBrand(ctx.actor, item.brandId)) throw notFound('Content item')
-      const approved = latest?.row.status === 'approved'
       return {
         contentItemId: item.id,
         currentRevision: item.revision,
-        approved: approved && (latest.row.revision === item.revision || samePublishableSnapshots(snapshots.get(latest.row.revision), snapshots.get(item.revision))),
-        approvedRevision: approved ? latest.row.revision : null,
+        approved: await approvalStands(latest?.row, item.revision, (a, b) => samePublishableSnapshots(snapshots.get(a), snapshots.get(b))),
+        approvedRevision: latest?.row.status === 'approved' ? latest.row.revision : null,
         request: latest ? toRequestDtos([latest.row], latest.decisions, showsLabels(ctx.actor))[0] : null
       }
     },

@@ -69,13 +69,8 @@ export function selects (info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((node) => seen(node.selectionSet))
 }
 
-/**
- * The names of the fields a connection's query selects on its nodes (`edges { node { … } }`),
- * through fragments and inline fragments (directives are ignored: a field under @skip counts as
- * selected, so the answer is never less than what is read).
- */
-/** The names of the fields a query selects directly under this field (through fragments too). */
-export function selectedFields (info: GraphQLResolveInfo): Set<string> {
+/** The names of the fields selected in these selection sets, through fragments and inline fragments. */
+function fieldNames (info: GraphQLResolveInfo, sets: ReadonlyArray<SelectionSetNode | undefined>): Set<string> {
   const out = new Set<string>()
   const names = (set: SelectionSetNode | undefined) => {
     for (const sel of set?.selections ?? []) {
@@ -84,12 +79,22 @@ export function selectedFields (info: GraphQLResolveInfo): Set<string> {
       else names(info.fragments[sel.name.value]?.selectionSet)
     }
   }
-  for (const node of info.fieldNodes) names(node.selectionSet)
+  for (const set of sets) names(set)
   return out
 }
 
+/**
+ * The names of the fields a query selects directly under the field being resolved (an item's
+ * `approval { … }`), through fragments; directives are ignored, as in nodeFields.
+ */
+export const selectedFields = (info: GraphQLResolveInfo): Set<string> => fieldNames(info, info.fieldNodes.map((node) => node.selectionSet))
+
+/**
+ * The names of the fields a connection's query selects on its nodes (`edges { node { … } }`),
+ * through fragments and inline fragments (directives are ignored: a field under @skip counts as
+ * selected, so the answer is never less than what is read).
+ */
 export function nodeFields (info: GraphQLResolveInfo): Set<string> {
-  const out = new Set<string>()
   const children = (set: SelectionSetNode | undefined, name: string, into: SelectionSetNode[]) => {
     for (const sel of set?.selections ?? []) {
       if (sel.kind === Kind.FIELD) {
@@ -101,19 +106,11 @@ export function nodeFields (info: GraphQLResolveInfo): Set<string> {
       }
     }
   }
-  const names = (set: SelectionSetNode | undefined) => {
-    for (const sel of set?.selections ?? []) {
-      if (sel.kind === Kind.FIELD) out.add(sel.name.value)
-      else if (sel.kind === Kind.INLINE_FRAGMENT) names(sel.selectionSet)
-      else names(info.fragments[sel.name.value]?.selectionSet)
-    }
-  }
   const edges: SelectionSetNode[] = []
   for (const node of info.fieldNodes) children(node.selectionSet, 'edges', edges)
   const nodes: SelectionSetNode[] = []
   for (const set of edges) children(set, 'node', nodes)
-  for (const set of nodes) names(set)
-  return out
+  return fieldNames(info, nodes)
 }
 
 /** Connection arguments as the list's REST query: `first: 0` asks for one row (see above). */

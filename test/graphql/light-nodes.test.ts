@@ -76,6 +76,9 @@ t.test("an item's approval reads the request columns and decisions its query ask
   const everything = 'id status currentStep decisions { decision comment stepName createdAt } steps { status approvedBy { decidedAt } } dueAt overdue submittedBy { type id } closedAt createdAt updatedAt version'
   const full = await ask(everything)
   t.match(full.statement, /"submitted_by_label"/, 'a query for the actor reads the whole request')
+  const viaFragment = await ask('status ... on ApprovalRequest { createdAt }')
+  t.match(viaFragment.statement, /"created_at", "updated_at"/, 'a field inside a fragment is seen')
+  t.equal(viaFragment.approval.createdAt, full.approval.createdAt)
   t.same(status.approval, { id: full.approval.id, status: full.approval.status, currentStep: full.approval.currentStep }, 'the same values either way')
   t.same(decisions.approval.decisions, full.approval.decisions)
   t.same(decisions.approval.decisions.map((d: any) => d.comment), ['Warmer, please'])

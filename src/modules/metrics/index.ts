@@ -8,7 +8,6 @@ import { METRIC_EVENTS, METRIC_EVENT_DATA } from './public.js'
 export default fp(async (app) => {
   const service = createMetricsService({
     repo: createMetricsRepository(),
-    brands: app.brands,
     campaigns: app.campaigns,
     record: app.events.record,
     withTenant: app.withTenant

@@ -6,7 +6,6 @@ import { fieldErrorsOf } from '../../lib/http.js'
 import { Hook } from '../../lib/hooks.js'
 import type { Database } from '../../db/client.js'
 import type { Tx } from '../../db/tx.js'
-import type { BrandsService } from '../brands/public.js'
 import type { CampaignDto, CampaignsService } from '../campaigns/public.js'
 import type { RecordEvent } from '../events/public.js'
 import { DEFINITION_OF, METRIC_DEFINITIONS } from './metrics.catalogue.js'
@@ -40,7 +39,6 @@ export interface MetricsHooks {
 
 export interface MetricsDeps {
   repo: MetricsRepository
-  brands: Pick<BrandsService, 'getMany'>
   campaigns: Pick<CampaignsService, 'get'>
   record: RecordEvent
   withTenant: <T>(orgId: string, fn: (tx: Tx) => Promise<T>) => Promise<T>
@@ -55,7 +53,7 @@ const emptyFreshness = (): Freshness => ({ oldestCollectedAt: null, newestCollec
 // metrics:read, and a brand-limited credential (a client) sees only its brands' numbers: a
 // subject of another brand is an unknown id, as another organization's is.
 export function createMetricsService (deps: MetricsDeps) {
-  const { repo, brands, campaigns, record, withTenant } = deps
+  const { repo, campaigns, record, withTenant } = deps
   const hooks: MetricsHooks = { afterIngest: new Hook() }
 
   function validate (body: unknown): MetricPoint[] {
@@ -143,16 +141,10 @@ export function createMetricsService (deps: MetricsDeps) {
     return result
   }
 
-  /** `zones`: each campaign's brand's time zone, by campaign id, when the caller read them already. */
-  async function progressOf (ctx: Ctx, list: readonly CampaignDto[], zones?: Map<string, string>): Promise<CampaignProgress[]> {
-    let zoneOf = (c: CampaignDto) => zones?.get(c.id)
-    if (!zones) {
-      const found = await brands.getMany(ctx, [...new Set(list.map((c) => c.brandId))])
-      const byBrand = new Map(found.filter((b) => b !== null).map((b) => [b!.id, b!.timeZone]))
-      zoneOf = (c) => byBrand.get(c.brandId)
-    }
+  /** `zones`: each campaign's brand's time zone, by campaign id (campaignZones). */
+  async function progressOf (ctx: Ctx, list: readonly CampaignDto[], zones: Map<string, string>): Promise<CampaignProgress[]> {
     const now = new Date()
-    return await Promise.all(list.map(async (campaign) => await campaignProgress(campaign, zoneOf(campaign) ?? 'UTC', now,
+    return await Promise.all(list.map(async (campaign) => await campaignProgress(campaign, zones.get(campaign.id) ?? 'UTC', now,
       async (q) => await engine(ctx, { granularity: 'day', campaignId: campaign.id, brandId: campaign.brandId, ...q }, { dims: [], limit: 1 }))))
   }
 
@@ -226,10 +218,10 @@ export function createMetricsService (deps: MetricsDeps) {
       return (await progressOf(ctx, [campaign], zones))[0]
     },
 
-    /** Campaign.progress in GraphQL: the campaigns' brands in one statement, then their engine calls in one round trip. */
+    /** Campaign.progress in GraphQL: the campaigns' time zones in one statement, then their engine calls in one round trip. */
     async progressMany (ctx: Ctx, list: readonly CampaignDto[]): Promise<CampaignProgress[]> {
       authorize(ctx.actor, 'metrics:read')
-      return await progressOf(ctx, list)
+      return await progressOf(ctx, list, await campaignZones(ctx.db, ctx.actor.orgId, list.map((c) => c.id)))
     },
 
     /**

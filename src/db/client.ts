@@ -214,10 +214,40 @@ export function prepared<Row> (build: (db: Database) => unknown): (db: Database,
   return async (db, values) => {
     // _prepare: drizzle's own step from a query builder to its statement (what execute() does).
     statement ??= (build(builder) as { _prepare: () => object })._prepare()
-    // The session's client, not db.$client: a savepoint's database (db.transaction) has a
-    // session over the same unit of work but no $client of its own.
-    const client = (db as unknown as { session: { client: unknown } }).session.client
-    const run = Object.create(statement, { client: { value: client } }) as { execute: (v: Record<string, unknown>) => Promise<Row[]> }
-    return await run.execute(values)
+    return await runPrepared<Row>(statement, db, values)
   }
+}
+
+/**
+ * prepared() for statements whose text depends on the call (which filters a list has, its sort,
+ * whether it continues after a cursor): one statement per shape, built the first time that
+ * shape is asked for, named by the caller's key (a ShapeBinder's names plus what else shapes
+ * it), and run with the call's values. At most `max` shapes are kept (the oldest built goes).
+ * Building a list's select took ~110 µs a call, about 4 % of a list request's CPU.
+ */
+export function preparedShapes<Row> (max = 256): (db: Database, key: string, build: (db: Database) => unknown, values: Record<string, unknown>) => Promise<Row[]> {
+  const statements = new Map<string, object>()
+  return async (db, key, build, values) => {
+    let statement = statements.get(key)
+    if (!statement) {
+      statement = (build(builder) as { _prepare: () => object })._prepare()
+      // A value written into the statement rather than bound would be reused by every later
+      // call of the shape (another call's filter, another tenant's id): refuse it outright.
+      const params = (statement as { params: unknown[] }).params
+      if (params.some((p) => !(is(p, Placeholder) || (is(p, Param) && is(p.value, Placeholder))))) {
+        throw new Error(`preparedShapes: the statement of shape "${key}" holds a value that is not a placeholder; bind every value`)
+      }
+      if (statements.size >= max) statements.delete(statements.keys().next().value!)
+      statements.set(key, statement)
+    }
+    return await runPrepared<Row>(statement, db, values)
+  }
+}
+
+async function runPrepared<Row> (statement: object, db: Database, values: Record<string, unknown>): Promise<Row[]> {
+  // The session's client, not db.$client: a savepoint's database (db.transaction) has a
+  // session over the same unit of work but no $client of its own.
+  const client = (db as unknown as { session: { client: unknown } }).session.client
+  const run = Object.create(statement, { client: { value: client } }) as { execute: (v: Record<string, unknown>) => Promise<Row[]> }
+  return await run.execute(values)
 }

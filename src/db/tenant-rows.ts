@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from './any-of.js'
+import type { Bind } from './bind.js'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import { prepared, type Database } from './client.js'
 import { insertStatement } from './insert-shapes.js'
@@ -19,8 +20,10 @@ export type VersionedTable = TenantTable & { version: PgColumn, updatedAt: PgCol
  * The rows a brand-limited credential may see: `column` (a brand id) among its brands.
  * undefined (no condition) for a credential that sees every brand; `false` for one with none.
  */
-export function brandScope (column: PgColumn, brandIds: readonly string[] | null | undefined): SQL | undefined {
+export function brandScope (column: PgColumn, brandIds: readonly string[] | null | undefined, bind?: Bind): SQL | undefined {
   if (!brandIds) return undefined
+  // Bound, the list is one value whatever its length (an empty one matches nothing, as `false`).
+  if (bind) return sql`${column} = ANY(${bind('visibleBrands', [...brandIds])})`
   return brandIds.length ? anyOf(column, [...brandIds]) : sql`false`
 }
 

@@ -4,6 +4,8 @@ import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, lte, or, sql, type
 import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { AppError } from './errors.js'
+import { asParam, ShapeBinder, type Bind } from '../db/bind.js'
+import { preparedShapes, type Database } from '../db/client.js'
 
 // Keyset pagination on (sort column, id): stable under concurrent inserts, and every sort is
 // backed by an (organization_id, column, id) index. Cursors are opaque and signed, and bound to
@@ -113,7 +115,7 @@ export const withTotalOf = <Q>(q: Q, asked: boolean): Q => (asked ? { ...(q as o
  * be a plain row comparison, which is never true against NULL: after a value, the rest is
  * "beyond it, or equal with a greater id, or null"; after a null, only nulls with a greater id.
  */
-export function keyset (args: KeysetArgs): { where: SQL | undefined, orderBy: SQL[], take: number } {
+export function keyset (args: KeysetArgs, bind: Bind = asParam): { where: SQL | undefined, orderBy: SQL[], take: number } {
   const column = args.columns[args.sort.field]
   if (!column) throw new AppError('HERALD_VALIDATION', `Cannot sort by ${args.sort.field}.`, { errors: [{ path: 'sort', message: 'unknown sort field' }] })
   const nullable = args.nullable?.includes(args.sort.field) ?? false
@@ -126,18 +128,24 @@ export function keyset (args: KeysetArgs): { where: SQL | undefined, orderBy: SQ
   let where: SQL | undefined
   if (args.cursor) {
     const [value, lastId] = args.codec.decode(args.orgId, args.sort.key, args.cursor)
-    const v = column.columnType === 'PgTimestamp' && value !== null ? new Date(value as string) : value
-    if (!nullable) {
-      where = descending ? sql`(${column}, ${id}) < (${v}, ${lastId})` : sql`(${column}, ${id}) > (${v}, ${lastId})`
+    const afterId = bind('afterId', lastId)
+    if (!nullable || value === null) {
+      // A null sort value binds nothing else: after a null, only nulls with a greater id.
+      where = nullable
+        ? and(isNull(column), descending ? lt(id, afterId) : gt(id, afterId))
+        : descending ? sql`(${column}, ${id}) < (${bindValue(bind, column, value)}, ${afterId})` : sql`(${column}, ${id}) > (${bindValue(bind, column, value)}, ${afterId})`
     } else {
-      const after = descending ? lt(id, lastId) : gt(id, lastId)
-      where = v === null
-        ? and(isNull(column), after)
-        : or(descending ? lt(column, v) : gt(column, v), and(eq(column, v), after), isNull(column))
+      const v = bindValue(bind, column, value)
+      const after = descending ? lt(id, afterId) : gt(id, afterId)
+      where = or(descending ? lt(column, v) : gt(column, v), and(eq(column, v), after), isNull(column))
     }
   }
   return { where, orderBy, take: args.limit + 1 }
 }
+
+/** A cursor's sort value, as the column's type (a timestamp as a Date). */
+const bindValue = (bind: Bind, column: PgColumn, value: CursorValue) =>
+  bind('after', column.columnType === 'PgTimestamp' && value !== null ? new Date(value as string) : value)
 
 /** Turns limit+1 rows into a page and its next cursor (the sort value defaults to row[field]). */
 export function toPage<R extends { id: string }> (rows: R[], args: KeysetArgs, valueOf: (row: R) => unknown = (row) => (row as Record<string, unknown>)[args.sort.field]): Page<R> {
@@ -212,6 +220,26 @@ export async function selectPage<T extends PgTable, R extends { id: string } = T
   const from = db.select((source?.fields ?? getTableColumns(table)) as any).from(table as any)
   const rows = await (source?.join ? source.join(from) : from).where(andAll(where, page.where)).orderBy(...page.orderBy).limit(page.take) as R[]
   return toPage(rows, args, valueOf)
+}
+
+/**
+ * selectPage for a hot list: the statement is built once per shape (preparedShapes), named by
+ * the sort and the placeholders the call binds (which filters, whether after a cursor), and run
+ * with the call's values. `where` writes the call's conditions with the Bind it is given, so
+ * one function writes them for both. A page with its total (withTotal) is built per call.
+ */
+export function preparedPages<T extends PgTable, R extends { id: string }> (table: T, fields: Record<string, unknown>) {
+  const run = preparedShapes<R>()
+  return async (db: Database, args: KeysetArgs, where: (bind: Bind) => SQL | undefined): Promise<CountedPage<R>> => {
+    if (args.withTotal) return await selectPage<T, R>(db, table, args, where(asParam), undefined, { fields })
+    const binder = new ShapeBinder()
+    const filter = where(binder.bind)
+    const page = keyset(args, binder.bind)
+    const take = binder.bind('take', page.take)
+    const rows = await run(db, `${args.sort.key}|${binder.key}`, (b) => b.select(fields as any).from(table as any)
+      .where(andAll(filter, page.where)).orderBy(...page.orderBy).limit(take as any), binder.values)
+    return toPage(rows, args)
+  }
 }
 
 const ROOT = ''

@@ -2,6 +2,7 @@ import { gte, lte, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { andAll } from './pagination.js'
+import { asParam, type Bind } from '../db/bind.js'
 
 // Incremental sync (a BI tool asking what changed since its last run): every list whose rows
 // carry created_at/updated_at takes the same inclusive bounds, `createdAtFrom`/`createdAtTo`
@@ -38,11 +39,11 @@ export function rangesInOrder (q: TimeRanges, ctx: z.RefinementCtx): void {
 }
 
 /** The WHERE of the bounds a query gives, on the table's own columns (inclusive). */
-export function rangeWhere (columns: { createdAt: PgColumn, updatedAt?: PgColumn }, q: TimeRanges): SQL | undefined {
+export function rangeWhere (columns: { createdAt: PgColumn, updatedAt?: PgColumn }, q: TimeRanges, bind: Bind = asParam): SQL | undefined {
   return andAll(
-    q.createdAtFrom ? gte(columns.createdAt, new Date(q.createdAtFrom)) : undefined,
-    q.createdAtTo ? lte(columns.createdAt, new Date(q.createdAtTo)) : undefined,
-    q.updatedAtFrom && columns.updatedAt ? gte(columns.updatedAt, new Date(q.updatedAtFrom)) : undefined,
-    q.updatedAtTo && columns.updatedAt ? lte(columns.updatedAt, new Date(q.updatedAtTo)) : undefined
+    q.createdAtFrom ? gte(columns.createdAt, bind('createdAtFrom', new Date(q.createdAtFrom))) : undefined,
+    q.createdAtTo ? lte(columns.createdAt, bind('createdAtTo', new Date(q.createdAtTo))) : undefined,
+    q.updatedAtFrom && columns.updatedAt ? gte(columns.updatedAt, bind('updatedAtFrom', new Date(q.updatedAtFrom))) : undefined,
+    q.updatedAtTo && columns.updatedAt ? lte(columns.updatedAt, bind('updatedAtTo', new Date(q.updatedAtTo))) : undefined
   )
 }

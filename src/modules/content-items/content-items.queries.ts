@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
@@ -24,7 +24,7 @@ export const targetsJson = sql<TargetRow[]>`(SELECT coalesce(json_agg(json_build
   WHERE t.content_item_id = "content_items"."id" AND t.organization_id = "content_items"."organization_id")`
 
 /** Items with a target on this platform (a condition for lists). */
-export const goesToPlatform = (platform: string): SQL =>
+export const goesToPlatform = (platform: string | SQLWrapper): SQL =>
   sql`exists (select 1 from ${contentTargets} join ${socialAccounts} on ${socialAccounts.id} = ${contentTargets.socialAccountId} where ${contentTargets.contentItemId} = ${contentItems.id} and ${socialAccounts.platform} = ${platform})`
 
 export interface TargetRow {

@@ -1,9 +1,10 @@
 import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
+import { asParam, type Bind } from '../../db/bind.js'
 import { insertReturning } from '../../db/insert-shapes.js'
 import { brandScope, deferInsert, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, preparedPages, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
 import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries.js'
@@ -20,22 +21,26 @@ const SORT_COLUMNS = { createdAt: contentItems.createdAt, updatedAt: contentItem
 /** Items without a time sort last either way. */
 const NULLABLE = ['scheduledAt']
 
-/** The WHERE of every list: filters plus the brands a limited credential may see. */
-export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, visibleBrands: readonly string[] | null): SQL | undefined {
+/**
+ * The WHERE of every list: filters plus the brands a limited credential may see. `bind` says
+ * where each value goes (see src/db/bind.ts): a parameter of this call's statement, or a
+ * placeholder of the list's statement built once per shape (listWithTargets).
+ */
+export function filterWhere (f: Partial<ContentFilters> & { brandId?: string }, visibleBrands: readonly string[] | null, bind: Bind = asParam): SQL | undefined {
   return andAll(
-    f.brandId ? eq(contentItems.brandId, f.brandId) : undefined,
-    brandScope(contentItems.brandId, visibleBrands),
-    f.campaignId ? eq(contentItems.campaignId, f.campaignId) : undefined,
-    f.status ? eq(contentItems.status, f.status) : undefined,
-    f.kind ? eq(contentItems.kind, f.kind) : undefined,
-    f.assigneeId ? eq(contentItems.assigneeId, f.assigneeId) : undefined,
-    f.label ? arrayContains(contentItems.labels, [f.label]) : undefined,
+    f.brandId ? eq(contentItems.brandId, bind('brandId', f.brandId)) : undefined,
+    brandScope(contentItems.brandId, visibleBrands, bind),
+    f.campaignId ? eq(contentItems.campaignId, bind('campaignId', f.campaignId)) : undefined,
+    f.status ? eq(contentItems.status, bind('status', f.status)) : undefined,
+    f.kind ? eq(contentItems.kind, bind('kind', f.kind)) : undefined,
+    f.assigneeId ? eq(contentItems.assigneeId, bind('assigneeId', f.assigneeId)) : undefined,
+    f.label ? arrayContains(contentItems.labels, bind('label', [f.label])) : undefined,
     f.platform
-      ? goesToPlatform(f.platform)
+      ? goesToPlatform(bind('platform', f.platform))
       : undefined,
-    f.scheduledAtFrom ? gte(contentItems.scheduledAt, new Date(f.scheduledAtFrom)) : undefined,
-    f.scheduledAtTo ? sql`${contentItems.scheduledAt} <= ${new Date(f.scheduledAtTo)}` : undefined,
-    rangeWhere(contentItems, f)
+    f.scheduledAtFrom ? gte(contentItems.scheduledAt, bind('scheduledAtFrom', new Date(f.scheduledAtFrom))) : undefined,
+    f.scheduledAtTo ? sql`${contentItems.scheduledAt} <= ${bind('scheduledAtTo', new Date(f.scheduledAtTo))}` : undefined,
+    rangeWhere(contentItems, f, bind)
   )
 }
 
@@ -62,6 +67,8 @@ export type LightContentItemRow = Pick<ContentItemRow, keyof typeof LIGHT_COLUMN
 
 const itemWithTargets = prepared<ContentItemRow & { targets: TargetRow[] }>((db) => db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
   .where(and(eq(contentItems.organizationId, sql.placeholder('orgId')), eq(contentItems.id, sql.placeholder('id')))))
+
+const listPages = preparedPages<typeof contentItems, ContentItemRow & { targets: TargetRow[] }>(contentItems, { ...getTableColumns(contentItems), targets: targetsJson.as('targets') })
 
 export function createContentItemsRepository (codec: CursorCodec) {
   return {
@@ -93,11 +100,14 @@ export function createContentItemsRepository (codec: CursorCodec) {
       return await selectPage(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)))
     },
 
-    /** The same page with every item's targets, in one statement (with its total when asked). */
+    /**
+     * The same page with every item's targets, in one statement (with its total when asked):
+     * the REST list, built once per shape (which filters, sort, cursor) and run with the
+     * call's values.
+     */
     async listWithTargets (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<CountedPage<ContentItemRow & { targets: TargetRow[] }>> {
       const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) }
-      return await selectPage<typeof contentItems, ContentItemRow & { targets: TargetRow[] }>(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)),
-        undefined, { fields: { ...getTableColumns(contentItems), targets: targetsJson.as('targets') } })
+      return await listPages(db, args, (bind) => andAll(eq(contentItems.organizationId, bind('orgId', orgId)), filterWhere(q, visibleBrands, bind)))
     },
 
     /** One item with its targets, in one statement. */

@@ -1,4 +1,4 @@
-import { getTableColumns, sql, type Column } from 'drizzle-orm'
+import { getTableColumns, is, SQL, sql, type Column } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import { builder, fillValues, type Database } from './client.js'
 
@@ -79,4 +79,30 @@ export async function insertReturning<T extends PgTable> (db: Database, table: T
   const client = (db as unknown as { session: { client: unknown } }).session.client
   const run = Object.create(built, { client: { value: client } }) as { execute: (v: Record<string, unknown>) => Promise<Array<T['$inferSelect']>> }
   return await run.execute(values)
+}
+
+/** Whether a column's SQL default is `now()` (drizzle's defaultNow()). */
+const isNow = (d: SQL) => d.queryChunks.length === 1 && String((d.queryChunks[0] as { value?: unknown }).value) === 'now()'
+
+/**
+ * The row PostgreSQL stores for an insert of `row`, every column given: the row's own values,
+ * then each column's default (a JS default copied, `now()` as the transaction's start), then
+ * null. Throws for a column whose default only the database knows (gen_random_uuid(), a
+ * sequence…) and for a NOT NULL column left without a value: the caller must give those.
+ */
+export function storedRow<T extends PgTable> (table: T, row: T['$inferInsert'], now: Date): T['$inferSelect'] {
+  const out: Record<string, unknown> = {}
+  const given = row as Record<string, unknown>
+  for (const [key, column] of Object.entries(getTableColumns(table) as Record<string, Column>)) {
+    const v = given[key]
+    if (v !== undefined) out[key] = v
+    else if (column.defaultFn !== undefined || column.onUpdateFn !== undefined) throw new Error(`storedRow: ${key} has a default computed in JS; give it`)
+    else if (column.hasDefault && is(column.default, SQL)) {
+      if (!isNow(column.default)) throw new Error(`storedRow: ${key}'s default is computed by the database; give it`)
+      out[key] = now
+    } else if (column.hasDefault) out[key] = structuredClone(column.default)
+    else if (column.notNull) throw new Error(`storedRow: ${key} is NOT NULL and has no value`)
+    else out[key] = null
+  }
+  return out as T['$inferSelect']
 }

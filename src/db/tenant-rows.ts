@@ -3,7 +3,7 @@ import { anyOf } from './any-of.js'
 import type { Bind } from './bind.js'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import { prepared, type Database } from './client.js'
-import { insertStatement } from './insert-shapes.js'
+import { insertReturning, insertStatement, storedRow } from './insert-shapes.js'
 import { deferrableTx } from './tx.js'
 
 // What every tenant table's repository repeats, written once: read one or many rows by id
@@ -56,6 +56,25 @@ export async function deferInsert<T extends PgTable> (db: Database, table: T, ro
   }
   const q = db.insert(table).values(rows as any)
   await (opts.onConflictDoNothing ? q.onConflictDoNothing() : q)
+}
+
+/**
+ * `INSERT … RETURNING` without its round trip: once the unit of work knows when its transaction
+ * began (Tx.startedAt, from its first batch), every column of the rows is known here (the
+ * values given, the columns' defaults, `now()` as that instant: storedRow), so the INSERT is
+ * deferred with every column given and travels with the next batch or COMMIT, and the rows are
+ * answered at once. A create is then two round trips (its checks; its writes and COMMIT), not
+ * three. Before the first batch, or in a savepoint, it is INSERT … RETURNING. A failure of the
+ * deferred INSERT (a foreign key gone meanwhile) fails the COMMIT, and the request with it.
+ */
+export async function insertKnown<T extends PgTable> (db: Database, table: T, rows: ReadonlyArray<T['$inferInsert']>): Promise<Array<T['$inferSelect']>> {
+  const tx = deferrableTx(db)
+  const now = tx?.startedAt
+  if (!tx || !now) return await insertReturning(db, table, rows)
+  const stored = rows.map((row) => storedRow(table, row, now))
+  const { sql: text, params } = insertStatement(table, stored as ReadonlyArray<T['$inferInsert']>)
+  tx.defer(text, params)
+  return stored
 }
 
 /**

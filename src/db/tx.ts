@@ -37,12 +37,16 @@ export class TransactionEndedError extends Error {
   constructor () { super('The transaction has already ended; nothing more can run in it.') }
 }
 
-function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: number): string {
+/** The settings statement's last column when it asks for the transaction's start (see Tx.startedAt). */
+const STARTED_AT = '(extract(epoch from now()::timestamptz(3)) * 1000)::float8'
+
+function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: number, startedAt = false): string {
   if (orgId !== undefined && !UUID.test(orgId)) throw new Error('orgId must be a UUID')
   // Values are inlined (validated above, or constants); set_config(..., true) is SET LOCAL: it
   // ends with the (implicit or explicit) transaction.
   const parts = [`set_config('role', '${role}', true)`, `set_config('app.org_id', '${orgId ?? ''}', true)`]
   if (timeoutMs !== undefined) parts.push(`set_config('statement_timeout', '${Math.trunc(timeoutMs)}', true)`)
+  if (startedAt) parts.push(STARTED_AT)
   return `SELECT ${parts.join(', ')}`
 }
 
@@ -94,6 +98,15 @@ export class Tx {
   get done (): boolean { return this.state === 'done' }
 
   /**
+   * When this write's transaction began, as PostgreSQL's now() (what every `defaultNow()`
+   * column takes, for the whole transaction), to the millisecond as instant columns keep it.
+   * Known once the first batch has come back (it rides on the settings statement); undefined
+   * before, and for reads (each of their batches is a transaction of its own). With it, a
+   * writer can know a row's timestamps without RETURNING (insertKnown).
+   */
+  startedAt: Date | undefined
+
+  /**
    * Says the work only reads (a GraphQL query arriving by POST), while nothing has been sent
    * yet: it then runs in autocommit like a GET.
    */
@@ -134,12 +147,14 @@ export class Tx {
     })
   }
 
-  private statementsFor (batch: readonly string[]): { statements: string[], guardAt: number } {
+  private statementsFor (batch: readonly string[]): { statements: string[], guardAt: number, settingsAt: number } {
     const statements: string[] = []
     let guardAt = -1
+    let settingsAt = -1
     if (this.state === 'lazy') {
       if (!this.opts.readOnly) statements.push('BEGIN')
-      statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs))
+      settingsAt = statements.length
+      statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs, !this.opts.readOnly))
       if (this.opts.guard) {
         guardAt = statements.length
         statements.push(this.opts.guard.sql)
@@ -148,7 +163,7 @@ export class Tx {
       statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs))
     }
     statements.push(...this.deferred.splice(0), ...batch)
-    return { statements, guardAt }
+    return { statements, guardAt, settingsAt }
   }
 
   private async connection (): Promise<pg.PoolClient> {
@@ -180,11 +195,12 @@ export class Tx {
         p.resolve(await client.query(p.config ? { ...p.config, values: p.values } as any : { text: p.text, values: p.values } as any))
         return
       }
-      const { statements, guardAt } = this.statementsFor(batch.map((p) => inlineParams(p.text, p.values)))
+      const { statements, guardAt, settingsAt } = this.statementsFor(batch.map((p) => inlineParams(p.text, p.values)))
       // From here a write has an open transaction, even if a statement of this batch fails (it
       // is then aborted, and rollback must say so to the connection before it goes back).
       if (this.state === 'lazy') this.state = this.opts.readOnly ? 'auto' : 'open'
       const results = await this.send(statements)
+      if (settingsAt >= 0 && !this.opts.readOnly) this.startedAt = new Date((results[settingsAt].rows[0] as unknown[]).at(-1) as number)
       if (guardAt >= 0 && results[guardAt].rows.length === 0) {
         const refused = this.opts.guard!.refused()
         await this.end(false)

@@ -76,6 +76,8 @@ t.test('content items: create, read, list, edit, delete', async (t) => {
   t.test('minimal item: no targets, no time; defaults are empty', async (t) => {
     const item = await createItem(h, a, { brandId: brand.id, title: 'Idea', kind: 'thread', body: '' })
     t.match(item, { body: '', media: [], link: null, hashtags: [], labels: [], firstComment: null, targets: [], scheduledAt: null, scheduledLocal: null, timeZone: null, scheduleBasis: null, campaignId: null, assigneeId: null })
+    // The reply is built before the INSERT runs (it travels with COMMIT): it must be what was stored.
+    t.same(json(await get(item.id)), item, 'the reply is the stored item, defaults and timestamps included')
   })
 
   t.test('edit: version and revision go up; targets keep their ids; null clears; brandId is fixed', async (t) => {

@@ -63,3 +63,16 @@ t.test('jsonb, arrays, numbers and text in other tables', async (t) => {
   t.same(insertStatement(contentRevisions, revisions), drizzleOf(contentRevisions, revisions))
   t.same(insertStatement(contentRevisions, revisions.slice(0, 1)), drizzleOf(contentRevisions, revisions.slice(0, 1)))
 })
+
+t.test('storedRow: a row as PostgreSQL stores it, every column given', async (t) => {
+  const { storedRow } = await import('../../src/db/insert-shapes.js')
+  const { contentItems } = await import('../../src/db/tables/content-items.js')
+  const now = new Date('2030-01-02T03:04:05.678Z')
+  const id = randomUUID()
+  const row = storedRow(contentItems, { id, organizationId: org, brandId: org, title: 'T', kind: 'post', createdByType: 'member' }, now)
+  t.same(row, { id, organizationId: org, brandId: org, campaignId: null, title: 'T', kind: 'post', body: '', media: [], link: null, hashtags: [], firstComment: null, labels: [], assigneeId: null, status: 'draft', archivedFrom: null, scheduledAt: null, scheduledLocal: null, scheduleTimeZone: null, scheduleBasis: null, revision: 1, createdByType: 'member', createdById: null, createdAt: now, updatedAt: now, version: 1 }, 'JS defaults, now() as the transaction\'s start, null for the rest')
+  const other = storedRow(contentItems, { id: randomUUID(), organizationId: org, brandId: org, title: 'U', kind: 'post', createdByType: 'member' }, now)
+  t.not(other.hashtags, row.hashtags, 'a default array is a copy, never shared between rows')
+  t.throws(() => storedRow(contentItems, { organizationId: org, brandId: org, title: 'T', kind: 'post', createdByType: 'member' }, now), /computed by the database/, 'gen_random_uuid() is the database\'s: the id must be given')
+  t.throws(() => storedRow(contentItems, { id, organizationId: org, brandId: org, kind: 'post', createdByType: 'member' } as any, now), /title is NOT NULL/)
+})

@@ -2,8 +2,7 @@ import { and, arrayContains, asc, eq, getTableColumns, gte, lt, notInArray, sql,
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
 import { asParam, type Bind } from '../../db/bind.js'
-import { insertReturning } from '../../db/insert-shapes.js'
-import { brandScope, deferInsert, versionedRows } from '../../db/tenant-rows.js'
+import { brandScope, deferInsert, insertKnown, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, keysetPerParent, parseSort, preparedPages, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
@@ -159,9 +158,10 @@ export function createContentItemsRepository (codec: CursorCodec) {
       return { drafts: rows.filter((r) => r.status === 'draft'), others: rows.filter((r) => r.status !== 'draft').length }
     },
 
+    /** The new items as stored; their INSERT travels with COMMIT when it can (insertKnown). */
     async insertMany (orgId: string, values: NewContentItemRow[], db: Database): Promise<ContentItemRow[]> {
       if (values.length === 0) return []
-      return await insertReturning(db, contentItems, values.map((v) => ({ ...v, organizationId: orgId })))
+      return await insertKnown(db, contentItems, values.map((v) => ({ ...v, organizationId: orgId })))
     },
 
     /** Whether any item still goes to this social account. */

@@ -22,7 +22,7 @@ const asStored = (steps: FrozenStep[]) => steps as unknown as ApprovalStep[]
 /** A request is overdue while it is open and its due date has passed (at query time). */
 const overdueSql = sql`(${approvalRequests.status} = 'open' AND ${approvalRequests.dueAt} < now())`
 
-/** A decision as decisionsOf sends it: [id, step, decision, comment, actorType, actorId, actorLabel, createdAt in epoch ms]. */
+/** A decision as decisionsIn sends it: [id, step, decision, comment, actorType, actorId, actorLabel, createdAt in epoch ms]. */
 type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | null, ApprovalDecisionRow['actorType'], string, string | null, number]
 
 /**
@@ -34,7 +34,6 @@ type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | 
  * ("id"), which inside the subquery would name the decision's own id.
  */
 const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"')) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
-const decisionsOf = decisionsIn(sql.placeholder('orgId'))
 
 /**
  * What a read of the latest requests needs (ContentItem.approval reads what its query selects):
@@ -60,12 +59,21 @@ const LIGHT_COLUMNS = {
 
 /**
  * The newest request of each item (with its decisions unless not asked); each variant built
- * once (prepared), run per page of items.
+ * once (prepared), run per page of items. The decisions are aggregated over the newest
+ * requests only, in an outer query: in the DISTINCT ON's own select list PostgreSQL computed
+ * them for every request of every item before keeping the newest (400 aggregates for the
+ * bench's 200 items; measured as herald_app under RLS, 7.4 → 6.3 ms for the statement).
  */
-const latestStatement = ({ decisions, light }: LatestReads) => prepared<typeof approvalRequests.$inferSelect & { decisions?: DecisionTuple[] }>((db) =>
-  db.selectDistinctOn([approvalRequests.contentItemId], { ...(light ? LIGHT_COLUMNS : getTableColumns(approvalRequests)), ...(decisions ? { decisions: decisionsOf } : {}) }).from(approvalRequests)
+const latestStatement = ({ decisions, light }: LatestReads) => prepared<typeof approvalRequests.$inferSelect & { decisions?: DecisionTuple[] }>((db) => {
+  const columns = light ? LIGHT_COLUMNS : getTableColumns(approvalRequests)
+  const latest = db.selectDistinctOn([approvalRequests.contentItemId], columns).from(approvalRequests)
     .where(and(eq(approvalRequests.organizationId, sql.placeholder('orgId')), sql`${approvalRequests.contentItemId} = ANY(${sql.placeholder('ids')})`))
-    .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id)))
+    .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id))
+  if (!decisions) return latest
+  const newest = latest.as('newest')
+  return db.select({ ...Object.fromEntries(Object.keys(columns).map((key) => [key, (newest as unknown as Record<string, unknown>)[key]])), decisions: decisionsIn(sql.placeholder('orgId'), sql.raw('"newest"."id"')) } as any)
+    .from(newest).orderBy(newest.contentItemId)
+})
 const latestStatements = new Map([true, false].flatMap((decisions) => [true, false].map((light) => [`${decisions}/${light}`, latestStatement({ decisions, light })])))
 
 function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]): ApprovalDecisionRow[] {

@@ -29,9 +29,16 @@ export function toConnection<T> (page: PageLike<T> | undefined, after?: string |
   if (!page) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage, startCursor: null, endCursor: null } }
   const cursors: CursorList = page.cursors ?? []
   return {
-    // An edge's cursor is signed only if the query reads it (a getter the default resolver calls).
+    // A cursor is signed only if the query reads it (getters the default resolver calls): an
+    // edge's, and pageInfo's start and end (a nested level of ten connections signed twenty
+    // cursors nobody asked for).
     edges: page.data.map((node, i) => ({ node, get cursor () { return cursors.at(i) ?? '' } })),
-    pageInfo: { hasNextPage: page.nextCursor !== null, hasPreviousPage, startCursor: cursors.at(0) ?? null, endCursor: page.nextCursor ?? cursors.at(cursors.length - 1) ?? null }
+    pageInfo: {
+      hasNextPage: page.nextCursor !== null,
+      hasPreviousPage,
+      get startCursor () { return cursors.at(0) ?? null },
+      get endCursor () { return page.nextCursor ?? cursors.at(cursors.length - 1) ?? null }
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { anyOf } from '../db/any-of.js'
-import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { PgColumn, PgDatabase, PgTable } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { AppError } from './errors.js'
@@ -179,23 +179,53 @@ export interface PerParentArgs extends KeysetArgs {
 export async function keysetPerParent<T extends PgTable, R extends { id: string } = T['$inferSelect'] & { id: string }> (
   db: PgDatabase<any, any, any>, table: T, args: PerParentArgs, valueOf?: (row: R) => unknown, source?: Pick<PageSource, 'fields'>
 ): Promise<Map<string, Page<R>>> {
-  const out = new Map<string, Page<R>>()
-  if (args.parentIds.length === 0) return out
+  if (args.parentIds.length === 0) return new Map()
   if (args.withTotal) return await countedPages<T, R>(db, table, args, valueOf, source)
-  const columns = source?.fields ?? getTableColumns(table)
   const page = keyset(args)
-  // Each parent's page read on its own, through the parent's index, with LIMIT: a LATERAL
-  // subquery per parent id. (Numbering every row of every parent with row_number() and
-  // keeping the first limit+1 read all of them: the 1,000 items of 10 campaigns for 10 pages
-  // of 20.) herald_rn numbers the at most limit+1 rows of one parent, in the page's order.
+  const rows = await perParentQuery(db, table, source?.fields ?? getTableColumns(table), args,
+    { parentIds: asParam('parentIds', [...args.parentIds]), orgId: asParam('orgId', args.orgId), where: args.where, page, take: page.take })
+  return pagesByParent<R>(rows as Array<Record<string, unknown>>, args, valueOf)
+}
+
+/**
+ * keysetPerParent for a hot nested connection: the statement built once per shape (the parent
+ * column, the sort, the placeholders bound), as preparedPages does for a root list; `where`
+ * writes the filters with the Bind it is given. With `withTotal`, built per call.
+ */
+export function preparedPerParent<T extends PgTable, R extends { id: string }> (table: T, fields: Record<string, unknown>) {
+  const run = preparedShapes<Record<string, unknown>>()
+  return async (db: Database, args: Omit<PerParentArgs, 'where'>, where: (bind: Bind) => SQL | undefined): Promise<Map<string, Page<R>>> => {
+    if (args.parentIds.length === 0) return new Map()
+    if (args.withTotal) return await countedPages<T, R>(db, table, { ...args, where: where(asParam) }, undefined, { fields })
+    const binder = new ShapeBinder()
+    const parts = { parentIds: binder.bind('parentIds', [...args.parentIds]), orgId: binder.bind('orgId', args.orgId), where: where(binder.bind), page: keyset(args, binder.bind) }
+    const take = binder.bind('take', parts.page.take)
+    const rows = await run(db, `${args.parentColumn.name}|${args.sort.key}|${binder.key}`, (b) => perParentQuery(b, table, fields, args, { ...parts, take }), binder.values)
+    return pagesByParent<R>(rows, args, undefined)
+  }
+}
+
+/**
+ * The per-parent statement: each parent's page read on its own, through the parent's index,
+ * with LIMIT: a LATERAL subquery per parent id. (Numbering every row of every parent with
+ * row_number() and keeping the first limit+1 read all of them: the 1,000 items of 10 campaigns
+ * for 10 pages of 20.) herald_rn numbers the at most limit+1 rows of one parent, in the page's
+ * order. The ids, the organization and the limit come as parameters or placeholders.
+ */
+function perParentQuery (db: PgDatabase<any, any, any>, table: PgTable, columns: Record<string, unknown>, args: Pick<PerParentArgs, 'parentColumn' | 'orgColumn'>,
+  parts: { parentIds: SQLWrapper, orgId: SQLWrapper, where: SQL | undefined, page: { where: SQL | undefined, orderBy: SQL[] }, take: SQLWrapper | number }) {
   const parents = db.select({ id: sql<string>`u.id`.as('herald_parent'), ord: sql<number>`u.ord`.as('herald_ord') })
-    .from(sql`unnest(${sql.param([...args.parentIds])}::${sql.raw(args.parentColumn.getSQLType())}[]) WITH ORDINALITY AS u(id, ord)`).as('herald_p')
-  const perParent = (db.select({ ...columns, herald_rn: sql<number>`row_number() over (order by ${sql.join(page.orderBy, sql`, `)})`.as('herald_rn') }).from(table as any) as any)
-    .where(andAll(eq(args.orgColumn, args.orgId), sql`${args.parentColumn} = ${parents.id}`, args.where, page.where))
-    .orderBy(...page.orderBy).limit(page.take).as('per_parent')
+    .from(sql`unnest(${parts.parentIds}::${sql.raw(args.parentColumn.getSQLType())}[]) WITH ORDINALITY AS u(id, ord)`).as('herald_p')
+  const perParent = (db.select({ ...columns, herald_rn: sql<number>`row_number() over (order by ${sql.join(parts.page.orderBy, sql`, `)})`.as('herald_rn') }).from(table as any) as any)
+    .where(andAll(eq(args.orgColumn, parts.orgId), sql`${args.parentColumn} = ${parents.id}`, parts.where, parts.page.where))
+    .orderBy(...parts.page.orderBy).limit(parts.take).as('per_parent')
   const fields = Object.fromEntries(Object.keys(columns).map((key) => [key, perParent[key]]))
-  const rows = await (db.select({ ...fields, herald_rn: perParent.herald_rn, herald_parent: parents.id }).from(parents) as any).crossJoinLateral(perParent)
-    .orderBy(parents.ord, perParent.herald_rn) as Array<Record<string, unknown>>
+  return (db.select({ ...fields, herald_rn: perParent.herald_rn, herald_parent: parents.id }).from(parents) as any).crossJoinLateral(perParent)
+    .orderBy(parents.ord, perParent.herald_rn)
+}
+
+/** The per-parent statement's rows as a page per parent id, in the order the ids were given. */
+function pagesByParent<R extends { id: string }> (rows: Array<Record<string, unknown>>, args: PerParentArgs | Omit<PerParentArgs, 'where'>, valueOf?: (row: R) => unknown): Map<string, Page<R>> {
   const grouped = new Map<string, R[]>()
   for (const raw of rows) {
     const { herald_parent: parent, herald_rn: _rn, ...row } = raw
@@ -203,6 +233,7 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
     list.push(row as unknown as R)
     grouped.set(String(parent), list)
   }
+  const out = new Map<string, Page<R>>()
   for (const id of args.parentIds) out.set(id, toPage(grouped.get(id) ?? [], args, valueOf))
   return out
 }

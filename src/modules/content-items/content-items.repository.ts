@@ -3,7 +3,7 @@ import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
 import { asParam, type Bind } from '../../db/bind.js'
 import { brandScope, deferInsert, insertKnown, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, preparedPages, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, preparedPages, preparedPerParent, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
 import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries.js'
@@ -69,6 +69,10 @@ const itemWithTargets = prepared<ContentItemRow & { targets: TargetRow[] }>((db)
 
 const listPages = preparedPages<typeof contentItems, ContentItemRow & { targets: TargetRow[] }>(contentItems, { ...getTableColumns(contentItems), targets: targetsJson.as('targets') })
 
+/** A nested connection's pages (Brand.contentItems, Campaign.contentItems), whole rows or LIGHT_COLUMNS. */
+const pagesPerParent = preparedPerParent<typeof contentItems, ContentItemRow>(contentItems, getTableColumns(contentItems))
+const lightPagesPerParent = preparedPerParent<typeof contentItems, LightContentItemRow>(contentItems, LIGHT_COLUMNS)
+
 export function createContentItemsRepository (codec: CursorCodec) {
   return {
     // findById takes { lock: true } for writers: a concurrent edit waits, then sees this one's result.
@@ -132,10 +136,9 @@ export function createContentItemsRepository (codec: CursorCodec) {
         parentColumn: parent === 'brand' ? contentItems.brandId : contentItems.campaignId,
         parentIds,
         withTotal: wantsTotal(q),
-        orgColumn: contentItems.organizationId,
-        where: filterWhere(q, visibleBrands)
+        orgColumn: contentItems.organizationId
       }
-      return await keysetPerParent<typeof contentItems, ContentItemRow | LightContentItemRow>(db, contentItems, args, undefined, light ? { fields: LIGHT_COLUMNS } : undefined)
+      return await (light ? lightPagesPerParent : pagesPerParent)(db, args, (bind) => filterWhere(q, visibleBrands, bind))
     },
 
     /** Items of a brand whose time is in [from, to), in time order (the calendar). */

@@ -1,8 +1,9 @@
 import { and, arrayContains, asc, eq, getTableColumns, gte, lte, notInArray, sql, type SQL } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
+import { asParam, type Bind } from '../../db/bind.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, keysetPerParent, parseSort, preparedPages, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { campaignChannels, campaigns, type KpiTarget } from '../../db/tables/campaigns.js'
 import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas.js'
 import type { CampaignStatus } from './campaign-status.js'
@@ -49,18 +50,22 @@ const SORT_COLUMNS = { createdAt: campaigns.createdAt, name: campaigns.name, sta
 /** startsOn is optional: campaigns without a start date sort last either way. */
 const NULLABLE = ['startsOn']
 
-function filters (q: Partial<CampaignListQuery>): Array<SQL | undefined> {
+/** A list's filters; `bind` says where each value goes (src/db/bind.ts). */
+function filters (q: Partial<CampaignListQuery>, bind: Bind = asParam): Array<SQL | undefined> {
   return [
-    q.brandId ? eq(campaigns.brandId, q.brandId) : undefined,
-    q.status ? eq(campaigns.status, q.status) : undefined,
-    q.objective ? eq(campaigns.objective, q.objective) : undefined,
-    q.ownerId ? eq(campaigns.ownerId, q.ownerId) : undefined,
-    q.tag ? arrayContains(campaigns.tags, [q.tag]) : undefined,
-    q.name ? sql`lower(btrim(${campaigns.name})) = lower(${q.name})` : undefined,
-    q.startsOnFrom ? gte(campaigns.startsOn, q.startsOnFrom) : undefined,
-    q.startsOnTo ? lte(campaigns.startsOn, q.startsOnTo) : undefined
+    q.brandId ? eq(campaigns.brandId, bind('brandId', q.brandId)) : undefined,
+    q.status ? eq(campaigns.status, bind('status', q.status)) : undefined,
+    q.objective ? eq(campaigns.objective, bind('objective', q.objective)) : undefined,
+    q.ownerId ? eq(campaigns.ownerId, bind('ownerId', q.ownerId)) : undefined,
+    q.tag ? arrayContains(campaigns.tags, bind('tag', [q.tag])) : undefined,
+    q.name ? sql`lower(btrim(${campaigns.name})) = lower(${bind('name', q.name)})` : undefined,
+    q.startsOnFrom ? gte(campaigns.startsOn, bind('startsOnFrom', q.startsOnFrom)) : undefined,
+    q.startsOnTo ? lte(campaigns.startsOn, bind('startsOnTo', q.startsOnTo)) : undefined
   ]
 }
+
+/** The campaigns list (REST and GraphQL's root connection), built once per shape. */
+const listPages = preparedPages<typeof campaigns, CampaignRow>(campaigns, READ)
 
 export function createCampaignsRepository (codec: CursorCodec) {
   return {
@@ -91,11 +96,11 @@ export function createCampaignsRepository (codec: CursorCodec) {
 
     async list (orgId: string, q: CampaignListQuery, onlyBrandIds: readonly string[] | null, db: Database) {
       const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: campaigns.id, cursor: q.cursor, limit: q.limit, codec }
-      return await selectPage<typeof campaigns, CampaignRow>(db, campaigns, { ...args, withTotal: wantsTotal(q) }, andAll(
-        eq(campaigns.organizationId, orgId),
-        ...filters(q),
-        brandScope(campaigns.brandId, onlyBrandIds),
-        rangeWhere(campaigns, q)), undefined, { fields: READ })
+      return await listPages(db, { ...args, withTotal: wantsTotal(q) }, (bind) => andAll(
+        eq(campaigns.organizationId, bind('orgId', orgId)),
+        ...filters(q, bind),
+        brandScope(campaigns.brandId, onlyBrandIds, bind),
+        rangeWhere(campaigns, q, bind)))
     },
 
     /** One page of campaigns for each brand, in one statement (GraphQL Brand.campaigns). */

@@ -1,6 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
-import { anyOf } from './any-of.js'
-import type { Bind } from './bind.js'
+import { asParam, type Bind } from './bind.js'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import { prepared, type Database } from './client.js'
 import { insertReturning, insertStatement, storedRow } from './insert-shapes.js'
@@ -17,14 +16,13 @@ export type TenantTable = PgTable & { id: PgColumn, organizationId: PgColumn }
 export type VersionedTable = TenantTable & { version: PgColumn, updatedAt: PgColumn }
 
 /**
- * The rows a brand-limited credential may see: `column` (a brand id) among its brands.
- * undefined (no condition) for a credential that sees every brand; `false` for one with none.
+ * The rows a brand-limited credential may see: `column` (a brand id) among its brands, as one
+ * array value however many (an empty list matches nothing). undefined (no condition) for a
+ * credential that sees every brand. `bind`: where the list goes (src/db/bind.ts).
  */
-export function brandScope (column: PgColumn, brandIds: readonly string[] | null | undefined, bind?: Bind): SQL | undefined {
+export function brandScope (column: PgColumn, brandIds: readonly string[] | null | undefined, bind: Bind = asParam): SQL | undefined {
   if (!brandIds) return undefined
-  // Bound, the list is one value whatever its length (an empty one matches nothing, as `false`).
-  if (bind) return sql`${column} = ANY(${bind('visibleBrands', [...brandIds])})`
-  return brandIds.length ? anyOf(column, [...brandIds]) : sql`false`
+  return sql`${column} = ANY(${bind('visibleBrands', [...brandIds])})`
 }
 
 /**

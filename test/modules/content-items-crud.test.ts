@@ -332,6 +332,9 @@ t.test('content items: create, read, list, edit, delete', async (t) => {
     const keyList = json(await h.inject({ method: 'GET', url: '/v1/content-items?limit=200', headers: bearer(writer.secret) }))
     t.ok(keyList.data.length > 0)
     t.ok(keyList.data.every((i: any) => i.brandId === brand2.id), 'the same list as the client\'s, with other brands visible')
+    const noBrands = await createApiKey(h, a, ['content:read'], [])
+    const none = json(await h.inject({ method: 'GET', url: '/v1/content-items?limit=200', headers: bearer(noBrands.secret) }))
+    t.same(none.data, [], 'a key limited to no brand sees no item')
   })
 
   t.test('Idempotency-Key replays a create', async (t) => {

@@ -3,7 +3,8 @@
 # 2026-04-30). package.json's engines say the same; CI also runs the suite on it (.ci/run).
 ARG NODE_IMAGE=node:26-bookworm-slim
 
-# Build stage: type-check, then bundle Herald's own code and drizzle-orm into dist/server.js
+# Build stage: type-check, then bundle Herald's own code and drizzle-orm into dist/main.js, which
+# the entry dist/server.js imports
 # (scripts/build.mjs, esbuild; the other packages stay in node_modules), with the full
 # toolchain (devDependencies included).
 FROM ${NODE_IMAGE} AS build

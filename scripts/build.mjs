@@ -1,5 +1,6 @@
-// `npm run build`'s bundle: Herald's own code, and drizzle-orm, in one file (dist/server.js);
-// every other package stays in node_modules and is loaded from there.
+// `npm run build`'s bundle: Herald's own code, and drizzle-orm, in one file (dist/main.js, which
+// the entry dist/server.js imports); every other package stays in node_modules and is loaded
+// from there.
 //
 // Why drizzle-orm goes in: it is ~500 small ES modules under one 179 kB package.json, and Node
 // resolves each of them at start-up. On Node 20 that is ~130 ms of the start; on Node 26 (the
@@ -8,24 +9,36 @@
 // plain JavaScript that reads no file of its own, so bundling it changes nothing else. The
 // other packages stay external: embedded PostgreSQL's per-platform binaries, native argon2 and
 // packages that read files beside themselves would each need an exception (see README).
-// `node scripts/build.mjs [outfile]`: dist/server.js unless told (a test builds its own copy).
+// The entry (dist/server.js) is a small file of its own that imports the rest (dist/main.js:
+// src/main.ts and everything it imports, one file) once the young generation is held
+// (src/lib/young-generation.ts): an ES module's static imports all load before its own code
+// runs, so in one file the packages would load, and grow the young generation, first.
+// `node scripts/build.mjs [outfile]`: dist/server.js unless told (a test builds its own copy);
+// main.js goes beside it.
+import path from 'node:path'
 import { build } from 'esbuild'
 
 const BUNDLED = /^drizzle-orm(\/|$)/
+const outfile = process.argv[2] ?? 'dist/server.js'
 
+// A bare specifier (a package or a node: builtin) stays an import unless it is drizzle-orm.
+const packagesExternalButDrizzle = {
+  name: 'packages-external-but-drizzle',
+  setup (b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.test(args.path) ? undefined : { path: args.path, external: true }))
+  }
+}
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }
+
+await build({ ...common, entryPoints: ['src/main.ts'], outfile: path.join(path.dirname(outfile), 'main.js'), plugins: [packagesExternalButDrizzle] })
 await build({
+  ...common,
   entryPoints: ['src/server.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  outfile: process.argv[2] ?? 'dist/server.js',
-  plugins: [{
-    name: 'packages-external-but-drizzle',
+  outfile,
+  plugins: [packagesExternalButDrizzle, {
+    name: 'main-beside',
     setup (b) {
-      // A bare specifier (a package or a node: builtin) stays an import unless it is drizzle-orm.
-      b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.test(args.path) ? undefined : { path: args.path, external: true }))
+      b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true }))
     }
   }]
 })

@@ -5,8 +5,8 @@ import path from 'node:path'
 import { createDatabase, databaseUrl } from '../helper.js'
 import { PASSWORD, ROOT, startServer } from '../faults/process.js'
 
-// The image runs the built bundle (npm run build: dist/server.js, Herald's code and drizzle-orm
-// in one file, the other packages from node_modules), not src/ through tsx as every other test
+// The image runs the built bundle (npm run build: dist/server.js, whose dist/main.js holds
+// Herald's code and drizzle-orm in one file, the other packages from node_modules), not src/ through tsx as every other test
 // does. This builds its own copy and drives it through a sign-up, a create, a read and a nested
 // GraphQL query: a package that breaks once bundled, or a run-time file not found from the
 // bundle's folder, fails here rather than in production.

@@ -3,7 +3,7 @@ import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
 import { asParam, type Bind } from '../../db/bind.js'
 import { brandScope, deferInsert, insertKnown, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, parseSort, preparedPages, preparedPerParent, selectPage, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, preparedPages, preparedPerParent, wantsTotal, type CountedPage, type CursorCodec } from '../../lib/pagination.js'
 import { contentItems, contentTargets, type MediaItem } from '../../db/tables/content-items.js'
 import type { ContentFilters, ContentItemListQuery, NestedContentQuery } from './content-items.schemas.js'
 import { goesToPlatform, targetsFor, targetsJson } from './content-items.queries.js'
@@ -68,6 +68,8 @@ const itemWithTargets = prepared<ContentItemRow & { targets: TargetRow[] }>((db)
   .where(and(eq(contentItems.organizationId, sql.placeholder('orgId')), eq(contentItems.id, sql.placeholder('id')))))
 
 const listPages = preparedPages<typeof contentItems, ContentItemRow & { targets: TargetRow[] }>(contentItems, { ...getTableColumns(contentItems), targets: targetsJson.as('targets') })
+/** GraphQL's root connection (Query.contentItems): the rows alone, their targets read per field. */
+const rowPages = preparedPages<typeof contentItems, ContentItemRow>(contentItems, getTableColumns(contentItems))
 
 /** A nested connection's pages (Brand.contentItems, Campaign.contentItems), whole rows or LIGHT_COLUMNS. */
 const pagesPerParent = preparedPerParent<typeof contentItems, ContentItemRow>(contentItems, getTableColumns(contentItems))
@@ -97,10 +99,13 @@ export function createContentItemsRepository (codec: CursorCodec) {
         .returning()
     },
 
-    /** A page of items; with `withTotal` (see selectPage), also how many match, in the same statement. */
+    /**
+     * A page of items; with `withTotal` (see selectPage), also how many match, in the same
+     * statement. Built once per shape, as the REST list is.
+     */
     async list (orgId: string, q: ContentItemListQuery, visibleBrands: readonly string[] | null, db: Database): Promise<CountedPage<ContentItemRow>> {
       const args = { orgId, sort: parseSort(q.sort), columns: SORT_COLUMNS, nullable: NULLABLE, idColumn: contentItems.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) }
-      return await selectPage(db, contentItems, args, andAll(eq(contentItems.organizationId, orgId), filterWhere(q, visibleBrands)))
+      return await rowPages(db, args, (bind) => andAll(eq(contentItems.organizationId, bind('orgId', orgId)), filterWhere(q, visibleBrands, bind)))
     },
 
     /**

@@ -43,6 +43,10 @@ t.test('the built server answers REST and GraphQL on its database', async (t) =>
   const gql = await post('/graphql', { query: '{ brands(first: 5) { edges { node { name contentItems(first: 5) { edges { node { title } } } } } } }' }, accessToken)
   t.equal(gql.status, 200)
   t.same(await gql.json(), { data: { brands: { edges: [{ node: { name: 'Built brand', contentItems: { edges: [{ node: { title: 'Built item' } }] } } }] } } }, 'a nested query')
+  // A package loaded on first use, not at start-up (csv-parse), is found from the bundle too.
+  const csv = await fetch(`${base}/v1/content-items/bulk`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'text/csv' }, body: `brandId,title,kind,body\r\n${brandId},From CSV,post,Imported\r\n` })
+  t.equal(csv.status, 201, 'a CSV import')
+  t.match(await csv.json(), { data: [{ title: 'From CSV', body: 'Imported' }] })
   const missing = await fetch(`${base}/v1/content-items/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${accessToken}` } })
   t.equal(missing.status, 404)
   t.match(missing.headers.get('content-type'), /application\/problem\+json/, 'errors are problem documents')

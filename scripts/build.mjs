@@ -15,6 +15,7 @@
 // runs, so in one file the packages would load, and grow the young generation, first.
 // `node scripts/build.mjs [outfile]`: dist/server.js unless told (a test builds its own copy);
 // main.js goes beside it.
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { build } from 'esbuild'
 
@@ -30,7 +31,14 @@ const packagesExternalButDrizzle = {
 }
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }
 
-await build({ ...common, entryPoints: ['src/main.ts'], outfile: path.join(path.dirname(outfile), 'main.js'), plugins: [packagesExternalButDrizzle] })
+const main = path.join(path.dirname(outfile), 'main.js')
+await build({ ...common, entryPoints: ['src/main.ts'], outfile: main, plugins: [packagesExternalButDrizzle] })
+// V8 keeps a module's source for as long as the module lives (functions compile lazily), and a
+// source with one character outside ASCII is kept as UTF-16: twice its size. esbuild escapes
+// strings but keeps comments (and two regular expressions) as written, so the few characters
+// left (×, →, …, ＃) are written as \u escapes, which mean the same there: the bundle's 1.2 MB
+// stay 1.2 MB of heap instead of 2.3.
+writeFileSync(main, readFileSync(main, 'utf8').replace(/[^\0-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')))
 await build({
   ...common,
   entryPoints: ['src/server.ts'],

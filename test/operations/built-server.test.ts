@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { createDatabase, databaseUrl } from '../helper.js'
 import { PASSWORD, ROOT, startServer } from '../faults/process.js'
@@ -15,6 +15,8 @@ t.test('the built server answers REST and GraphQL on its database', async (t) =>
   const dir = path.join(ROOT, 'dist', `test-${process.pid}`)
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   execFileSync(process.execPath, ['scripts/build.mjs', path.join(dir, 'server.js')], { cwd: ROOT, stdio: 'inherit' })
+  // ASCII only, so that V8 keeps its source as one byte a character (scripts/build.mjs).
+  t.notOk(/[^\0-\x7f]/.test(readFileSync(path.join(dir, 'main.js'), 'latin1')), 'the bundle is ASCII')
 
   const db = await createDatabase(t)
   const server = startServer({ DATABASE_URL: databaseUrl(db) }, { bundle: path.join(dir, 'server.js') })

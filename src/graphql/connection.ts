@@ -94,14 +94,30 @@ function fieldNames (info: GraphQLResolveInfo, sets: ReadonlyArray<SelectionSetN
  * The names of the fields a query selects directly under the field being resolved (an item's
  * `approval { … }`), through fragments; directives are ignored, as in nodeFields.
  */
-export const selectedFields = (info: GraphQLResolveInfo): Set<string> => fieldNames(info, info.fieldNodes.map((node) => node.selectionSet))
+export const selectedFields = (info: GraphQLResolveInfo): ReadonlySet<string> =>
+  perFieldNodes(selectedCache, info, () => fieldNames(info, info.fieldNodes.map((node) => node.selectionSet)))
+
+// A list's items share their field's nodes (the same `info.fieldNodes` array, of one parsed
+// document, whose fragments it names), so a selection is walked once per query and field, not
+// once per item: 200 items asking for their approval walked it 200 times.
+const selectedCache = new WeakMap<GraphQLResolveInfo['fieldNodes'], ReadonlySet<string>>()
+const nodeCache = new WeakMap<GraphQLResolveInfo['fieldNodes'], ReadonlySet<string>>()
+function perFieldNodes (cache: WeakMap<GraphQLResolveInfo['fieldNodes'], ReadonlySet<string>>, info: GraphQLResolveInfo, walk: () => Set<string>): ReadonlySet<string> {
+  let names = cache.get(info.fieldNodes)
+  if (!names) cache.set(info.fieldNodes, names = walk())
+  return names
+}
 
 /**
  * The names of the fields a connection's query selects on its nodes (`edges { node { … } }`),
  * through fragments and inline fragments (directives are ignored: a field under @skip counts as
  * selected, so the answer is never less than what is read).
  */
-export function nodeFields (info: GraphQLResolveInfo): Set<string> {
+export function nodeFields (info: GraphQLResolveInfo): ReadonlySet<string> {
+  return perFieldNodes(nodeCache, info, () => walkNodeFields(info))
+}
+
+function walkNodeFields (info: GraphQLResolveInfo): Set<string> {
   const children = (set: SelectionSetNode | undefined, name: string, into: SelectionSetNode[]) => {
     for (const sel of set?.selections ?? []) {
       if (sel.kind === Kind.FIELD) {

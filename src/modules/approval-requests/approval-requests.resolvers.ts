@@ -28,9 +28,13 @@ const LIGHT_FIELDS = new Set(['__typename', 'id', 'brandId', 'brand', 'contentIt
  */
 function readsFor (queries: ReadonlyArray<LoaderQuery<unknown>>): LatestReads {
   const asked = new Set<string>()
+  const walked = new Set<ReadonlySet<string>>()
   for (const q of queries) {
     if (!q.info) return { decisions: true, light: false }
-    for (const f of selectedFields(q.info)) asked.add(f)
+    const fields = selectedFields(q.info)
+    if (walked.has(fields)) continue
+    walked.add(fields)
+    for (const f of fields) asked.add(f)
   }
   return { decisions: asked.has('decisions') || asked.has('steps'), light: [...asked].every((f) => LIGHT_FIELDS.has(f)) }
 }

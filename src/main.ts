@@ -91,7 +91,8 @@ async function main (): Promise<void> {
     databaseUrl = running.embedded.url
   }
   // The app's modules (fastify, mercurius, graphql, zod, the modules: most of the start-up)
-  // load while the migrations talk to the database, instead of before.
+  // load while the migrations talk to the database, instead of before (under tsx; the built
+  // dist/main.js is one file, whose packages all load before its code runs).
   const appModule: Promise<{ buildApp: typeof BuildApp }> = import('./app.js')
   appModule.catch(() => {})
   await runMigrations(databaseUrl)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { Column, getTableName, is, Param, Placeholder, SQL, Subquery } from 'drizzle-orm'
 import { NodePgDatabase, NodePgPreparedQuery, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres'
@@ -199,6 +200,34 @@ export function createDatabase (client: pg.Pool | pg.PoolClient): Database {
   return db
 }
 
+const names = new Map<string, string>()
+
+/** The server-side name of a statement's text (the same text, the same name). */
+export function statementName (text: string): string {
+  let name = names.get(text)
+  if (name === undefined) {
+    name = `herald_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`
+    if (names.size >= 1024) names.delete(names.keys().next().value!)
+    names.set(text, name)
+  }
+  return name
+}
+
+/**
+ * Marks a statement drizzle built once to run as a server-side prepared statement in a unit of
+ * work (Tx: PREPARE once per connection, then EXECUTE with the call's values). Its name is a
+ * hash of its text: a shape built again (preparedShapes forgets its oldest) finds the statement
+ * its connections already hold, and one name is never two texts. pg itself never sees the name
+ * (a protocol-level named statement would share PostgreSQL's namespace and cannot be batched).
+ */
+export function serverSide<S extends object> (statement: S): S {
+  const s = statement as unknown as { queryConfig: { text: string, prepareAs?: string }, rawQueryConfig: { prepareAs?: string } }
+  const name = statementName(s.queryConfig.text)
+  s.queryConfig.prepareAs = name
+  s.rawQueryConfig.prepareAs = name
+  return statement
+}
+
 /** Where prepared() builds its statements: never sent anything (each run names its own unit of work). */
 export const builder = createDatabase({} as pg.PoolClient)
 
@@ -213,7 +242,7 @@ export function prepared<Row> (build: (db: Database) => unknown): (db: Database,
   let statement: object | undefined
   return async (db, values) => {
     // _prepare: drizzle's own step from a query builder to its statement (what execute() does).
-    statement ??= (build(builder) as { _prepare: () => object })._prepare()
+    statement ??= serverSide((build(builder) as { _prepare: () => object })._prepare())
     return await runPrepared<Row>(statement, db, values)
   }
 }
@@ -230,7 +259,7 @@ export function preparedShapes<Row> (max = 256): (db: Database, key: string, bui
   return async (db, key, build, values) => {
     let statement = statements.get(key)
     if (!statement) {
-      statement = (build(builder) as { _prepare: () => object })._prepare()
+      statement = serverSide((build(builder) as { _prepare: () => object })._prepare())
       // A value written into the statement rather than bound would be reused by every later
       // call of the shape (another call's filter, another tenant's id): refuse it outright.
       const params = (statement as { params: unknown[] }).params

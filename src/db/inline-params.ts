@@ -10,7 +10,8 @@ const { prepareValue, escapeLiteral } = createRequire(import.meta.url)('pg/lib/u
 /** A string with no quote and no backslash needs no escaping (pg's escapeLiteral would copy it char by char). */
 const NEEDS_ESCAPE = /['\\]/
 
-function literal (value: unknown): string {
+/** One value as a SQL literal (pg's text encoding, quoted): what a parameter would have sent. */
+export function literal (value: unknown): string {
   const v = prepareValue(value)
   if (v === null) return 'NULL'
   if (Buffer.isBuffer(v)) return `'\\x${v.toString('hex')}'::bytea`

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type pg from 'pg'
-import { createDatabase, type Database, type QueryObserver, type RoundTripObserver } from './client.js'
-import { inlineParams } from './inline-params.js'
+import { createDatabase, statementName, type Database, type QueryObserver, type RoundTripObserver } from './client.js'
+import { inlineParams, literal } from './inline-params.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -9,7 +9,9 @@ export type DbRole = 'herald_app' | 'herald_auth' | 'herald_system'
 
 /** A statement sent with the transaction's first batch that must return a row, or the request is refused. */
 export interface Guard {
+  /** With `values`, its $n parameters' values: it then runs as a prepared statement. */
   sql: string
+  values?: readonly unknown[]
   /** The error when the statement returns no row (the credential no longer stands). */
   refused: () => Error
 }
@@ -50,7 +52,13 @@ function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: numbe
   return `SELECT ${parts.join(', ')}`
 }
 
-interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string }
+interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string, prepareAs?: string }
+
+/**
+ * The statements each connection has prepared (PREPARE name AS …), by name. A name is the hash
+ * of its text (client.ts, serverSide), so one name is always one statement.
+ */
+const preparedOn = new WeakMap<pg.PoolClient, Set<string>>()
 
 interface Pending {
   text: string
@@ -61,6 +69,45 @@ interface Pending {
 }
 
 type State = 'lazy' | 'open' | 'auto' | 'done'
+
+/**
+ * The server-side prepared statements of one message on one connection. A statement built once
+ * (client.ts, serverSide) or a guard with values runs as EXECUTE of a statement the connection
+ * prepared, PREPAREd in the same message the first time this connection sees it: PostgreSQL
+ * then neither parses nor plans it again (planning was two thirds of PostgreSQL's time on a
+ * get). Row-level security stays PostgreSQL's: a cached plan depends on the role it was made
+ * under and is made again when run under another.
+ */
+class Preparing {
+  readonly prepares: string[] = []
+  private readonly names: string[] = []
+  private readonly known: Set<string>
+  /** When observed (tests, benches): each EXECUTE as the SQL it stands for, values inlined. */
+  readonly shown: Map<string, string> | undefined
+
+  constructor (client: pg.PoolClient, observed: boolean) {
+    this.shown = observed ? new Map() : undefined
+    let known = preparedOn.get(client)
+    if (!known) preparedOn.set(client, known = new Set())
+    this.known = known
+  }
+
+  /** EXECUTE of the statement `name` with `values` inlined; PREPAREd first if the connection lacks it. */
+  execute (name: string, text: string, values: readonly unknown[] | undefined): string {
+    if (!this.known.has(name) && !this.names.includes(name)) {
+      this.names.push(name)
+      this.prepares.push(`PREPARE ${name} AS ${text}`)
+    }
+    const statement = values?.length ? `EXECUTE ${name}(${values.map(literal).join(', ')})` : `EXECUTE ${name}`
+    this.shown?.set(statement, inlineParams(text, values))
+    return statement
+  }
+
+  /** The message that carried the PREPAREs succeeded: the connection holds them now. */
+  made (): void {
+    for (const n of this.names) this.known.add(n)
+  }
+}
 
 const asObjects = (r: pg.QueryResult): pg.QueryResult => {
   const names = r.fields.map((f) => f.name)
@@ -86,6 +133,8 @@ export class Tx {
   private pending: Pending[] = []
   private deferred: string[] = []
   private scheduled = false
+  /** The connection must not go back to the pool (its prepared statements are in doubt). */
+  private discard = false
   private running: Promise<void> = Promise.resolve()
 
   private readonly opts: TxOptions
@@ -147,22 +196,29 @@ export class Tx {
     })
   }
 
-  private statementsFor (batch: readonly string[]): { statements: string[], guardAt: number, settingsAt: number } {
+  private statementsFor (batch: readonly Pending[], preparing: Preparing): { statements: string[], guardAt: number, settingsAt: number } {
     const statements: string[] = []
     let guardAt = -1
     let settingsAt = -1
+    let guard: string | undefined
     if (this.state === 'lazy') {
       if (!this.opts.readOnly) statements.push('BEGIN')
       settingsAt = statements.length
       statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs, !this.opts.readOnly))
-      if (this.opts.guard) {
-        guardAt = statements.length
-        statements.push(this.opts.guard.sql)
-      }
+      const g = this.opts.guard
+      if (g) guard = g.values ? preparing.execute(statementName(g.sql), g.sql, g.values) : g.sql
     } else if (this.state === 'auto') {
       statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs))
     }
-    statements.push(...this.deferred.splice(0), ...batch)
+    const texts = batch.map((p) => p.config?.prepareAs === undefined ? inlineParams(p.text, p.values) : preparing.execute(p.config.prepareAs, p.text, p.values))
+    // PREPAREs after the settings (a statement is analysed under the role it runs as) and before
+    // anything that may fail: a failed message leaves the ones before the failure made.
+    statements.push(...preparing.prepares)
+    if (guard !== undefined) {
+      guardAt = statements.length
+      statements.push(guard)
+    }
+    statements.push(...this.deferred.splice(0), ...texts)
     return { statements, guardAt, settingsAt }
   }
 
@@ -176,7 +232,7 @@ export class Tx {
   private release (err?: Error): void {
     const client = this.client
     this.client = undefined
-    client?.release(err)
+    client?.release(err ?? (this.discard ? new Error('its prepared statements are in doubt') : undefined))
   }
 
   private async flush (): Promise<void> {
@@ -188,18 +244,19 @@ export class Tx {
     }
     try {
       // A lone statement of an open transaction keeps its parameters (extended protocol).
-      if (this.state === 'open' && batch.length === 1 && this.deferred.length === 0) {
+      if (this.state === 'open' && batch.length === 1 && this.deferred.length === 0 && batch[0].config?.prepareAs === undefined) {
         const [p] = batch
         const client = await this.connection()
         this.opts.observeRoundTrip?.([p.text])
         p.resolve(await client.query(p.config ? { ...p.config, values: p.values } as any : { text: p.text, values: p.values } as any))
         return
       }
-      const { statements, guardAt, settingsAt } = this.statementsFor(batch.map((p) => inlineParams(p.text, p.values)))
+      const preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
+      const { statements, guardAt, settingsAt } = this.statementsFor(batch, preparing)
       // From here a write has an open transaction, even if a statement of this batch fails (it
       // is then aborted, and rollback must say so to the connection before it goes back).
       if (this.state === 'lazy') this.state = this.opts.readOnly ? 'auto' : 'open'
-      const results = await this.send(statements)
+      const results = await this.sendPrepared(statements, preparing)
       if (settingsAt >= 0 && !this.opts.readOnly) this.startedAt = new Date((results[settingsAt].rows[0] as unknown[]).at(-1) as number)
       if (guardAt >= 0 && results[guardAt].rows.length === 0) {
         const refused = this.opts.guard!.refused()
@@ -215,11 +272,33 @@ export class Tx {
     }
   }
 
-  /** Sends statements as one message; every result comes back in array mode. */
-  private async send (statements: string[]): Promise<pg.QueryResult[]> {
+  /** send(), then records the PREPAREs the message made. */
+  private async sendPrepared (statements: string[], preparing: Preparing): Promise<pg.QueryResult[]> {
+    try {
+      const results = await this.send(statements, preparing)
+      preparing.made()
+      return results
+    } catch (err) {
+      // Which of this message's PREPAREs were made is unknown: the connection goes, not back
+      // to the pool. So does one whose prepared statement a migration outdated ("cached plan
+      // must not change result type", 0A000), which every later use would fail with too.
+      if (preparing.prepares.length > 0 || (err as { code?: string }).code === '0A000') this.discard = true
+      throw err
+    }
+  }
+
+  /**
+   * Sends statements as one message; every result comes back in array mode. The observer sees
+   * the work's statements as SQL (an EXECUTE as the statement it runs, its values inlined); a
+   * PREPARE is the connection's, once, not the request's, and is left out.
+   */
+  private async send (statements: string[], preparing?: Preparing): Promise<pg.QueryResult[]> {
     const client = await this.connection()
     const text = statements.join(';\n')
-    this.opts.observeRoundTrip?.(statements)
+    if (this.opts.observeRoundTrip) {
+      const shown = preparing?.shown
+      this.opts.observeRoundTrip(shown ? statements.filter((s) => !s.startsWith('PREPARE ')).map((s) => shown.get(s) ?? s) : statements)
+    }
     try {
       const res = await client.query({ text, rowMode: 'array', types: DRIZZLE_TYPES } as any) as unknown as pg.QueryResult | pg.QueryResult[]
       return Array.isArray(res) ? res : [res]
@@ -244,11 +323,12 @@ export class Tx {
     const write = !this.opts.readOnly
     if (this.state === 'lazy' && !this.opts.guard && this.deferred.length === 0) { this.state = 'done'; return }
     if (this.state === 'auto' && this.deferred.length === 0) { this.state = 'done'; return }
-    const { statements, guardAt } = this.statementsFor([])
+    const preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
+    const { statements, guardAt } = this.statementsFor([], preparing)
     if (write) statements.push('COMMIT')
     this.state = 'done'
     try {
-      const results = await this.send(statements)
+      const results = await this.sendPrepared(statements, preparing)
       if (guardAt >= 0 && results[guardAt].rows.length === 0) throw this.opts.guard!.refused()
       // The COMMIT of a transaction that a statement aborted answers ROLLBACK.
       const last = results[results.length - 1] as pg.QueryResult & { command?: string }

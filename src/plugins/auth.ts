@@ -71,8 +71,8 @@ export interface Touch { sql: string, values?: unknown[] }
  * for access tokens, API keys, guest review for guest links), so that this plugin reads no
  * module's tables. A source remembers the actors it resolved:
  * - `remembered`: the actor of a credential seen before (and a write due for it, if any): the
- *   request then needs no look-up of its own; `guard` is a statement that returns a row while
- *   that actor still stands (membership unchanged, key not revoked), sent in the same round
+ *   request then needs no look-up of its own; `guard` is a statement (its $n values given
+ *   apart: it runs prepared) that returns a row while that actor still stands (membership unchanged, key not revoked), sent in the same round
  *   trip as the request's first statement, which it refuses (401) when it returns none. The
  *   owner forgets an actor as soon as it changes it on this instance (a role change, a
  *   revocation); a change made on another instance is caught by the guard.
@@ -82,7 +82,7 @@ export interface Touch { sql: string, values?: unknown[] }
  */
 export interface CredentialSource<C extends Credential> {
   remembered: (credential: C) => { actor: Actor, touch?: Touch } | undefined
-  guard: (credential: C, actor: Actor) => string
+  guard: (credential: C, actor: Actor) => { sql: string, values: readonly unknown[] }
   lookup: (credential: C) => { role: 'herald_app' | 'herald_auth', orgId?: string, sql: string }
   resolve: (row: Record<string, any> | undefined, credential: C) => { actor: Actor, touch?: Touch }
   /** Forgets what was remembered for this credential (its guard refused it). */
@@ -148,9 +148,8 @@ export default fp<AuthPluginOptions>(async (app, opts) => {
     let found = source.remembered(credential)
     let guard: Guard | undefined
     if (found) {
-      const sql = source.guard(credential, found.actor)
       guard = {
-        sql,
+        ...source.guard(credential, found.actor),
         refused: () => {
           source.forget(credential)
           return unauthenticated('This credential no longer stands as it was (revoked, removed, or its access changed); if it is still valid, send the request again.')

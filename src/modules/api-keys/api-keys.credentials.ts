@@ -30,7 +30,7 @@ export function apiKeySource (memory: Remembered<RememberedKey>): CredentialSour
       if (!key || !safeEqualHex(key.secretHash, sha256(token))) return undefined
       return { actor: key.actor, touch: touch(key) }
     },
-    guard: (_credential, actor) => `SELECT 1 FROM api_keys WHERE id = '${actor.id}' AND revoked_at IS NULL`,
+    guard: (_credential, actor) => ({ sql: 'SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL', values: [actor.id] }),
     lookup: ({ token }) => ({
       role: 'herald_auth',
       sql: `SELECT id, organization_id, name, secret_hash, scopes, brand_ids, revoked_at, last_used_at FROM api_keys WHERE prefix = '${prefixOf(token)}'`

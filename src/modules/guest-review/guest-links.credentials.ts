@@ -14,7 +14,7 @@ const LAST_USED_THROTTLE_MS = 60_000
  */
 export const guestLinkSource: CredentialSource<{ kind: 'guest', claims: GuestClaims }> = {
   remembered: () => undefined,
-  guard: ({ claims }) => `SELECT 1 FROM approval_guest_links WHERE id = '${claims.jti}' AND revoked_at IS NULL`,
+  guard: ({ claims }) => ({ sql: 'SELECT 1 FROM approval_guest_links WHERE id = $1 AND revoked_at IS NULL', values: [claims.jti] }),
   lookup: ({ claims }) => ({ role: 'herald_app', orgId: claims.org, sql: guestLinkLookupSql(claims) }),
   resolve: (row, { claims }) => {
     if (!row || row.revoked_at) throw new AppError('HERALD_UNAUTHENTICATED', 'This review link has been revoked or no longer exists.')

@@ -3,15 +3,14 @@ import { memberActor, type Actor, type Role } from '../../lib/actor.js'
 import { AppError } from '../../lib/errors.js'
 import { Remembered } from '../../lib/remembered.js'
 
-const pgArray = (ids: readonly string[] | null) => (ids === null ? 'NULL' : `'{${ids.join(',')}}'::uuid[]`)
 
 /**
  * Access tokens. The membership decides every request (a removed member or a changed role
  * takes effect at once, not when the token expires): its role and brand grants are remembered
  * per membership, and each request's first round trip carries a guard that the membership is
  * still active with exactly that role and those grants. The members service forgets a
- * membership the moment it changes it. The claims are UUIDs, checked when the token was
- * verified; roles come from the enum and brand ids from the database, so inlining is safe.
+ * membership the moment it changes it. The guard's values are bound (a prepared statement, see
+ * src/db/tx.ts); the look-up's are inlined: the claims are UUIDs, checked when the token was verified.
  */
 export function accessTokenSource (memory: Remembered<Actor>): CredentialSource<{ kind: 'access', claims: AccessClaims }> {
   return {
@@ -19,8 +18,10 @@ export function accessTokenSource (memory: Remembered<Actor>): CredentialSource<
       const actor = memory.get(claims.mid)
       return actor && actor.userId === claims.sub && actor.orgId === claims.org ? { actor } : undefined
     },
-    guard: ({ claims }, actor) =>
-      `SELECT 1 FROM memberships WHERE id = '${claims.mid}' AND user_id = '${claims.sub}' AND status = 'active' AND role = '${actor.role}' AND brand_ids IS NOT DISTINCT FROM ${pgArray(actor.brandIds)}`,
+    guard: ({ claims }, actor) => ({
+      sql: "SELECT 1 FROM memberships WHERE id = $1 AND user_id = $2 AND status = 'active' AND role = $3 AND brand_ids IS NOT DISTINCT FROM $4::uuid[]",
+      values: [claims.mid, claims.sub, actor.role, actor.brandIds]
+    }),
     lookup: ({ claims }) => ({
       role: 'herald_app',
       orgId: claims.org,

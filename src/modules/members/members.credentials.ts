@@ -3,7 +3,6 @@ import { memberActor, type Actor, type Role } from '../../lib/actor.js'
 import { AppError } from '../../lib/errors.js'
 import { Remembered } from '../../lib/remembered.js'
 
-
 /**
  * Access tokens. The membership decides every request (a removed member or a changed role
  * takes effect at once, not when the token expires): its role and brand grants are remembered

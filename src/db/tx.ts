@@ -34,6 +34,9 @@ export interface TxOptions {
 /** Statements that begin or end a transaction (savepoints are allowed). */
 const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort)\s*(;|$|\s+(work|transaction|and\b|isolation|read|deferrable|not))/i
 
+/** A prepared statement's plan outdated by a change of schema (a migration run by another instance). */
+export const isOutdatedPlan = (err: unknown): boolean => (err as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test(String((err as { message?: unknown }).message))
+
 /** A statement sent after its transaction ended (typically: the client disconnected). */
 export class TransactionEndedError extends Error {
   constructor () { super('The transaction has already ended; nothing more can run in it.') }
@@ -251,12 +254,30 @@ export class Tx {
         p.resolve(await client.query(p.config ? { ...p.config, values: p.values } as any : { text: p.text, values: p.values } as any))
         return
       }
-      const preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
-      const { statements, guardAt, settingsAt } = this.statementsFor(batch, preparing)
+      const first = this.state === 'lazy'
+      const deferred = this.deferred.slice()
+      let preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
+      let { statements, guardAt, settingsAt } = this.statementsFor(batch, preparing)
       // From here a write has an open transaction, even if a statement of this batch fails (it
       // is then aborted, and rollback must say so to the connection before it goes back).
       if (this.state === 'lazy') this.state = this.opts.readOnly ? 'auto' : 'open'
-      const results = await this.sendPrepared(statements, preparing)
+      let results: pg.QueryResult[]
+      try {
+        results = await this.sendPrepared(statements, preparing)
+      } catch (err) {
+        // A read whose prepared plan another instance's migration outdated holds nothing and
+        // changed nothing (its deferred writes rolled back with it): it runs again, once, on a
+        // fresh connection (the old one was closed, see sendPrepared). A write's transaction is
+        // aborted by then; it is answered 503 with Retry-After (isDatabaseUnavailable).
+        if (!this.opts.readOnly || !isOutdatedPlan(err)) throw err
+        this.discard = false
+        if (first) this.state = 'lazy'
+        this.deferred.splice(0, this.deferred.length, ...deferred)
+        preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
+        ;({ statements, guardAt, settingsAt } = this.statementsFor(batch, preparing))
+        if (this.state === 'lazy') this.state = 'auto'
+        results = await this.sendPrepared(statements, preparing)
+      }
       if (settingsAt >= 0 && !this.opts.readOnly) this.startedAt = new Date((results[settingsAt].rows[0] as unknown[]).at(-1) as number)
       if (guardAt >= 0 && results[guardAt].rows.length === 0) {
         const refused = this.opts.guard!.refused()
@@ -274,17 +295,9 @@ export class Tx {
 
   /** send(), then records the PREPAREs the message made. */
   private async sendPrepared (statements: string[], preparing: Preparing): Promise<pg.QueryResult[]> {
-    try {
-      const results = await this.send(statements, preparing)
-      preparing.made()
-      return results
-    } catch (err) {
-      // Which of this message's PREPAREs were made is unknown: the connection goes, not back
-      // to the pool. So does one whose prepared statement a migration outdated ("cached plan
-      // must not change result type", 0A000), which every later use would fail with too.
-      if (preparing.prepares.length > 0 || (err as { code?: string }).code === '0A000') this.discard = true
-      throw err
-    }
+    const results = await this.send(statements, preparing)
+    preparing.made()
+    return results
   }
 
   /**
@@ -302,6 +315,12 @@ export class Tx {
     try {
       const res = await client.query({ text, rowMode: 'array', types: DRIZZLE_TYPES } as any) as unknown as pg.QueryResult | pg.QueryResult[]
       return Array.isArray(res) ? res : [res]
+    } catch (err) {
+      // Which of this message's PREPAREs were made is unknown: the connection goes, not back
+      // to the pool. So does one whose prepared statement a migration outdated ("cached plan
+      // must not change result type", 0A000), which every later use would fail with too.
+      if ((preparing?.prepares.length ?? 0) > 0 || isOutdatedPlan(err)) this.discard = true
+      throw err
     } finally {
       // Reads in autocommit hold no connection between batches.
       if (this.opts.readOnly) this.release()

@@ -30,15 +30,22 @@ export function brandScope (column: PgColumn, brandIds: readonly string[] | null
  * the unit of work to travel with its next batch or its COMMIT (Tx.defer), so it costs no round
  * trip of its own; its failure fails the work. Over a plain client it simply runs now.
  */
-export async function deferWrite (db: Database, query: PromiseLike<unknown> & { toSQL: () => { sql: string, params: unknown[] } }): Promise<void> {
+export async function deferWrite (db: Database, query: PromiseLike<unknown> & { toSQL: () => { sql: string, params: unknown[] } }, opts?: { prepare?: boolean }): Promise<void> {
   const tx = deferrableTx(db)
   if (tx) {
     const { sql: text, params } = query.toSQL()
-    tx.defer(text, params)
+    tx.defer(text, params, opts)
     return
   }
   await query
 }
+
+/**
+ * An insert's text is one per shape (table, columns, row count): up to this many rows it runs as
+ * a prepared statement (Tx.defer); a bulk import's hundred-row shape is not worth a plan kept
+ * on every connection.
+ */
+const PREPARED_ROWS = 8
 
 /**
  * Inserts `rows` as a deferred write (see deferWrite), with the statement's text built once per
@@ -49,7 +56,7 @@ export async function deferInsert<T extends PgTable> (db: Database, table: T, ro
   const tx = deferrableTx(db)
   if (tx) {
     const { sql: text, params } = insertStatement(table, rows, opts)
-    tx.defer(text, params)
+    tx.defer(text, params, { prepare: rows.length <= PREPARED_ROWS })
     return
   }
   const q = db.insert(table).values(rows as any)
@@ -71,7 +78,7 @@ export async function insertKnown<T extends PgTable> (db: Database, table: T, ro
   if (!tx || !now) return await insertReturning(db, table, rows)
   const stored = rows.map((row) => storedRow(table, row, now))
   const { sql: text, params } = insertStatement(table, stored as ReadonlyArray<T['$inferInsert']>)
-  tx.defer(text, params)
+  tx.defer(text, params, { prepare: rows.length <= PREPARED_ROWS })
   return stored
 }
 

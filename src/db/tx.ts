@@ -63,6 +63,9 @@ interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array',
  */
 const preparedOn = new WeakMap<pg.PoolClient, Set<string>>()
 
+/** A deferred write: prepared (see Preparing) when its text is the same on every call. */
+interface Deferred { text: string, values: readonly unknown[] | undefined, prepare: boolean }
+
 interface Pending {
   text: string
   values: unknown[] | undefined
@@ -134,7 +137,7 @@ export class Tx {
   private state: State = 'lazy'
   private client: pg.PoolClient | undefined
   private pending: Pending[] = []
-  private deferred: string[] = []
+  private deferred: Deferred[] = []
   private scheduled = false
   /** The connection must not go back to the pool (its prepared statements are in doubt). */
   private discard = false
@@ -181,11 +184,15 @@ export class Tx {
     })
   }
 
-  /** Queues a write nobody waits for; it travels with the next batch, or with COMMIT. */
-  defer (text: string, values?: unknown[]): void {
+  /**
+   * Queues a write nobody waits for; it travels with the next batch, or with COMMIT. `prepare`:
+   * its text is the same on every call (values only in `values`), so it may run as a prepared
+   * statement; never for a text that varies per call, which each connection would keep.
+   */
+  defer (text: string, values?: readonly unknown[], opts?: { prepare?: boolean }): void {
     if (this.state === 'done') throw new TransactionEndedError()
     this.opts.observe?.(text)
-    this.deferred.push(inlineParams(text, values))
+    this.deferred.push({ text, values, prepare: opts?.prepare === true })
   }
 
   private schedule (): void {
@@ -213,6 +220,7 @@ export class Tx {
     } else if (this.state === 'auto') {
       statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs))
     }
+    const deferred = this.deferred.splice(0).map((d) => d.prepare ? preparing.execute(statementName(d.text), d.text, d.values) : inlineParams(d.text, d.values))
     const texts = batch.map((p) => p.config?.prepareAs === undefined ? inlineParams(p.text, p.values) : preparing.execute(p.config.prepareAs, p.text, p.values))
     // PREPAREs after the settings (a statement is analysed under the role it runs as) and before
     // anything that may fail: a failed message leaves the ones before the failure made.
@@ -221,7 +229,7 @@ export class Tx {
       guardAt = statements.length
       statements.push(guard)
     }
-    statements.push(...this.deferred.splice(0), ...texts)
+    statements.push(...deferred, ...texts)
     return { statements, guardAt, settingsAt }
   }
 

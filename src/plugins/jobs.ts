@@ -157,7 +157,7 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
     },
     async add (name, payload, o = {}, db) {
       const tx = o.deferred ? deferrableTx(db) : undefined
-      if (tx) tx.defer(ADD_JOB_SQL, addParams(name, payload, o))
+      if (tx) tx.defer(ADD_JOB_SQL, addParams(name, payload, o), { prepare: true })
       else if (db) await db.execute(addSql(name, payload, o))
       else await app.pool.query(ADD_JOB_SQL, addParams(name, payload, o))
     },
@@ -167,7 +167,7 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
       const text = `SELECT herald_add_job($1, j.payload, j.queue, j.run_at, j.max_attempts, j.key, j.priority)
         FROM json_to_recordset($2::json) AS j(payload json, queue text, run_at timestamptz, max_attempts integer, key text, priority integer)`
       const tx = deferrableTx(db)
-      if (tx) tx.defer(text, [name, JSON.stringify(rows)])
+      if (tx) tx.defer(text, [name, JSON.stringify(rows)], { prepare: true })
       else {
         await db.execute(sql`SELECT herald_add_job(${name}, j.payload, j.queue, j.run_at, j.max_attempts, j.key, j.priority)
         FROM json_to_recordset(${JSON.stringify(rows)}::json) AS j(payload json, queue text, run_at timestamptz, max_attempts integer, key text, priority integer)`)
@@ -176,7 +176,7 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
     async removeMany (keys, db) {
       if (keys.length === 0) return
       const tx = deferrableTx(db)
-      if (tx) tx.defer('SELECT herald_remove_job(k) FROM unnest($1::text[]) AS k', [[...keys]])
+      if (tx) tx.defer('SELECT herald_remove_job(k) FROM unnest($1::text[]) AS k', [[...keys]], { prepare: true })
       else await db.execute(sql`SELECT herald_remove_job(k) FROM unnest(${sql.param([...keys])}::text[]) AS k`)
     },
     async remove (key, db) {

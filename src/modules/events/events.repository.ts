@@ -40,7 +40,7 @@ export function createEventsRepository (codec: CursorCodec) {
         SELECT e.id, $1::uuid, e.type, e.subject_type, e.subject_id, e.brand_id, e.actor_type::actor_type, e.actor_id, e.actor_label, e.request_id, e.data
         FROM ROWS FROM (json_to_recordset($2::json) AS (id uuid, type text, subject_type text, subject_id uuid, brand_id uuid, actor_type text, actor_id uuid, actor_label text, request_id text, data jsonb))
           WITH ORDINALITY AS e(id, type, subject_type, subject_id, brand_id, actor_type, actor_id, actor_label, request_id, data, ord)
-        ORDER BY e.ord`, [orgId, JSON.stringify(rows)])
+        ORDER BY e.ord`, [orgId, JSON.stringify(rows)], { prepare: true })
     },
 
     /**

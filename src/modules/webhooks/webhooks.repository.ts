@@ -18,7 +18,8 @@ const dialect = new PgDialect()
 /** A raw statement deferred like an insert (see deferWrite): it travels with the next batch or COMMIT. */
 async function deferSql (db: Database, statement: SQL): Promise<void> {
   const query = dialect.sqlToQuery(statement)
-  await deferWrite(db, { toSQL: () => ({ sql: query.sql, params: query.params }), then: async (ok, ko) => await db.execute(statement).then(ok, ko) })
+  // Every value is a parameter: the text is the same on every call, so it may run prepared.
+  await deferWrite(db, { toSQL: () => ({ sql: query.sql, params: query.params }), then: async (ok, ko) => await db.execute(statement).then(ok, ko) }, { prepare: true })
 }
 
 /** The job that tries a delivery once; one per delivery (its key), replaced when rescheduled. */

@@ -45,14 +45,20 @@ export class TransactionEndedError extends Error {
 /** The settings statement's last column when it asks for the transaction's start (see Tx.startedAt). */
 const STARTED_AT = '(extract(epoch from now()::timestamptz(3)) * 1000)::float8'
 
-function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: number, startedAt = false): string {
+/**
+ * The settings statement: its text (one of four, a prepared statement's) and its values.
+ * set_config(..., true) is SET LOCAL: it ends with the (implicit or explicit) transaction.
+ */
+function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: number, startedAt = false): { text: string, values: unknown[] } {
   if (orgId !== undefined && !UUID.test(orgId)) throw new Error('orgId must be a UUID')
-  // Values are inlined (validated above, or constants); set_config(..., true) is SET LOCAL: it
-  // ends with the (implicit or explicit) transaction.
-  const parts = [`set_config('role', '${role}', true)`, `set_config('app.org_id', '${orgId ?? ''}', true)`]
-  if (timeoutMs !== undefined) parts.push(`set_config('statement_timeout', '${Math.trunc(timeoutMs)}', true)`)
+  const parts = ["set_config('role', $1, true)", "set_config('app.org_id', $2, true)"]
+  const values: unknown[] = [role, orgId ?? '']
+  if (timeoutMs !== undefined) {
+    parts.push("set_config('statement_timeout', $3, true)")
+    values.push(String(Math.trunc(timeoutMs)))
+  }
   if (startedAt) parts.push(STARTED_AT)
-  return `SELECT ${parts.join(', ')}`
+  return { text: `SELECT ${parts.join(', ')}`, values }
 }
 
 interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string, prepareAs?: string }
@@ -108,6 +114,23 @@ class Preparing {
     this.shown?.set(statement, inlineParams(text, values))
     return statement
   }
+
+  /**
+   * The settings statement's EXECUTE; its PREPARE, when needed, goes into `statements` first
+   * (the others' come after it: they are analysed under the role it sets). It touches no table.
+   */
+  settings ({ text, values }: { text: string, values: readonly unknown[] }, statements: string[]): string {
+    const before = this.prepares.length
+    const statement = this.execute(statementName(text), text, values)
+    if (this.prepares.length > before) {
+      statements.push(this.prepares.pop()!)
+      this.leading++
+    }
+    return statement
+  }
+
+  /** PREPAREs sent ahead of the settings (counted apart: see Tx.send). */
+  leading = 0
 
   /** The message that carried the PREPAREs succeeded: the connection holds them now. */
   made (): void {
@@ -213,12 +236,12 @@ export class Tx {
     let guard: string | undefined
     if (this.state === 'lazy') {
       if (!this.opts.readOnly) statements.push('BEGIN')
-      settingsAt = statements.length
-      statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs, !this.opts.readOnly))
+      statements.push(preparing.settings(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs, !this.opts.readOnly), statements))
+      settingsAt = statements.length - 1
       const g = this.opts.guard
       if (g) guard = g.values ? preparing.execute(statementName(g.sql), g.sql, g.values) : g.sql
     } else if (this.state === 'auto') {
-      statements.push(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs))
+      statements.push(preparing.settings(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs), statements))
     }
     const deferred = this.deferred.splice(0).map((d) => d.prepare ? preparing.execute(statementName(d.text), d.text, d.values) : inlineParams(d.text, d.values))
     const texts = batch.map((p) => p.config?.prepareAs === undefined ? inlineParams(p.text, p.values) : preparing.execute(p.config.prepareAs, p.text, p.values))
@@ -327,7 +350,7 @@ export class Tx {
       // Which of this message's PREPAREs were made is unknown: the connection goes, not back
       // to the pool. So does one whose prepared statement a migration outdated ("cached plan
       // must not change result type", 0A000), which every later use would fail with too.
-      if ((preparing?.prepares.length ?? 0) > 0 || isOutdatedPlan(err)) this.discard = true
+      if ((preparing?.prepares.length ?? 0) + (preparing?.leading ?? 0) > 0 || isOutdatedPlan(err)) this.discard = true
       throw err
     } finally {
       // Reads in autocommit hold no connection between batches.

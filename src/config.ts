@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  DB_PREPARED_STATEMENTS: bool.default(true),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
@@ -90,6 +91,8 @@ export interface Config {
   /** How long a request waits for a pooled connection before it is answered 503. */
   dbConnectTimeoutMs: number
   statementTimeoutMs: number
+  /** Hot statements as server-side prepared statements (off: every value inlined, as behind a transaction-mode pooler). */
+  dbPreparedStatements: boolean
   graphql: { introspection: boolean, graphiql: boolean }
   metricsToken?: string
   trustProxy: boolean
@@ -137,6 +140,7 @@ export function loadConfig (source: Record<string, string | undefined> = process
     dbPoolMax: e.DB_POOL_MAX,
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? dev,
       graphiql: e.GRAPHIQL ?? dev

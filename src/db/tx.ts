@@ -29,6 +29,8 @@ export interface TxOptions {
    */
   readOnly?: boolean
   guard?: Guard
+  /** Server-side prepared statements (see Preparing); false: every statement inlined. Default true. */
+  prepare?: boolean
 }
 
 /** Statements that begin or end a transaction (savepoints are allowed). */
@@ -97,7 +99,7 @@ class Preparing {
   /** When observed (tests, benches): each EXECUTE as the SQL it stands for, values inlined. */
   readonly shown: Map<string, string> | undefined
 
-  constructor (client: pg.PoolClient, observed: boolean) {
+  constructor (client: pg.PoolClient, observed: boolean, private readonly enabled = true) {
     this.shown = observed ? new Map() : undefined
     let known = preparedOn.get(client)
     if (!known) preparedOn.set(client, known = new Set())
@@ -106,6 +108,7 @@ class Preparing {
 
   /** EXECUTE of the statement `name` with `values` inlined; PREPAREd first if the connection lacks it. */
   execute (name: string, text: string, values: readonly unknown[] | undefined): string {
+    if (!this.enabled) return inlineParams(text, values)
     if (!this.known.has(name) && !this.names.includes(name)) {
       this.names.push(name)
       this.prepares.push(`PREPARE ${name} AS ${text}`)
@@ -287,7 +290,7 @@ export class Tx {
       }
       const first = this.state === 'lazy'
       const deferred = this.deferred.slice()
-      let preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
+      let preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)
       let { statements, guardAt, settingsAt } = this.statementsFor(batch, preparing)
       // From here a write has an open transaction, even if a statement of this batch fails (it
       // is then aborted, and rollback must say so to the connection before it goes back).
@@ -304,7 +307,7 @@ export class Tx {
         this.discard = false
         if (first) this.state = 'lazy'
         this.deferred.splice(0, this.deferred.length, ...deferred)
-        preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
+        preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)
         ;({ statements, guardAt, settingsAt } = this.statementsFor(batch, preparing))
         if (this.state === 'lazy') this.state = 'auto'
         results = await this.sendPrepared(statements, preparing)
@@ -373,7 +376,7 @@ export class Tx {
     const write = !this.opts.readOnly
     if (this.state === 'lazy' && !this.opts.guard && this.deferred.length === 0) { this.state = 'done'; return }
     if (this.state === 'auto' && this.deferred.length === 0) { this.state = 'done'; return }
-    const preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined)
+    const preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)
     const { statements, guardAt } = this.statementsFor([], preparing)
     if (write) statements.push('COMMIT')
     this.state = 'done'

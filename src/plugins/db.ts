@@ -26,13 +26,15 @@ export interface DbPluginOptions {
   poolMax: number
   connectTimeoutMs?: number
   statementTimeoutMs: number
+  /** Hot statements PREPAREd once per connection (default); false inlines every value. */
+  preparedStatements?: boolean
   observeQuery?: QueryObserver
   observeRoundTrip?: RoundTripObserver
 }
 
 export default fp<DbPluginOptions>(async (app, opts) => {
   const pool = createPool(opts.databaseUrl, { max: opts.poolMax, connectTimeoutMs: opts.connectTimeoutMs })
-  const base = { statementTimeoutMs: opts.statementTimeoutMs, observe: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip }
+  const base = { statementTimeoutMs: opts.statementTimeoutMs, prepare: opts.preparedStatements !== false, observe: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip }
   app.decorate('pool', pool)
   app.decorate('openTx', async (role: DbRole, orgId?: string) => ({ tx: new Tx(pool, { ...base, role, orgId }) }))
   app.decorate('unitOfWork', (o: { role: DbRole, orgId?: string, readOnly?: boolean, guard?: Guard }) => new Tx(pool, { ...base, ...o }))

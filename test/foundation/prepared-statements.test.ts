@@ -41,6 +41,20 @@ t.test('prepared statements and schema changes made by another instance', async 
   t.equal((await get()).json().title, 'After the migration', 'and the next read too')
 })
 
+t.test('DB_PREPARED_STATEMENTS=false: every value inlined, nothing prepared, so nothing to outdate', async (t) => {
+  const h = await createTestApp(t, { DB_POOL_MAX: '1', DB_PREPARED_STATEMENTS: 'false' })
+  const a = await signup(h, 'unprep')
+  const brand = await createBrand(h, a)
+  const x = await socialAccount(h, a.orgId, brand.id)
+  const item = await createItem(h, a, { brandId: brand.id, title: 'Before', targets: [{ socialAccountId: x }] })
+  const patch = async (title: string) => await h.inject({ method: 'PATCH', url: `/v1/content-items/${item.id}`, headers: bearer(a.token), payload: { title } })
+  t.equal((await patch('Edited')).statusCode, 200)
+  await h.sql('ALTER TABLE content_items ALTER COLUMN title TYPE varchar(2000)')
+  const edit = await patch('After the migration')
+  t.equal(edit.statusCode, 200, 'the edit after the migration lands at once: no plan was kept')
+  t.equal(edit.json().title, 'After the migration')
+})
+
 t.test("tenants share a connection's prepared statements, never its rows", async (t) => {
   const h = await createTestApp(t, { DB_POOL_MAX: '1' })
   const a = await signup(h, 'prep-a')

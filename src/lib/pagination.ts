@@ -192,16 +192,16 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
  * column, the sort, the placeholders bound), as preparedPages does for a root list; `where`
  * writes the filters with the Bind it is given. With `withTotal`, built per call.
  */
-export function preparedPerParent<T extends PgTable, R extends { id: string }> (table: T, fields: Record<string, unknown>) {
+export function preparedPerParent<T extends PgTable, R extends { id: string }> (table: T, fields: Record<string, unknown>, valueOf?: (row: R) => unknown) {
   const run = preparedShapes<Record<string, unknown>>()
   return async (db: Database, args: Omit<PerParentArgs, 'where'>, where: (bind: Bind) => SQL | undefined): Promise<Map<string, Page<R>>> => {
     if (args.parentIds.length === 0) return new Map()
-    if (args.withTotal) return await countedPages<T, R>(db, table, { ...args, where: where(asParam) }, undefined, { fields })
+    if (args.withTotal) return await countedPages<T, R>(db, table, { ...args, where: where(asParam) }, valueOf, { fields })
     const binder = new ShapeBinder()
     const parts = { parentIds: binder.bind('parentIds', [...args.parentIds]), orgId: binder.bind('orgId', args.orgId), where: where(binder.bind), page: keyset(args, binder.bind) }
     const take = binder.bind('take', parts.page.take)
     const rows = await run(db, `${args.parentColumn.name}|${args.sort.key}|${binder.key}`, (b) => perParentQuery(b, table, fields, args, { ...parts, take }), binder.values)
-    return pagesByParent<R>(rows, args, undefined)
+    return pagesByParent<R>(rows, args, valueOf)
   }
 }
 

@@ -83,6 +83,12 @@ t.test('content items over GraphQL', async (t) => {
     t.equal(res.data.contentItemRevision.snapshot.body, 'v1')
     t.same(res.data.contentItemRevisionDiff, { from: 1, to: 2, changes: [{ path: 'body', before: '"v1"', after: '"v2"' }, { path: 'hashtags', before: '["a"]', after: '["a","b"]' }] })
     t.same(res.data.calendar, { timeZone: 'Europe/Paris', days: [{ date: '2030-09-01', items: [] }, { date: '2030-09-02', items: [{ title: 'Q', targets: [{ platform: 'x' }] }] }] })
+    // The nested revisions page continues from its cursor (the cursor holds the revision number).
+    const page = async (after?: string) => (await gql(a, 'query($id: ID!, $after: String) { contentItem(id: $id) { revisions(first: 1, after: $after) { edges { node { revision } } pageInfo { hasNextPage endCursor } } } }', { id: item.id, after })).data.contentItem.revisions
+    const first = await page()
+    const second = await page(first.pageInfo.endCursor)
+    t.same([first.edges.map((e: any) => e.node.revision), second.edges.map((e: any) => e.node.revision)], [[2], [1]], 'newest first, then the next page from its cursor')
+    t.equal(second.pageInfo.hasNextPage, false)
     const bad = await gql(a, '{ calendar(brandId: "00000000-0000-4000-8000-000000000000", from: "2030-09-02", to: "2030-09-01") { timeZone } }')
     t.equal(bad.errors[0].extensions.code, 'HERALD_VALIDATION')
     t.equal(bad.errors[0].extensions.errors[0].path, 'to')

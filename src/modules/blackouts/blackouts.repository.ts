@@ -1,14 +1,17 @@
-import { and, eq, gt, lte } from 'drizzle-orm'
+import { and, eq, getTableColumns, gt, lte } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, preparedPerParent, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { brandBlackouts } from '../../db/tables/blackouts.js'
 import type { BlackoutListQuery } from './blackouts.schemas.js'
 
 export type BlackoutRow = typeof brandBlackouts.$inferSelect
 
 const SORT_COLUMNS = { createdAt: brandBlackouts.createdAt, startsAt: brandBlackouts.startsAt }
+
+// Brand.blackouts: its statement built once per shape (and prepared by each connection).
+const pagesPerBrand = preparedPerParent<typeof brandBlackouts, BlackoutRow>(brandBlackouts, getTableColumns(brandBlackouts))
 
 export function createBlackoutsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: BlackoutListQuery) =>
@@ -25,7 +28,7 @@ export function createBlackoutsRepository (codec: CursorCodec) {
     /** Brand.blackouts for a page of brands in one statement. */
     async perBrand (orgId: string, brandIds: readonly string[], q: BlackoutListQuery, db: Database): Promise<Map<string, Page<BlackoutRow>>> {
       const args = { ...pageArgs(orgId, q), parentColumn: brandBlackouts.brandId, parentIds: brandIds, orgColumn: brandBlackouts.organizationId }
-      return await keysetPerParent<typeof brandBlackouts, BlackoutRow>(db, brandBlackouts, args)
+      return await pagesPerBrand(db, args, () => undefined)
     },
 
     /** Windows of these brands that overlap [from, to]: the candidates for a set of times. */

@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, getTableColumns } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { deferInsert } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, preparedPerParent, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentRevisions } from '../../db/tables/content-items.js'
 
 export type RevisionRow = typeof contentRevisions.$inferSelect
@@ -13,6 +13,9 @@ export interface RevisionPageQuery { limit: number, cursor?: string, sort: strin
 // Revision numbers grow with time within an item, so both sorts run on the number: two edits
 // in one transaction share now() but never a number.
 const SORT_COLUMNS = { createdAt: contentRevisions.revision, revision: contentRevisions.revision }
+
+// ContentItem.revisions: its statement built once per shape (and prepared by each connection).
+const pagesPerItem = preparedPerParent<typeof contentRevisions, RevisionRow>(contentRevisions, getTableColumns(contentRevisions), (r) => r.revision)
 
 export function createContentRevisionsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: RevisionPageQuery) =>
@@ -46,7 +49,7 @@ export function createContentRevisionsRepository (codec: CursorCodec) {
     /** ContentItem.revisions for a page of items in one statement. */
     async perItem (orgId: string, itemIds: readonly string[], q: RevisionPageQuery, db: Database): Promise<Map<string, Page<RevisionRow>>> {
       const args = { ...pageArgs(orgId, q), parentColumn: contentRevisions.contentItemId, parentIds: itemIds, orgColumn: contentRevisions.organizationId }
-      return await keysetPerParent<typeof contentRevisions, RevisionRow>(db, contentRevisions, args, (r) => r.revision)
+      return await pagesPerItem(db, args, () => undefined)
     }
   }
 }

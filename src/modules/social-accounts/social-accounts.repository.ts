@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, preparedPerParent, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { socialAccounts, type Platform } from '../../db/tables/social-accounts.js'
 import type { BrandSocialAccountsQuery, CreateSocialAccountInput, SocialAccountListQuery } from './social-accounts.schemas.js'
 import { rangeWhere } from '../../lib/time-range.js'
@@ -9,6 +9,9 @@ import { rangeWhere } from '../../lib/time-range.js'
 export type SocialAccountRow = typeof socialAccounts.$inferSelect
 
 const SORT_COLUMNS = { createdAt: socialAccounts.createdAt, handle: socialAccounts.handle }
+
+// Brand.socialAccounts: its statement built once per shape (and prepared by each connection).
+const pagesPerBrand = preparedPerParent<typeof socialAccounts, SocialAccountRow>(socialAccounts, getTableColumns(socialAccounts))
 
 export function createSocialAccountsRepository (codec: CursorCodec) {
   return {
@@ -47,10 +50,9 @@ export function createSocialAccountsRepository (codec: CursorCodec) {
         parentColumn: socialAccounts.brandId,
         parentIds: brandIds,
         withTotal: wantsTotal(q),
-        orgColumn: socialAccounts.organizationId,
-        where: q.platform ? eq(socialAccounts.platform, q.platform) : undefined
+        orgColumn: socialAccounts.organizationId
       }
-      return await keysetPerParent<typeof socialAccounts, SocialAccountRow>(db, socialAccounts, args)
+      return await pagesPerBrand(db, args, (bind) => q.platform ? eq(socialAccounts.platform, bind('platform', q.platform)) : undefined)
     },
 
     async insert (orgId: string, input: CreateSocialAccountInput, db: Database): Promise<SocialAccountRow> {

@@ -269,7 +269,10 @@ export class Tx {
   private release (err?: Error): void {
     const client = this.client
     this.client = undefined
-    client?.release(err ?? (this.discard ? new Error('its prepared statements are in doubt') : undefined))
+    // A connection in doubt is closed; the work's next connection (a read's next batch) is not.
+    const broken = err ?? (this.discard ? new Error('its prepared statements are in doubt') : undefined)
+    this.discard = false
+    client?.release(broken)
   }
 
   private async flush (): Promise<void> {
@@ -304,7 +307,6 @@ export class Tx {
         // fresh connection (the old one was closed, see sendPrepared). A write's transaction is
         // aborted by then; it is answered 503 with Retry-After (isDatabaseUnavailable).
         if (!this.opts.readOnly || !isOutdatedPlan(err)) throw err
-        this.discard = false
         if (first) this.state = 'lazy'
         this.deferred.splice(0, this.deferred.length, ...deferred)
         preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)

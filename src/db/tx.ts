@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module'
-import type pg from 'pg'
+import pg from 'pg'
 import { createDatabase, statementName, type Database, type QueryObserver, type RoundTripObserver } from './client.js'
 import { inlineParams } from './inline-params.js'
 import { isOutdatedPlan, Preparing } from './preparing.js'
@@ -359,12 +358,7 @@ export class Tx {
 const DRIZZLE_TYPES = {
   getTypeParser: (() => {
     const raw = new Set([1184, 1114, 1082, 1186, 1231, 1115, 1185, 1187, 1182])
-    let base: ((id: number, format?: string) => (v: string) => unknown) | undefined
-    return (id: number, format?: string) => {
-      if (raw.has(id)) return (v: string) => v
-      base ??= createRequire(import.meta.url)('pg').types.getTypeParser
-      return base!(id, format)
-    }
+    return (id: number, format?: string) => raw.has(id) ? (v: string) => v : pg.types.getTypeParser(id, format as 'text')
   })()
 }
 

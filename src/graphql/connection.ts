@@ -97,6 +97,31 @@ function fieldNames (info: GraphQLResolveInfo, sets: ReadonlyArray<SelectionSetN
 export const selectedFields = (info: GraphQLResolveInfo): ReadonlySet<string> =>
   perFieldNodes(selectedCache, info, () => fieldNames(info, info.fieldNodes.map((node) => node.selectionSet)))
 
+/**
+ * The names of the fields a query selects under `child` of the field being resolved (an item's
+ * `approval { decisions { … } }`: selectedUnder(info, 'decisions')), through fragments.
+ */
+export function selectedUnder (info: GraphQLResolveInfo, child: string): ReadonlySet<string> {
+  let byChild = underCache.get(info.fieldNodes)
+  if (!byChild) underCache.set(info.fieldNodes, byChild = new Map())
+  let names = byChild.get(child)
+  if (!names) {
+    const sets: SelectionSetNode[] = []
+    const collect = (set: SelectionSetNode | undefined) => {
+      for (const sel of set?.selections ?? []) {
+        if (sel.kind === Kind.FIELD) {
+          if (sel.name.value === child && sel.selectionSet) sets.push(sel.selectionSet)
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet)
+        else collect(info.fragments[sel.name.value]?.selectionSet)
+      }
+    }
+    for (const node of info.fieldNodes) collect(node.selectionSet)
+    byChild.set(child, names = fieldNames(info, sets))
+  }
+  return names
+}
+const underCache = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, ReadonlySet<string>>>()
+
 // A list's items share their field's nodes (the same `info.fieldNodes` array, of one parsed
 // document, whose fragments it names), so a selection is walked once per query and field, not
 // once per item: 200 items asking for their approval walked it 200 times.

@@ -189,18 +189,23 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
 
 /**
  * keysetPerParent for a hot nested connection: the statement built once per shape (the parent
- * column, the sort, the placeholders bound), as preparedPages does for a root list; `where`
- * writes the filters with the Bind it is given. With `withTotal`, built per call.
+ * column, the sort, the placeholders bound, the columns), as preparedPages does for a root
+ * list; `where` writes the filters with the Bind it is given. With `withTotal`, built per call.
+ * `pick`: only these of `fields` (the id and the sort's field always), for a query that reads
+ * no others: each row's text is parsed and mapped column by column, so a page of titles need
+ * not carry three ids and three timestamps a row.
  */
 export function preparedPerParent<T extends PgTable, R extends { id: string }> (table: T, fields: Record<string, unknown>, valueOf?: (row: R) => unknown) {
   const run = preparedShapes<Record<string, unknown>>()
-  return async (db: Database, args: Omit<PerParentArgs, 'where'>, where: (bind: Bind) => SQL | undefined): Promise<Map<string, Page<R>>> => {
+  return async (db: Database, args: Omit<PerParentArgs, 'where'>, where: (bind: Bind) => SQL | undefined, pick?: readonly string[]): Promise<Map<string, Page<R>>> => {
     if (args.parentIds.length === 0) return new Map()
-    if (args.withTotal) return await countedPages<T, R>(db, table, { ...args, where: where(asParam) }, valueOf, { fields })
+    const keys = pick ? [...new Set(['id', args.sort.field, ...pick])].filter((k) => k in fields).sort() : undefined
+    const columns = keys ? Object.fromEntries(keys.map((k) => [k, fields[k]])) : fields
+    if (args.withTotal) return await countedPages<T, R>(db, table, { ...args, where: where(asParam) }, valueOf, { fields: columns })
     const binder = new ShapeBinder()
     const parts = { parentIds: binder.bind('parentIds', [...args.parentIds]), orgId: binder.bind('orgId', args.orgId), where: where(binder.bind), page: keyset(args, binder.bind) }
     const take = binder.bind('take', parts.page.take)
-    const rows = await run(db, `${args.parentColumn.name}|${args.sort.key}|${binder.key}`, (b) => perParentQuery(b, table, fields, args, { ...parts, take }), binder.values)
+    const rows = await run(db, `${args.parentColumn.name}|${args.sort.key}|${binder.key}|${keys?.join(',') ?? '*'}`, (b) => perParentQuery(b, table, columns, args, { ...parts, take }), binder.values)
     return pagesByParent<R>(rows, args, valueOf)
   }
 }

@@ -47,6 +47,26 @@ t.test('a nested page reads the item columns its query asks for, and answers the
   t.ok(nodes(viaFragment.data).every((n: any) => n.body.startsWith('The body of')))
   const viaInline = await statementsOf('{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title ... on ContentItem { media { url } } } } } } } } }')
   t.match(viaInline.items, /"media"/, 'and inside an inline fragment')
+
+  // Of the light columns, only those the fields read (the id, and the sort's column for the
+  // cursors): a page of titles carries no brand, campaign or timestamps it does not show.
+  const titles = await statementsOf('{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { title approval { status } } } } } } } }')
+  const selected = (statement: string) => statement.split(' from ')[0]
+  t.equal(selected(titles.items), 'select "per_parent"."created_at", "per_parent"."id", "per_parent"."title", "herald_rn", "herald_parent"', 'a query for titles reads no other item column than the id and the sort\'s')
+  t.same(nodes(titles.data).map((n: any) => n.title), fullNodes.map((n: any) => n.title), 'the same titles, in the same order')
+  const times = await statementsOf('{ campaigns(first: 5) { edges { node { contentItems(first: 10) { edges { node { updatedAt brand { id } } } } } } } }')
+  t.match(selected(times.items), /"updated_at"/)
+  t.match(selected(times.items), /"brand_id"/, 'a field read through a loader reads its key (brand → brand_id)')
+  t.same(nodes(times.data), fullNodes.map((n: any) => ({ updatedAt: n.updatedAt, brand: n.brand })), 'and answers as the whole row does')
+
+  // A page read with only the sort's column pages on from its cursor as a whole-row page does.
+  const pageOf = async (fields: string, after?: string) => (await statementsOf(`{ campaigns(first: 5) { edges { node { contentItems(first: 2, sort: title_desc${after ? `, after: "${after}"` : ''}) { pageInfo { endCursor hasNextPage } edges { node { ${fields} } } } } } } }`)).data.campaigns.edges[0].node.contentItems
+  const first = await pageOf('title')
+  t.equal(first.pageInfo.hasNextPage, true)
+  const next = await pageOf('title', first.pageInfo.endCursor)
+  const nextFull = await pageOf('title body', (await pageOf('title body')).pageInfo.endCursor)
+  t.same(next.edges.map((e: any) => e.node.title), ['Light 0'], 'the next page by title')
+  t.same(next.edges.map((e: any) => e.node.title), nextFull.edges.map((e: any) => e.node.title), 'as a whole-row page continues')
 })
 
 t.test("an item's approval reads the request columns and decisions its query asks for, and answers the same", async (t) => {
@@ -83,6 +103,21 @@ t.test("an item's approval reads the request columns and decisions its query ask
   t.same(decisions.approval.decisions, full.approval.decisions)
   t.same(decisions.approval.decisions.map((d: any) => d.comment), ['Warmer, please'])
   t.same(decisions.approval.steps, full.approval.steps.map((s: any) => ({ status: s.status })))
+  // Of the light columns, only those its fields read; decisions without their comment and actor
+  // when those are not asked (brief), and the steps only for a step name or a comment.
+  const brief = await ask('status decisions { decision createdAt }')
+  t.notMatch(brief.statement, /"steps"|"policy_name"|"due_at"|"revision"/, 'a query for the status and decisions reads no other request column')
+  t.notMatch(brief.statement, /actor_label|d\.comment/, 'nor the decisions\' actors and comments')
+  t.same(brief.approval, { status: full.approval.status, decisions: full.approval.decisions.map((d: any) => ({ decision: d.decision, createdAt: d.createdAt })) }, 'and answers as the whole request does')
+  const named = await ask('decisions { stepName comment }')
+  t.match(named.statement, /"steps"/, 'a step name or a comment reads the steps')
+  t.same(named.approval.decisions, full.approval.decisions.map((d: any) => ({ stepName: d.stepName, comment: d.comment })))
+  const actors = await ask('decisions { actor { type id } }')
+  t.match(actors.statement, /actor_label/, 'an actor reads the whole decisions')
+  t.same(actors.approval.decisions.map((d: any) => d.actor.type), ['member'])
+  const overdue = await ask('overdue dueAt')
+  t.same(overdue.approval, { overdue: full.approval.overdue, dueAt: full.approval.dueAt }, 'overdue from the status and due date alone')
+
   const rest = json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/approval`, headers: bearer(a.token) })).request
   t.match(full.approval, { status: rest.status, createdAt: rest.createdAt, updatedAt: rest.updatedAt, submittedBy: { type: rest.submittedBy.type, id: rest.submittedBy.id } }, 'and the whole request is what REST answers')
 })

@@ -54,8 +54,10 @@ function stepDtos (row: ApprovalRequestRow, decisions: readonly ApprovalDecision
   })
 }
 
+// A light row read for brief decisions has no steps (approval-requests.resolvers.ts readsFor:
+// the query asks no step name and no comment, the two things a decision takes from its step).
 const decisionDtos = (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean): ApprovalDecisionDto[] =>
-  decisions.map((d) => toDecisionDto(d, row.steps[d.step] ?? { name: '' }, show))
+  decisions.map((d) => toDecisionDto(d, (row.steps as ApprovalRequestRow['steps'] | undefined)?.[d.step] ?? { name: '' }, show))
 
 const isOverdue = (row: ApprovalRequestRow, now: number) => row.status === 'open' && row.dueAt !== null && row.dueAt.getTime() < now
 
@@ -99,11 +101,12 @@ export class ApprovalRequestNode implements ApprovalRequestDto {
   readonly status: ApprovalRequestDto['status']
   readonly currentStep: number
   readonly version: number
-  readonly overdue: boolean
   #steps?: ApprovalRequestStepDto[]
   #decisions?: ApprovalDecisionDto[]
 
-  constructor (private readonly row: ApprovalRequestRow, private readonly rows: readonly ApprovalDecisionRow[], private readonly show: boolean, now: number) {
+  // A light row may hold only the columns its query's fields read (approval-requests.resolvers.ts
+  // readsFor): the scalars below are then undefined, and never asked for.
+  constructor (private readonly row: ApprovalRequestRow, private readonly rows: readonly ApprovalDecisionRow[], private readonly show: boolean, private readonly now: number) {
     this.id = row.id
     this.brandId = row.brandId
     this.contentItemId = row.contentItemId
@@ -113,9 +116,9 @@ export class ApprovalRequestNode implements ApprovalRequestDto {
     this.status = row.status
     this.currentStep = row.currentStep
     this.version = row.version
-    this.overdue = isOverdue(row, now)
   }
 
+  get overdue (): boolean { return isOverdue(this.row, this.now) }
   get steps (): ApprovalRequestStepDto[] { return (this.#steps ??= stepDtos(this.row, this.rows, this.show)) }
   get decisions (): ApprovalDecisionDto[] { return (this.#decisions ??= decisionDtos(this.row, this.rows, this.show)) }
   get dueAt (): string | null { return iso(this.row.dueAt) }

@@ -24,6 +24,7 @@ const overdueSql = sql`(${approvalRequests.status} = 'open' AND ${approvalReques
 
 /** A decision as decisionsIn sends it: [id, step, decision, comment, actorType, actorId, actorLabel, createdAt in epoch ms]. */
 type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | null, ApprovalDecisionRow['actorType'], string, string | null, number]
+type BriefDecisionTuple = [string, number, ApprovalDecisionRow['decision'], number]
 
 /**
  * Every decision of the request in the row's own statement, as one JSON array in the order they
@@ -33,14 +34,18 @@ type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | 
  * Written out, not with drizzle's columns: a single-table select renders them unqualified
  * ("id"), which inside the subquery would name the decision's own id.
  */
-const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"')) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(d.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
+const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"'), brief = false) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(${sql.raw(brief ? BRIEF_DECISION : FULL_DECISION)}) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
+const FULL_DECISION = 'd.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)'
+/** A decision without its comment and actor: [id, step, decision, createdAt in epoch ms]. */
+const BRIEF_DECISION = 'd.id, d.step, d.decision, floor(extract(epoch from d.created_at) * 1000)'
 
 /**
  * What a read of the latest requests needs (ContentItem.approval reads what its query selects):
- * `decisions`, the decisions aggregate (for decisions and steps); `light`, only LIGHT_COLUMNS
- * (no actor, no timestamps but dueAt, no organization).
+ * `decisions`, the decisions aggregate (for decisions and steps), `'brief'` without their
+ * comments and actors; `light`, only LIGHT_COLUMNS (no actor, no timestamps but dueAt, no
+ * organization), and of them only `columns` when given (the id, brand and item always).
  */
-export interface LatestReads { decisions: boolean, light: boolean }
+export interface LatestReads { decisions: boolean | 'brief', light: boolean, columns?: readonly LightRequestColumn[] }
 
 /** The request's columns a light read selects: what ApprovalRequestNode answers without its actor and timestamps. */
 const LIGHT_COLUMNS = {
@@ -56,6 +61,9 @@ const LIGHT_COLUMNS = {
   dueAt: approvalRequests.dueAt,
   version: approvalRequests.version
 }
+export type LightRequestColumn = keyof typeof LIGHT_COLUMNS
+/** Read by every light read: the request, whose brand the reader must see, of which item. */
+const ALWAYS: readonly LightRequestColumn[] = ['id', 'brandId', 'contentItemId']
 
 /**
  * The newest request of each item (with its decisions unless not asked); each variant built
@@ -64,21 +72,47 @@ const LIGHT_COLUMNS = {
  * them for every request of every item before keeping the newest (400 aggregates for the
  * bench's 200 items; measured as herald_app under RLS, 7.4 → 6.3 ms for the statement).
  */
-const latestStatement = ({ decisions, light }: LatestReads) => prepared<typeof approvalRequests.$inferSelect & { decisions?: DecisionTuple[] }>((db) => {
-  const columns = light ? LIGHT_COLUMNS : getTableColumns(approvalRequests)
+const latestStatement = ({ decisions, light, columns: only }: LatestReads) => prepared<typeof approvalRequests.$inferSelect & { decisions?: DecisionTuple[] }>((db) => {
+  const columns = !light ? getTableColumns(approvalRequests) : only ? Object.fromEntries([...ALWAYS, ...only].map((k) => [k, LIGHT_COLUMNS[k]])) : LIGHT_COLUMNS
   const latest = db.selectDistinctOn([approvalRequests.contentItemId], columns).from(approvalRequests)
     .where(and(eq(approvalRequests.organizationId, sql.placeholder('orgId')), sql`${approvalRequests.contentItemId} = ANY(${sql.placeholder('ids')})`))
     .orderBy(approvalRequests.contentItemId, desc(approvalRequests.createdAt), desc(approvalRequests.id))
   if (!decisions) return latest
   const newest = latest.as('newest')
-  return db.select({ ...Object.fromEntries(Object.keys(columns).map((key) => [key, (newest as unknown as Record<string, unknown>)[key]])), decisions: decisionsIn(sql.placeholder('orgId'), sql.raw('"newest"."id"')) } as any)
+  return db.select({ ...Object.fromEntries(Object.keys(columns).map((key) => [key, (newest as unknown as Record<string, unknown>)[key]])), decisions: decisionsIn(sql.placeholder('orgId'), sql.raw('"newest"."id"'), decisions === 'brief') } as any)
     .from(newest).orderBy(newest.contentItemId)
 })
-const latestStatements = new Map([true, false].flatMap((decisions) => [true, false].map((light) => [`${decisions}/${light}`, latestStatement({ decisions, light })])))
+/**
+ * Each variant's statement, built on first use. The variants a query can ask for are bounded
+ * (three decision reads, a subset of eleven columns), but not small: past MAX_VARIANTS a
+ * variant not built yet reads the light request whole (always built), as a query of many
+ * shapes then costs a little more rather than a statement more.
+ */
+const latestStatements = new Map<string, ReturnType<typeof latestStatement>>()
+const MAX_VARIANTS = 32
+const variantKey = (r: LatestReads) => `${String(r.decisions)}/${String(r.light)}/${r.light ? r.columns?.join(',') ?? '*' : '*'}`
+function latestFor (reads: LatestReads): ReturnType<typeof latestStatement> {
+  let key = variantKey(reads)
+  let statement = latestStatements.get(key)
+  if (!statement && latestStatements.size >= MAX_VARIANTS) {
+    const fallback: LatestReads = { decisions: reads.decisions !== false, light: reads.light }
+    key = variantKey(fallback)
+    reads = fallback
+    statement = latestStatements.get(key)
+  }
+  if (!statement) latestStatements.set(key, statement = latestStatement(reads))
+  return statement
+}
 
 function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]): ApprovalDecisionRow[] {
   return tuples.map(([id, step, decision, comment, actorType, actorId, actorLabel, createdAt]) =>
     ({ id, organizationId: orgId, requestId, step, decision, comment, actorType, actorId, actorLabel, createdAt: new Date(createdAt) }))
+}
+
+/** Brief decisions (BRIEF_DECISION) as rows: their comment and actor were not read (a brief read is chosen only for a query that asks neither). */
+function briefDecisionRows (orgId: string, requestId: string, tuples: BriefDecisionTuple[]): ApprovalDecisionRow[] {
+  return tuples.map(([id, step, decision, createdAt]) =>
+    ({ id, organizationId: orgId, requestId, step, decision, createdAt: new Date(createdAt) }) as ApprovalDecisionRow)
 }
 
 export function createApprovalRequestsRepository (codec: CursorCodec, queries: Pick<ApprovalRequestsQueries, 'mayDecideNow'>) {
@@ -113,10 +147,11 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
      */
     async latestWithDecisions (orgId: string, itemIds: readonly string[], db: Database, reads: LatestReads = { decisions: true, light: false }): Promise<Array<{ row: ApprovalRequestRow, decisions: ApprovalDecisionRow[] }>> {
       if (itemIds.length === 0) return []
-      const rows = await latestStatements.get(`${reads.decisions}/${reads.light}`)!(db, { orgId, ids: [...itemIds] })
+      const rows = await latestFor(reads)(db, { orgId, ids: [...itemIds] })
       // The row keeps its `decisions` field: replies are built from named fields only. A light
-      // row has only LIGHT_COLUMNS (ApprovalRequestNode refuses to read the others).
-      return rows.map((row) => ({ row: asRequest(row), decisions: row.decisions ? decisionRows(orgId, row.id, row.decisions) : [] }))
+      // row has only LIGHT_COLUMNS, or some of them (ApprovalRequestNode refuses to read the others).
+      const toRows = reads.decisions === 'brief' ? briefDecisionRows : decisionRows
+      return rows.map((row) => ({ row: asRequest(row), decisions: row.decisions ? toRows(orgId, row.id, row.decisions as never) : [] }))
     },
 
     /**

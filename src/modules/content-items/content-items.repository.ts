@@ -63,6 +63,7 @@ export const LIGHT_COLUMNS = {
   updatedAt: contentItems.updatedAt
 }
 export type LightContentItemRow = Pick<ContentItemRow, keyof typeof LIGHT_COLUMNS>
+export type LightColumn = keyof typeof LIGHT_COLUMNS
 
 const itemWithTargets = prepared<ContentItemRow & { targets: TargetRow[] }>((db) => db.select({ ...getTableColumns(contentItems), targets: targetsJson }).from(contentItems)
   .where(and(eq(contentItems.organizationId, sql.placeholder('orgId')), eq(contentItems.id, sql.placeholder('id')))))
@@ -126,9 +127,10 @@ export function createContentItemsRepository (codec: CursorCodec) {
 
     /**
      * A page of items per brand or per campaign, for all of them in one statement; with
-     * `light`, only LIGHT_COLUMNS (a query that reads nothing else of the items).
+     * `light`, only these of LIGHT_COLUMNS (a query that reads nothing else of the items; the id
+     * and the sort's column always).
      */
-    async perParent (orgId: string, parent: 'brand' | 'campaign', parentIds: readonly string[], q: NestedContentQuery, visibleBrands: readonly string[] | null, db: Database, light = false) {
+    async perParent (orgId: string, parent: 'brand' | 'campaign', parentIds: readonly string[], q: NestedContentQuery, visibleBrands: readonly string[] | null, db: Database, light?: readonly LightColumn[]) {
       const args = {
         orgId,
         sort: parseSort(q.sort),
@@ -143,7 +145,8 @@ export function createContentItemsRepository (codec: CursorCodec) {
         withTotal: wantsTotal(q),
         orgColumn: contentItems.organizationId
       }
-      return await (light ? lightPagesPerParent : pagesPerParent)(db, args, (bind) => filterWhere(q, visibleBrands, bind))
+      const where = (bind: Bind) => filterWhere(q, visibleBrands, bind)
+      return light ? await lightPagesPerParent(db, args, where, light) : await pagesPerParent(db, args, where)
     },
 
     /** Items of a brand whose time is in [from, to), in time order (the calendar). */

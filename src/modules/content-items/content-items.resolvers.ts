@@ -17,6 +17,7 @@ import type { TargetDto } from './content-items.schemas.js'
 import type { ContentActions } from './content-actions.js'
 import { RevisionListQuery } from './content-revisions.schemas.js'
 import type { ContentRevisionsService } from './content-revisions.service.js'
+import type { LightColumn } from './content-items.repository.js'
 
 // GraphQL face of content items: the same service methods and zod schemas as REST. Fields
 // that cross a table (targets, revisions, brand, Brand.contentItems) are batched loaders.
@@ -96,18 +97,44 @@ async function campaignsOf (campaigns: LoaderDeps['campaigns'], ctx: Ctx, campai
 const LIGHT_FIELDS = new Set(['__typename', 'id', 'brandId', 'brand', 'campaignId', 'campaign', 'title', 'kind', 'status', 'revision', 'version',
   'scheduledAt', 'createdAt', 'updatedAt', 'targets', 'revisions', 'publications', 'approval', 'approvalRequests', 'comments', 'timeline'])
 
-const isLight = (q: LoaderQuery<unknown>) => q.info !== undefined && [...nodeFields(q.info)].every((f) => LIGHT_FIELDS.has(f))
+/** The light column a node field reads (the id and the sort's column are always read; loaders key on the id). */
+const COLUMN_OF: Partial<Record<string, LightColumn>> = {
+  brandId: 'brandId',
+  brand: 'brandId',
+  campaignId: 'campaignId',
+  campaign: 'campaignId',
+  title: 'title',
+  kind: 'kind',
+  status: 'status',
+  revision: 'revision',
+  version: 'version',
+  scheduledAt: 'scheduledAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+}
 
-/** A nested content-item connection for every parent: light parents and full ones each in one statement. */
-async function nestedItems (queries: Array<LoaderQuery<{ id: string }>>, list: (q: NestedContentQuery, ids: string[], light: boolean) => Promise<Map<string, Page<ContentItemNode>>>) {
-  const light = queries.map(isLight)
+/** The light columns a nested page's query reads, or undefined when it reads more than LIGHT_FIELDS (the whole rows). */
+const lightColumns = (q: LoaderQuery<unknown>): readonly LightColumn[] | undefined => {
+  if (q.info === undefined) return undefined
+  const fields = nodeFields(q.info)
+  for (const f of fields) if (!LIGHT_FIELDS.has(f)) return undefined
+  return [...new Set([...fields].flatMap((f) => COLUMN_OF[f] ?? []))].sort()
+}
+
+/** A nested content-item connection for every parent: the parents whose queries read the same columns in one statement each. */
+async function nestedItems (queries: Array<LoaderQuery<{ id: string }>>, list: (q: NestedContentQuery, ids: string[], light: readonly LightColumn[] | undefined) => Promise<Map<string, Page<ContentItemNode>>>) {
+  const variants = new Map<string, { light: readonly LightColumn[] | undefined, at: number[] }>()
+  queries.forEach((q, i) => {
+    const light = lightColumns(q)
+    const key = light?.join(',') ?? '*'
+    const variant = variants.get(key) ?? { light, at: [] }
+    variant.at.push(i)
+    variants.set(key, variant)
+  })
   const out: unknown[] = new Array(queries.length)
-  for (const variant of [true, false]) {
-    const mine = queries.filter((_, i) => light[i] === variant)
-    if (mine.length === 0) continue
-    const pages = await resolveNestedConnections(NestedContentQuery, mine, (o) => o.id, async (q, ids) => await list(q, ids, variant))
-    let j = 0
-    queries.forEach((_, i) => { if (light[i] === variant) out[i] = pages[j++] })
+  for (const { light, at } of variants.values()) {
+    const pages = await resolveNestedConnections(NestedContentQuery, at.map((i) => queries[i]), (o) => o.id, async (q, ids) => await list(q, ids, light))
+    at.forEach((i, j) => { out[i] = pages[j] })
   }
   return out
 }

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../lib/errors.js'
 import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import type { Page } from '../../lib/pagination.js'
 import { iso } from '../../lib/http.js'
-import type { ContentItemRow, ContentItemsRepository, LightContentItemRow, TargetRow, TargetValues } from './content-items.repository.js'
+import type { ContentItemRow, ContentItemsRepository, LightColumn, LightContentItemRow, TargetRow, TargetValues } from './content-items.repository.js'
 import type { ContentItemDto, ContentItemListQuery, CreateContentItemInput, NestedContentQuery, TargetDto, UpdateContentItemInput } from './content-items.schemas.js'
 import type { ContentCore } from './content-core.js'
 import { columnsOf, fieldsSet, stateOf, toContentItemDto, toTargetDto, type ItemState } from './content-state.js'
@@ -26,8 +26,9 @@ const node = (row: ContentItemRow): ContentItemNode => {
   return dto
 }
 /**
- * A node from a light row (LIGHT_COLUMNS), for a nested page whose query selects only
- * LIGHT_FIELDS: the fields it does not read are not there, and nothing else reads this object.
+ * A node from a light row (some of LIGHT_COLUMNS), for a nested page whose query selects only
+ * LIGHT_FIELDS: the fields it does not read are not there (a timestamp not read is null), and
+ * nothing else reads this object.
  */
 const lightNode = (row: LightContentItemRow): ContentItemNode => ({
   id: row.id,
@@ -126,14 +127,14 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
 
     /**
      * Brand.contentItems for a page of brands: one statement, a page per brand. `light`: the
-     * query reads only LIGHT_FIELDS of the items (content-items.resolvers.ts).
+     * query reads only LIGHT_FIELDS of the items, and these columns of them (content-items.resolvers.ts).
      */
-    async listForBrands (ctx: Ctx, brandIds: readonly string[], q: NestedContentQuery, light = false): Promise<Map<string, Page<ContentItemNode>>> {
+    async listForBrands (ctx: Ctx, brandIds: readonly string[], q: NestedContentQuery, light?: readonly LightColumn[]): Promise<Map<string, Page<ContentItemNode>>> {
       return await perParent(ctx, 'brand', brandIds, q, light)
     },
 
     /** Campaign.contentItems for a page of campaigns: one statement, a page per campaign. */
-    async listForCampaigns (ctx: Ctx, campaignIds: readonly string[], q: NestedContentQuery, light = false): Promise<Map<string, Page<ContentItemNode>>> {
+    async listForCampaigns (ctx: Ctx, campaignIds: readonly string[], q: NestedContentQuery, light?: readonly LightColumn[]): Promise<Map<string, Page<ContentItemNode>>> {
       return await perParent(ctx, 'campaign', campaignIds, q, light)
     },
 
@@ -212,7 +213,7 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     }
   }
 
-  async function perParent (ctx: Ctx, parent: 'brand' | 'campaign', ids: readonly string[], q: NestedContentQuery, light: boolean) {
+  async function perParent (ctx: Ctx, parent: 'brand' | 'campaign', ids: readonly string[], q: NestedContentQuery, light: readonly LightColumn[] | undefined) {
     authorize(ctx.actor, 'content:read')
     const pages = await items.perParent(ctx.actor.orgId, parent, ids, q, ctx.actor.brandIds, ctx.db, light)
     const toNode = light ? lightNode : (row: LightContentItemRow) => node(row as ContentItemRow)

@@ -30,7 +30,9 @@ export function loaderResolvers (loaders: LoaderMap): Record<string, Record<stri
     for (const [field, definition] of Object.entries(fields)) {
       const load = typeof definition === 'function' ? definition : definition.loader
       const key = `${type}.${field}`
-      resolvers[type][field] = async (obj, params, context, info) => {
+      // Not async: the promise it returns is the batch's own, one per parent (200 items asking
+      // for their approval made 400 promises with an async wrapper).
+      resolvers[type][field] = (obj, params, context, info) => {
         const batches = ((context as Record<symbol, Map<string, Pending[]>>)[kBatches] ??= new Map())
         let batch = batches.get(key)
         if (!batch) {
@@ -44,7 +46,7 @@ export function loaderResolvers (loaders: LoaderMap): Record<string, Record<stri
             }).catch((err: unknown) => { for (const p of pending) p.reject(err) })
           })
         }
-        return await new Promise((resolve, reject) => { batch.push({ query: { obj, params, info }, resolve, reject }) })
+        return new Promise((resolve, reject) => { batch.push({ query: { obj, params, info }, resolve, reject }) })
       }
     }
   }

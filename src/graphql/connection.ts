@@ -16,7 +16,7 @@ const TOTAL = '__withTotal'
 
 export interface ConnectionArgs { first?: number | null, after?: string | null }
 
-interface PageLike<T> { data: T[], nextCursor: string | null, cursors?: CursorList, totalCount?: number }
+interface PageLike<T> { data: T[], readonly nextCursor: string | null, cursors?: CursorList, totalCount?: number, hasMore?: boolean }
 
 /**
  * A page as a Relay connection; no page (a parent a batched loader found nothing for) is empty.
@@ -34,7 +34,7 @@ export function toConnection<T> (page: PageLike<T> | undefined, after?: string |
     // cursors nobody asked for).
     edges: page.data.map((node, i) => ({ node, get cursor () { return cursors.at(i) ?? '' } })),
     pageInfo: {
-      hasNextPage: page.nextCursor !== null,
+      hasNextPage: page.hasMore ?? page.nextCursor !== null,
       hasPreviousPage,
       get startCursor () { return cursors.at(0) ?? null },
       get endCursor () { return page.nextCursor ?? cursors.at(cursors.length - 1) ?? null }

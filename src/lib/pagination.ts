@@ -46,7 +46,12 @@ export class LazyCursors implements CursorList {
   }
 }
 
-export interface Page<T> { data: T[], nextCursor: string | null, cursors: CursorList }
+/**
+ * A page of rows. `hasMore` says whether a next page exists without making its cursor: a page
+ * from toPage signs `nextCursor` only when it is read (a nested connection that asks no
+ * pageInfo signed one HMAC per parent for nothing).
+ */
+export interface Page<T> { data: T[], readonly nextCursor: string | null, cursors: CursorList, hasMore?: boolean }
 
 type CursorValue = string | number | null
 
@@ -155,7 +160,7 @@ export function toPage<R extends { id: string }> (rows: R[], args: KeysetArgs, v
     const v = valueOf(data[i])
     return args.codec.encode(args.orgId, args.sort.key, [v instanceof Date ? v.toISOString() : v as CursorValue, data[i].id])
   })
-  return { data, nextCursor: hasMore ? cursors.at(data.length - 1)! : null, cursors }
+  return { data, hasMore, cursors, get nextCursor () { return hasMore ? cursors.at(data.length - 1)! : null } }
 }
 
 export const andAll = (...parts: Array<SQL | undefined>) => and(...parts.filter((p): p is SQL => p !== undefined))

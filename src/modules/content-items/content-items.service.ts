@@ -232,7 +232,8 @@ export function createContentItemsService (deps: { core: ContentCore, items: Con
     authorize(ctx.actor, 'content:read')
     const pages = await items.perParent(ctx.actor.orgId, parent, ids, q, ctx.actor.brandIds, ctx.db, light)
     const toNode = light ? lightNode : (row: LightContentItemRow) => node(row as ContentItemRow)
-    return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(toNode) }]))
+    // The page itself with its nodes, not a spread copy: the copy would read (and sign) its next cursor.
+    return new Map([...pages].map(([id, page]) => [id, Object.assign(page, { data: page.data.map(toNode) }) as unknown as Page<ContentItemNode>]))
   }
 }
 export type ContentItemsService = ReturnType<typeof createContentItemsService>

@@ -55,7 +55,8 @@ const UNAVAILABLE_SQLSTATE = /^(08...|53300|57P0[123])$/
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN'])
 // node-postgres reports these with a message only.
 // The last: a server-side prepared statement whose plan a migration of another instance
-// outdated (src/db/tx.ts; its connection is closed, so a retry finds a fresh one).
+// outdated (isOutdatedPlan in src/db/preparing.ts; src/db/tx.ts closes its connection, so a
+// retry finds a fresh one).
 const UNAVAILABLE_MESSAGE = /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|Cannot use a pool after calling end on the pool|Client was closed and is not queryable|cached plan must not change result type)$/
 
 /**

@@ -1,11 +1,10 @@
-import pg from 'pg'
+import type pg from 'pg'
 import { createDatabase, statementName, type Database, type QueryObserver, type RoundTripObserver } from './client.js'
 import { inlineParams } from './inline-params.js'
 import { isOutdatedPlan, Preparing } from './preparing.js'
+import { asObjects, DRIZZLE_TYPES, settingsSql, type DbRole } from './statements.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-export type DbRole = 'herald_app' | 'herald_auth' | 'herald_system'
+export type { DbRole } from './statements.js'
 
 /** A statement sent with the transaction's first batch that must return a row, or the request is refused. */
 export interface Guard {
@@ -41,25 +40,6 @@ export class TransactionEndedError extends Error {
   constructor () { super('The transaction has already ended; nothing more can run in it.') }
 }
 
-/** The settings statement's last column when it asks for the transaction's start (see Tx.startedAt). */
-const STARTED_AT = '(extract(epoch from now()::timestamptz(3)) * 1000)::float8'
-
-/**
- * The settings statement: its text (one of four, a prepared statement's) and its values.
- * set_config(..., true) is SET LOCAL: it ends with the (implicit or explicit) transaction.
- */
-function settingsSql (role: DbRole, orgId: string | undefined, timeoutMs?: number, startedAt = false): { text: string, values: unknown[] } {
-  if (orgId !== undefined && !UUID.test(orgId)) throw new Error('orgId must be a UUID')
-  const parts = ["set_config('role', $1, true)", "set_config('app.org_id', $2, true)"]
-  const values: unknown[] = [role, orgId ?? '']
-  if (timeoutMs !== undefined) {
-    parts.push("set_config('statement_timeout', $3, true)")
-    values.push(String(Math.trunc(timeoutMs)))
-  }
-  if (startedAt) parts.push(STARTED_AT)
-  return { text: `SELECT ${parts.join(', ')}`, values }
-}
-
 interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string, prepareAs?: string }
 
 /** A deferred write: prepared (see Preparing) when its text is the same on every call. */
@@ -74,11 +54,6 @@ interface Pending {
 }
 
 type State = 'lazy' | 'open' | 'auto' | 'done'
-
-const asObjects = (r: pg.QueryResult): pg.QueryResult => {
-  const names = r.fields.map((f) => f.name)
-  return { ...r, rows: (r.rows as unknown[][]).map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]]))) }
-}
 
 /**
  * One unit of database work bound to one tenant (or to credential look-up before the tenant is
@@ -227,7 +202,7 @@ export class Tx {
       }
       const first = this.state === 'lazy'
       const deferred = this.deferred.slice()
-      let preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)
+      let preparing = await this.preparing()
       let { statements, guardAt, settingsAt } = this.statementsFor(batch, preparing)
       // From here a write has an open transaction, even if a statement of this batch fails (it
       // is then aborted, and rollback must say so to the connection before it goes back).
@@ -238,12 +213,12 @@ export class Tx {
       } catch (err) {
         // A read whose prepared plan another instance's migration outdated holds nothing and
         // changed nothing (its deferred writes rolled back with it): it runs again, once, on a
-        // fresh connection (the old one was closed, see sendPrepared). A write's transaction is
+        // fresh connection (the old one was closed, see send). A write's transaction is
         // aborted by then; it is answered 503 with Retry-After (isDatabaseUnavailable).
         if (!this.opts.readOnly || !isOutdatedPlan(err)) throw err
         if (first) this.state = 'lazy'
         this.deferred.splice(0, this.deferred.length, ...deferred)
-        preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)
+        preparing = await this.preparing()
         ;({ statements, guardAt, settingsAt } = this.statementsFor(batch, preparing))
         if (this.state === 'lazy') this.state = 'auto'
         results = await this.sendPrepared(statements, preparing)
@@ -261,6 +236,11 @@ export class Tx {
       // An error in an open transaction aborts it: the rest must not run, the caller rolls back.
       for (const p of batch) p.reject(err)
     }
+  }
+
+  /** What the next message prepares, on this unit of work's connection. */
+  private async preparing (): Promise<Preparing> {
+    return new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)
   }
 
   /** send(), then records the PREPAREs the message made. */
@@ -312,7 +292,7 @@ export class Tx {
     const write = !this.opts.readOnly
     if (this.state === 'lazy' && !this.opts.guard && this.deferred.length === 0) { this.state = 'done'; return }
     if (this.state === 'auto' && this.deferred.length === 0) { this.state = 'done'; return }
-    const preparing = new Preparing(await this.connection(), this.opts.observeRoundTrip !== undefined, this.opts.prepare !== false)
+    const preparing = await this.preparing()
     const { statements, guardAt } = this.statementsFor([], preparing)
     if (write) statements.push('COMMIT')
     this.state = 'done'
@@ -352,14 +332,6 @@ export class Tx {
       this.release(err as Error)
     }
   }
-}
-
-/** Timestamps, dates and intervals as PostgreSQL's text, as drizzle expects (it maps them itself). */
-const DRIZZLE_TYPES = {
-  getTypeParser: (() => {
-    const raw = new Set([1184, 1114, 1082, 1186, 1231, 1115, 1185, 1187, 1182])
-    return (id: number, format?: string) => raw.has(id) ? (v: string) => v : pg.types.getTypeParser(id, format as 'text')
-  })()
 }
 
 /**

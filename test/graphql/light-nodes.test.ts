@@ -118,6 +118,22 @@ t.test("an item's approval reads the request columns and decisions its query ask
   const overdue = await ask('overdue dueAt')
   t.same(overdue.approval, { overdue: full.approval.overdue, dueAt: full.approval.dueAt }, 'overdue from the status and due date alone')
 
+  // Past 32 variants a new one reads the light request whole (approval-requests.repository.ts
+  // latestFor): forty column sets, each answered as the whole request answers.
+  const scalars = ['revision', 'policyId', 'policyName', 'status', 'currentStep', 'dueAt', 'version']
+  const wholeLight = await ask(scalars.join(' '))
+  let wrong = 0
+  for (let mask = 1; mask <= 40; mask++) {
+    const fields = scalars.filter((_, i) => (mask >> i) & 1)
+    const got = await ask(fields.join(' '))
+    if (JSON.stringify(got.approval) !== JSON.stringify(Object.fromEntries(fields.map((f) => [f, wholeLight.approval[f]])))) wrong++
+  }
+  t.equal(wrong, 0, 'forty column sets, past the variants kept, each answer as the whole light request')
+  const late = await ask('policyName version')
+  t.match(late.statement, /"policy_name"/, 'a set asked after the variants ran out still reads what it needs')
+  t.match(late.statement, /"steps"/, 'as the whole light request (the fallback)')
+  t.same(late.approval, { policyName: wholeLight.approval.policyName, version: wholeLight.approval.version })
+
   const rest = json(await h.inject({ method: 'GET', url: `/v1/content-items/${item.id}/approval`, headers: bearer(a.token) })).request
   t.match(full.approval, { status: rest.status, createdAt: rest.createdAt, updatedAt: rest.updatedAt, submittedBy: { type: rest.submittedBy.type, id: rest.submittedBy.id } }, 'and the whole request is what REST answers')
 })

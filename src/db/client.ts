@@ -159,6 +159,9 @@ export function fillValues (params: readonly unknown[], values: Record<string, u
   })
 }
 
+/** preparedShapes checks each kept statement against the one a call builds (tests: NODE_ENV=test). */
+const CHECK_SHAPES = process.env.NODE_ENV === 'test'
+
 /**
  * drizzle's node-postgres prepared query, executed without its per-call extras this app does
  * not use (tracing spans, the logger, the query cache) and with rows mapped by rowMapper.
@@ -261,6 +264,14 @@ export function preparedShapes<Row> (max = 256): (db: Database, key: string, bui
   const statements = new Map<string, object>()
   return async (db, key, build, values) => {
     let statement = statements.get(key)
+    // Under test, every call also builds its statement and must find the kept one's text: a
+    // clause that changes the text without binding a value (a literal written under a
+    // condition) would otherwise reuse another caller's statement under the same key.
+    if (statement && CHECK_SHAPES) {
+      const text = (build(builder) as { toSQL: () => { sql: string } }).toSQL().sql
+      const kept = (statement as { queryString: string }).queryString
+      if (text !== kept) throw new Error(`preparedShapes: shape "${key}" built a different statement than the one kept for it; a clause that changes the text must bind a value, so that the key tells the shapes apart\n${text}\n${kept}`)
+    }
     if (!statement) {
       statement = serverSide((build(builder) as { _prepare: () => object })._prepare())
       // A value written into the statement rather than bound would be reused by every later

@@ -100,6 +100,26 @@ t.test('comments, timeline and guest links over GraphQL', async (t) => {
     t.equal(badFirst.errors[0].extensions.code, 'HERALD_VALIDATION')
   })
 
+  // ContentItem.comments runs as a prepared shape, kept per process and shared by every caller:
+  // a client's page and a team member's are different statements, in whichever order they come.
+  t.test("a client's nested comments never reuse a team member's statement, nor the reverse", async (t) => {
+    const s = await signup(h, 'shapes')
+    const br = await createBrand(h, s)
+    const viewer = await addMember(h, s, 'client', [br.id])
+    const it = await createItem(h, s, { brandId: br.id })
+    await comment(h, s, it.id, { body: 'internal first', visibility: 'internal' })
+    await comment(h, s, it.id, { body: 'shared second', visibility: 'shared' })
+    const bodies = async (who: Session, sort: string) => {
+      const res = await gql(who, `{ contentItems(first: 5, brandId: "${br.id}") { edges { node { comments(first: 5, sort: ${sort}) { edges { node { body } } } } } } }`)
+      t.notOk(res.errors, JSON.stringify(res.errors))
+      return res.data.contentItems.edges[0].node.comments.edges.map((e: any) => e.node.body)
+    }
+    t.same(await bodies(s, 'createdAt_asc'), ['internal first', 'shared second'], 'the team sees both')
+    t.same(await bodies(viewer, 'createdAt_asc'), ['shared second'], 'then a client sees the shared one only')
+    t.same(await bodies(viewer, 'createdAt_desc'), ['shared second'], 'a client first, in another shape')
+    t.same(await bodies(s, 'createdAt_desc'), ['shared second', 'internal first'], 'then the team still sees both')
+  })
+
   t.test('guest links: create, list, revoke', async (t) => {
     const { requestId } = await submittedItem(h, a, brand.id)
     const expiresAt = new Date(Date.now() + 3 * 86_400_000).toISOString()

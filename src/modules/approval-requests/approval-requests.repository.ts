@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
 import { brandScope, tenantRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, preparedPerParent, selectPage, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
 import type { FrozenStep } from './approval-engine.js'
 import { type ApprovalStep } from '../../db/tables/brands.js'
 import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
@@ -104,6 +104,9 @@ function latestFor (reads: LatestReads): ReturnType<typeof latestStatement> {
   return statement
 }
 
+/** ContentItem.approvalRequests: a page per item in one statement, built once per shape (and prepared by each connection). */
+const requestPagesPerItem = preparedPerParent<typeof approvalRequests, typeof approvalRequests.$inferSelect>(approvalRequests, getTableColumns(approvalRequests))
+
 function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]): ApprovalDecisionRow[] {
   return tuples.map(([id, step, decision, comment, actorType, actorId, actorLabel, createdAt]) =>
     ({ id, organizationId: orgId, requestId, step, decision, comment, actorType, actorId, actorLabel, createdAt: new Date(createdAt) }))
@@ -198,7 +201,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
         withTotal: wantsTotal(q),
         orgColumn: approvalRequests.organizationId
       }
-      const pages = await keysetPerParent(db, approvalRequests, args)
+      const pages = await requestPagesPerItem(db, args, () => undefined)
       return new Map([...pages].map(([id, page]) => [id, { ...page, data: page.data.map(asRequest) }]))
     },
 

@@ -3,7 +3,7 @@ import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
 import { asParam, type Bind } from '../../db/bind.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, preparedPages, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, preparedPages, preparedPerParent, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
 import { campaignChannels, campaigns, type KpiTarget } from '../../db/tables/campaigns.js'
 import type { BrandCampaignsQuery, CampaignListQuery } from './campaigns.schemas.js'
 import type { CampaignStatus } from './campaign-status.js'
@@ -66,6 +66,8 @@ function filters (q: Partial<CampaignListQuery>, bind: Bind = asParam): Array<SQ
 
 /** The campaigns list (REST and GraphQL's root connection), built once per shape. */
 const listPages = preparedPages<typeof campaigns, CampaignRow>(campaigns, READ)
+/** Brand.campaigns: a page per brand in one statement, built once per shape (and prepared by each connection). */
+const pagesPerBrand = preparedPerParent<typeof campaigns, CampaignRow>(campaigns, READ)
 
 export function createCampaignsRepository (codec: CursorCodec) {
   return {
@@ -117,10 +119,9 @@ export function createCampaignsRepository (codec: CursorCodec) {
         parentColumn: campaigns.brandId,
         parentIds: brandIds,
         withTotal: wantsTotal(q),
-        orgColumn: campaigns.organizationId,
-        where: andAll(...filters(q))
+        orgColumn: campaigns.organizationId
       }
-      return await keysetPerParent<typeof campaigns, CampaignRow>(db, campaigns, args, undefined, { fields: READ })
+      return await pagesPerBrand(db, args, (bind) => andAll(...filters(q, bind)))
     },
 
     async insert (orgId: string, brandId: string, values: CampaignValues, db: Database): Promise<CampaignRow> {

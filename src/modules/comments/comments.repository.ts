@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { versionedRows } from '../../db/tenant-rows.js'
-import { andAll, keysetPerParent, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { asParam, type Bind } from '../../db/bind.js'
+import { andAll, parseSort, preparedPerParent, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { contentComments } from '../../db/tables/comments.js'
 import type { CommentVisibility } from './comments.schemas.js'
 import { rangeWhere, type TimeRanges } from '../../lib/time-range.js'
@@ -9,17 +10,22 @@ import { rangeWhere, type TimeRanges } from '../../lib/time-range.js'
 export type CommentRow = typeof contentComments.$inferSelect
 export type NewCommentRow = Omit<typeof contentComments.$inferInsert, 'organizationId' | 'id' | 'createdAt' | 'updatedAt' | 'version'>
 
+/** ContentItem.comments: a page per item in one statement, built once per shape (and prepared by each connection). */
+const pagesPerItem = preparedPerParent<typeof contentComments, CommentRow>(contentComments, getTableColumns(contentComments))
+
 export interface CommentPageQuery extends TimeRanges { limit: number, cursor?: string, sort: string, visibility?: CommentVisibility }
 
 export function createCommentsRepository (codec: CursorCodec) {
   const pageArgs = (orgId: string, q: CommentPageQuery) =>
     ({ orgId, sort: parseSort(q.sort), columns: { createdAt: contentComments.createdAt }, idColumn: contentComments.id, cursor: q.cursor, limit: q.limit, codec, withTotal: wantsTotal(q) })
 
-  /** Internal comments are left out for readers who may not see them (clients, guests). */
-  const visibleTo = (q: CommentPageQuery, internal: boolean) => andAll(
-    q.visibility ? eq(contentComments.visibility, q.visibility) : undefined,
-    internal ? undefined : eq(contentComments.visibility, 'shared'),
-    rangeWhere(contentComments, q)
+  /** Internal comments are left out for readers who may not see them (clients, guests). `bind` says how a value is sent (prepared shapes bind them all). */
+  const visibleTo = (q: CommentPageQuery, internal: boolean, bind: Bind = asParam) => andAll(
+    q.visibility ? eq(contentComments.visibility, bind('visibility', q.visibility)) : undefined,
+    // Bound, not written as a literal: a prepared shape is told apart by what it binds, so the
+    // clause must show in its key (a client's page must never reuse a staff member's statement).
+    internal ? undefined : eq(contentComments.visibility, bind('sharedOnly', 'shared')),
+    rangeWhere(contentComments, q, bind)
   )
 
   const versioned = versionedRows(contentComments)
@@ -31,8 +37,8 @@ export function createCommentsRepository (codec: CursorCodec) {
 
     /** ContentItem.comments for a page of items in one statement. */
     async perItem (orgId: string, itemIds: readonly string[], q: CommentPageQuery, internal: boolean, db: Database): Promise<Map<string, Page<CommentRow>>> {
-      const args = { ...pageArgs(orgId, q), parentColumn: contentComments.contentItemId, parentIds: itemIds, orgColumn: contentComments.organizationId, where: visibleTo(q, internal) }
-      return await keysetPerParent<typeof contentComments, CommentRow>(db, contentComments, args)
+      const args = { ...pageArgs(orgId, q), parentColumn: contentComments.contentItemId, parentIds: itemIds, orgColumn: contentComments.organizationId }
+      return await pagesPerItem(db, args, (bind) => visibleTo(q, internal, bind))
     },
 
     async insert (orgId: string, row: NewCommentRow, db: Database): Promise<CommentRow> {

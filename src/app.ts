@@ -96,7 +96,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(errors)
   await app.register(input)
-  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, preparedStatements: config.dbPreparedStatements, observeQuery: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip })
+  await app.register(db, { databaseUrl: opts.databaseUrl, poolMax: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs, preparedStatements: config.dbPreparedStatements, checkShapes: config.env === 'test', observeQuery: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip })
   await app.register(security, { corsOrigins: config.corsOrigins })
   // Before auth: its hooks must run ahead of auth's (an address over its budget is refused
   // before any credential look-up); see src/plugins/rate-limit.ts.

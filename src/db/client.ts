@@ -159,8 +159,10 @@ export function fillValues (params: readonly unknown[], values: Record<string, u
   })
 }
 
-/** preparedShapes checks each kept statement against the one a call builds (tests: NODE_ENV=test). */
-const CHECK_SHAPES = process.env.NODE_ENV === 'test'
+/** Whether preparedShapes checks each kept statement against the one a call builds (on under test: checkShapes). */
+let CHECK_SHAPES = false
+/** Tests (NODE_ENV=test, through the db plugin) have every call of a kept shape checked; see preparedShapes. */
+export function checkShapes (on: boolean): void { CHECK_SHAPES = on }
 
 /**
  * drizzle's node-postgres prepared query, executed without its per-call extras this app does

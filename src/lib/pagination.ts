@@ -193,12 +193,10 @@ export async function keysetPerParent<T extends PgTable, R extends { id: string 
 }
 
 /**
- * keysetPerParent for a hot nested connection: the statement built once per shape (the parent
- * column, the sort, the placeholders bound, the columns), as preparedPages does for a root
- * list; `where` writes the filters with the Bind it is given. With `withTotal`, built per call.
- * `pick`: only these of `fields` (the id and the sort's field always), for a query that reads
- * no others: each row's text is parsed and mapped column by column, so a page of titles need
- * not carry three ids and three timestamps a row.
+ * keysetPerParent for a hot nested connection: the statement built once per shape (parent
+ * column, sort, placeholders bound, columns), as preparedPages does for a root list; `where`
+ * writes the filters with the Bind it is given; with `withTotal`, built per call. `pick`: only
+ * these of `fields` (the id and the sort's field always), for a query that reads no others.
  */
 export function preparedPerParent<T extends PgTable, R extends { id: string }> (table: T, fields: Record<string, unknown>, valueOf?: (row: R) => unknown) {
   const run = preparedShapes<Record<string, unknown>>()

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type pg from 'pg'
-import { createPool, type QueryObserver, type RoundTripObserver } from '../db/client.js'
+import { checkShapes, createPool, type QueryObserver, type RoundTripObserver } from '../db/client.js'
 import { Tx, withTx, type DbRole, type Guard } from '../db/tx.js'
 
 declare module 'fastify' {
@@ -30,9 +30,12 @@ export interface DbPluginOptions {
   preparedStatements?: boolean
   observeQuery?: QueryObserver
   observeRoundTrip?: RoundTripObserver
+  /** Check every call of a kept prepared shape against the statement it builds (tests). */
+  checkShapes?: boolean
 }
 
 export default fp<DbPluginOptions>(async (app, opts) => {
+  if (opts.checkShapes) checkShapes(true)
   const pool = createPool(opts.databaseUrl, { max: opts.poolMax, connectTimeoutMs: opts.connectTimeoutMs })
   const base = { statementTimeoutMs: opts.statementTimeoutMs, prepare: opts.preparedStatements !== false, observe: opts.observeQuery, observeRoundTrip: opts.observeRoundTrip }
   app.decorate('pool', pool)

@@ -16,6 +16,15 @@ export const isOutdatedPlan = (err: unknown): boolean => (err as { code?: unknow
 const preparedOn = new WeakMap<pg.PoolClient, Set<string>>()
 
 /**
+ * Statements a connection prepares at most; past it, a statement it does not hold runs with its
+ * values inlined, as with DB_PREPARED_STATEMENTS=false. The hot statements are a few dozen;
+ * the rest are shapes (a nested page's filters, sort and columns), whose number a client's
+ * queries choose, and each prepared statement keeps its parsed query (and, once used enough,
+ * its plan) in the connection's PostgreSQL backend until the connection closes.
+ */
+export const MAX_PREPARED_PER_CONNECTION = 200
+
+/**
  * The server-side prepared statements of one message on one connection. A statement built once
  * (client.ts, serverSide) or a guard with values runs as EXECUTE of a statement the connection
  * prepared, PREPAREd in the same message the first time this connection sees it: PostgreSQL
@@ -41,6 +50,7 @@ export class Preparing {
   execute (name: string, text: string, values: readonly unknown[] | undefined): string {
     if (!this.enabled) return inlineParams(text, values)
     if (!this.known.has(name) && !this.names.includes(name)) {
+      if (this.known.size + this.names.length >= MAX_PREPARED_PER_CONNECTION) return inlineParams(text, values)
       this.names.push(name)
       this.prepares.push(`PREPARE ${name} AS ${text}`)
     }

@@ -1,9 +1,18 @@
 import pg from 'pg'
 
-// The unit of work's own statement (the settings every round trip starts with) and how its
-// results are read (src/db/tx.ts).
+// The unit of work's own statement (the settings every round trip starts with), the statements
+// it refuses (transaction control: it owns the transaction), and how its results are read
+// (src/db/tx.ts).
 
 export type DbRole = 'herald_app' | 'herald_auth' | 'herald_system'
+
+/** Statements that begin or end a transaction (savepoints are allowed). */
+export const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort)\s*(;|$|\s+(work|transaction|and\b|isolation|read|deferrable|not))/i
+
+/** A statement sent after its transaction ended (typically: the client disconnected). */
+export class TransactionEndedError extends Error {
+  constructor () { super('The transaction has already ended; nothing more can run in it.') }
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

@@ -2,9 +2,9 @@ import type pg from 'pg'
 import { createDatabase, statementName, type Database, type QueryObserver, type RoundTripObserver } from './client.js'
 import { inlineParams } from './inline-params.js'
 import { isOutdatedPlan, Preparing } from './preparing.js'
-import { asObjects, DRIZZLE_TYPES, settingsSql, type DbRole } from './statements.js'
+import { asObjects, DRIZZLE_TYPES, settingsSql, TRANSACTION_CONTROL, TransactionEndedError, type DbRole } from './statements.js'
 
-export type { DbRole } from './statements.js'
+export { TransactionEndedError, type DbRole } from './statements.js'
 
 /** A statement sent with the transaction's first batch that must return a row, or the request is refused. */
 export interface Guard {
@@ -30,14 +30,6 @@ export interface TxOptions {
   guard?: Guard
   /** Server-side prepared statements (see Preparing); false: every statement inlined. Default true. */
   prepare?: boolean
-}
-
-/** Statements that begin or end a transaction (savepoints are allowed). */
-const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort)\s*(;|$|\s+(work|transaction|and\b|isolation|read|deferrable|not))/i
-
-/** A statement sent after its transaction ended (typically: the client disconnected). */
-export class TransactionEndedError extends Error {
-  constructor () { super('The transaction has already ended; nothing more can run in it.') }
 }
 
 interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string, prepareAs?: string }

@@ -107,15 +107,7 @@ export function selectedUnder (info: GraphQLResolveInfo, child: string): Readonl
   let names = byChild.get(child)
   if (!names) {
     const sets: SelectionSetNode[] = []
-    const collect = (set: SelectionSetNode | undefined) => {
-      for (const sel of set?.selections ?? []) {
-        if (sel.kind === Kind.FIELD) {
-          if (sel.name.value === child && sel.selectionSet) sets.push(sel.selectionSet)
-        } else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet)
-        else collect(info.fragments[sel.name.value]?.selectionSet)
-      }
-    }
-    for (const node of info.fieldNodes) collect(node.selectionSet)
+    for (const node of info.fieldNodes) childSets(info, node.selectionSet, child, sets)
     byChild.set(child, names = fieldNames(info, sets))
   }
   return names
@@ -142,22 +134,24 @@ export function nodeFields (info: GraphQLResolveInfo): ReadonlySet<string> {
   return perFieldNodes(nodeCache, info, () => walkNodeFields(info))
 }
 
-function walkNodeFields (info: GraphQLResolveInfo): Set<string> {
-  const children = (set: SelectionSetNode | undefined, name: string, into: SelectionSetNode[]) => {
-    for (const sel of set?.selections ?? []) {
-      if (sel.kind === Kind.FIELD) {
-        if (sel.name.value === name && sel.selectionSet) into.push(sel.selectionSet)
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        children(sel.selectionSet, name, into)
-      } else {
-        children(info.fragments[sel.name.value]?.selectionSet, name, into)
-      }
+/** The selection sets of the fields named `name` in `set`, through fragments and inline fragments. */
+function childSets (info: GraphQLResolveInfo, set: SelectionSetNode | undefined, name: string, into: SelectionSetNode[]): void {
+  for (const sel of set?.selections ?? []) {
+    if (sel.kind === Kind.FIELD) {
+      if (sel.name.value === name && sel.selectionSet) into.push(sel.selectionSet)
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      childSets(info, sel.selectionSet, name, into)
+    } else {
+      childSets(info, info.fragments[sel.name.value]?.selectionSet, name, into)
     }
   }
+}
+
+function walkNodeFields (info: GraphQLResolveInfo): Set<string> {
   const edges: SelectionSetNode[] = []
-  for (const node of info.fieldNodes) children(node.selectionSet, 'edges', edges)
+  for (const node of info.fieldNodes) childSets(info, node.selectionSet, 'edges', edges)
   const nodes: SelectionSetNode[] = []
-  for (const set of edges) children(set, 'node', nodes)
+  for (const set of edges) childSets(info, set, 'node', nodes)
   return fieldNames(info, nodes)
 }
 

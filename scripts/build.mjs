@@ -1,5 +1,6 @@
-// `npm run build`'s bundle: Herald's code and the packages it imports, in one file (dist/main.js,
-// which the entry dist/server.js imports). Only packages that cannot be bundled stay in
+// `npm run build`'s bundle: Herald's code and the packages it imports, in one CommonJS file
+// (dist/main.cjs, which the entry dist/server.js runs with V8's code cache, dist/main.cjs.cache,
+// written at the end of the build: src/lib/code-cache.ts). Only packages that cannot be bundled stay in
 // node_modules and load from there: native code (@node-rs/argon2), the embedded PostgreSQL's
 // per-platform binaries (dev only), and what a package loads by name only on a path Herald does
 // not take (typescript, for a graphile-config file written in TypeScript; pg-native).
@@ -18,17 +19,18 @@
 //   ES module). Packages that read files beside themselves (@fastify/swagger-ui's static
 //   assets, pino's worker files) get their own directory back: every package file that uses
 //   them is given, at its top, the path it came from, relative to the bundle (`originPaths`).
-// - `require()` of a name only known at run time goes through a require made for the bundle's
-//   location (the banner), so it finds node_modules as before.
+// - `require()` of a name only known at run time goes through the bundle's own require (made
+//   for its location), so it finds node_modules as before.
 // - One copy of each package, as in node_modules: graphql is imported by Herald, mercurius,
 //   graphql-jit and graphql-armor, and must be one module (its instanceof checks).
-// The entry (dist/server.js) is a small file of its own that imports the rest (dist/main.js)
-// once the young generation is held (src/lib/young-generation.ts): an ES module's static
-// imports all load before its own code runs, so in one file the packages would load, and grow
-// the young generation, first.
+// The entry (dist/server.js) is a small file of its own that runs the rest (dist/main.cjs)
+// once the young generation is held (src/lib/young-generation.ts): in one file the packages
+// would load, and grow the young generation, first.
 // `node scripts/build.mjs [outfile]`: dist/server.js unless told (a test builds its own copy);
-// main.js goes beside it.
+// main.cjs and main.cjs.cache go beside it.
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import Module from 'node:module'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -65,22 +67,25 @@ const originPaths = {
     })
   }
 }
+// The bundle is CommonJS (src/lib/code-cache.ts runs it as a script, with V8's code cache): its
+// `import.meta.url` (Herald's own files, and packages written as ES modules) is the bundle's URL,
+// as it was in an ES module bundle.
 const banner = [
-  "import { createRequire as __heraldCreateRequire } from 'node:module';",
-  "import { dirname as __heraldDirname, join as __heraldJoin } from 'node:path';",
-  "import { fileURLToPath as __heraldFileURLToPath } from 'node:url';",
-  'const require = __heraldCreateRequire(import.meta.url);',
-  'const __heraldOrigin = (fromBundle) => __heraldJoin(__heraldDirname(__heraldFileURLToPath(import.meta.url)), fromBundle);'
+  "const { dirname: __heraldDirname, join: __heraldJoin } = require('node:path');",
+  "const __heraldImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  'const __heraldOrigin = (fromBundle) => __heraldJoin(__dirname, fromBundle);'
 ].join('\n')
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }
 
-const main = path.join(outdir, 'main.js')
-await build({ ...common, entryPoints: [path.join(ROOT, 'src/main.ts')], outfile: main, plugins: [someExternal, originPaths], banner: { js: banner } })
+const main = path.join(outdir, 'main.cjs')
+await build({ ...common, format: 'cjs', entryPoints: [path.join(ROOT, 'src/main.ts')], outfile: main, plugins: [someExternal, originPaths], banner: { js: banner }, define: { 'import.meta.url': '__heraldImportMetaUrl' } })
 // V8 keeps a module's source for as long as the module lives (functions compile lazily), and a
 // source with one character outside ASCII is kept as UTF-16: twice its size. esbuild escapes
 // strings but keeps comments and regular expressions as written, so the characters left are
 // written as \u escapes, which mean the same there: the bundle stays one byte a character.
-writeFileSync(main, readFileSync(main, 'utf8').replace(/[^\0-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')))
+// The text is written inside the function Node wraps a CommonJS file in, as src/lib/code-cache.ts
+// compiles it: a start then need not copy it to wrap it.
+writeFileSync(main, Module.wrap(readFileSync(main, 'utf8').replace(/[^\0-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))))
 await build({
   ...common,
   entryPoints: [path.join(ROOT, 'src/server.ts')],
@@ -92,3 +97,10 @@ await build({
     }
   }]
 })
+// V8's code cache of the bundle (src/lib/code-cache.ts): the built server warms up (builds the
+// app and answers a request, with no database: src/main.ts, prepareCodeCache) and writes
+// main.cjs.cache beside the bundle. V8 takes a cache only from the same Node and under the same
+// flags, so the warm-up runs under the flags Herald runs under (the image's CMD, npm run
+// start:prod, the bench); a server started otherwise compiles the bundle as it would without.
+const RUNTIME_FLAGS = ['--max-semi-space-size=32']
+execFileSync(process.execPath, [...RUNTIME_FLAGS, outfile, '--write-code-cache'], { cwd: ROOT, stdio: 'inherit' })

@@ -9,6 +9,7 @@ import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { EmbeddedStartError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js'
 import { runMigrations } from './db/migrate.js'
+import type { CodeCacheUse } from './lib/code-cache.js'
 
 // Start-up (src/server.ts, the process entry, runs it): config -> database -> migrations (and the
 // job queue's schema) -> app -> listen (HERALD_ROLE api|all) and/or run jobs (worker|all);
@@ -28,7 +29,13 @@ async function jwtSecret (config: Config): Promise<string> {
 /** Copies of one Ctrl-C arrive within this long of each other (see the signal handler). */
 const DUPLICATE_SIGNAL_MS = 1_000
 
-async function main (): Promise<void> {
+/** How the process was loaded, for the start-up log line (src/server.ts). */
+export interface StartOptions {
+  /** Whether the bundle's code cache was used (src/lib/code-cache.ts); absent under tsx. */
+  codeCache?: CodeCacheUse
+}
+
+async function main (options: StartOptions): Promise<void> {
   let config: Config
   try {
     config = loadConfig()
@@ -92,12 +99,16 @@ async function main (): Promise<void> {
   }
   // The app's modules (fastify, mercurius, graphql, zod, the modules: most of the start-up)
   // load while the migrations talk to the database, instead of before (under tsx; the built
-  // dist/main.js is one file, whose packages all load before its code runs).
+  // dist/main.cjs is one file, whose packages all load before its code runs).
   const appModule: Promise<{ buildApp: typeof BuildApp }> = import('./app.js')
   appModule.catch(() => {})
   await runMigrations(databaseUrl)
   const { buildApp } = await appModule
   const app = running.app = await buildApp({ config, databaseUrl, jwtSecret: await jwtSecret(config) })
+  // The pool's first connection opens while the app gets ready (its job worker, the listen),
+  // not on the first request (/readyz, a load balancer's): ~30-40 ms of a start on these
+  // machines. A database not up yet only means the first request connects, as before.
+  app.pool.connect().then((client) => { client.release() }, () => {})
 
   if (config.role === 'worker') {
     // A worker alone (npm run worker): no port; it runs jobs until a signal stops it, letting
@@ -108,14 +119,38 @@ async function main (): Promise<void> {
   }
   // The bound address, not the configured one: PORT=0 asks the kernel for a free port.
   const address = await app.listen({ host: config.host, port: config.port })
-  app.log.info({ address, role: config.role }, `Herald is serving on ${address} (docs at ${address}/docs)${config.role === 'all' ? ' and running jobs' : ''}`)
+  app.log.info({ address, role: config.role, codeCache: options.codeCache }, `Herald is serving on ${address} (docs at ${address}/docs)${config.role === 'all' ? ' and running jobs' : ''}`)
 }
 
 /** Starts Herald; resolves once it serves (or, as a worker alone, runs jobs). A failure exits 1. */
-export async function start (): Promise<void> {
-  await main().catch((err) => {
+export async function start (options: StartOptions = {}): Promise<void> {
+  await main(options).catch((err) => {
     // A refusal the operator can act on is printed as its message alone; anything else in full.
     console.error(err instanceof EmbeddedStartError ? err.message : err)
     process.exit(1)
   })
+}
+
+/**
+ * The build's warm-up for the bundle's code cache (scripts/build.mjs): builds the app as start()
+ * does, made ready, and answers a request that needs no database, so that the functions a start
+ * runs are compiled when the cache is written. No database is reached (the pool connects on a
+ * first query; the job worker does not run with HERALD_ROLE=api), nothing is listened on or
+ * written.
+ */
+export async function prepareCodeCache (): Promise<void> {
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    HERALD_ROLE: 'api',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgres://herald@127.0.0.1:1/unused',
+    JWT_SECRET: randomBytes(32).toString('base64url')
+  })
+  const { buildApp } = await import('./app.js')
+  const app = await buildApp({ config, databaseUrl: config.databaseUrl!, jwtSecret: config.jwtSecret! })
+  await app.ready()
+  const res = await app.inject({ method: 'GET', url: '/healthz' })
+  await app.close()
+  if (res.statusCode !== 200) throw new Error(`the warm-up's /healthz answered ${res.statusCode}`)
 }

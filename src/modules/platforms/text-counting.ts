@@ -23,9 +23,10 @@ export const COUNTINGS = ['characters', 'utf16', 'graphemes', 'bytes', 'weighted
  */
 export type Counting = typeof COUNTINGS[number]
 
-// One segmenter for the process: building one is the expensive part. Grapheme boundaries do not
-// depend on the locale.
-const graphemeSegmenter = new Intl.Segmenter('und', { granularity: 'grapheme' })
+// One segmenter for the process, built on first use (~15 ms, a start-up would pay it otherwise):
+// building one is the expensive part. Grapheme boundaries do not depend on the locale.
+let segmenter: Intl.Segmenter | undefined
+const graphemeSegmenter = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter('und', { granularity: 'grapheme' }))
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u
 
 // V8's segmenter slows down more than linearly with the length of the string it walks (80,000
@@ -72,10 +73,10 @@ export function * graphemeSegments (text: string, chunk = CHUNK): Generator<stri
   while (text.length - start > chunk) {
     let cut = start + chunk
     while (cut < text.length && !certainBoundary(text, cut)) cut++
-    for (const { segment } of graphemeSegmenter.segment(text.slice(start, cut))) yield segment
+    for (const { segment } of graphemeSegmenter().segment(text.slice(start, cut))) yield segment
     start = cut
   }
-  for (const { segment } of graphemeSegmenter.segment(text.slice(start))) yield segment
+  for (const { segment } of graphemeSegmenter().segment(text.slice(start))) yield segment
 }
 
 function codePoints (text: string): number {

@@ -19,7 +19,7 @@ url.pathname = `/${dbName}`
 let ok = false
 try {
   await runMigrations(url.toString())
-  ok = await benchRequestPath(url.toString(), Number(process.env.BENCH_SECONDS ?? 8))
+  ok = await benchRequestPath(url.toString(), Number(process.env.BENCH_SECONDS ?? 8), Number(process.env.BENCH_WARMUP_SECONDS ?? process.env.BENCH_SECONDS ?? 8))
 } finally {
   await c.query(`DROP DATABASE ${dbName} WITH (FORCE)`)
   await c.end()

@@ -4,6 +4,7 @@
 // nothing else). The ratios are the result; absolute numbers depend on the machine.
 import autocannon from 'autocannon'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -55,11 +56,20 @@ async function startProcess (args: string[], env: Record<string, string>, readyP
   const address = `http://127.0.0.1:${port}`
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(address + readyPath)).ok) return { child, address, readyMs: performance.now() - started }
-    } catch {}
+    if (await statusOf(address + readyPath) === 200) return { child, address, readyMs: performance.now() - started }
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
+}
+
+/**
+ * The status of a GET (0 when nothing answers), with node:http rather than fetch: fetch's first
+ * answered request builds its HTTP parser in this process (~60 ms here), which the ready time
+ * counted as the server's until 2026-12-02.
+ */
+async function statusOf (url: string): Promise<number> {
+  return await new Promise((resolve) => {
+    http.get(url, (res) => { res.resume(); res.on('end', () => { resolve(res.statusCode ?? 0) }) }).on('error', () => { resolve(0) })
+  })
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc); with `reaped`,
@@ -153,11 +163,21 @@ async function costs (databaseUrl: string, token: string, list: Workload[]) {
   return out
 }
 
-export async function benchRequestPath (databaseUrl: string, seconds = 8): Promise<boolean> {
+/**
+ * `warmup` seconds of the same load before each measured run, for both servers: Herald's request
+ * path is far more code than the hand-written server's, and V8 optimizes it as it runs. With 2 s
+ * (until 2026-12-02), Herald's create measured 486 req/s (1.62 ms of CPU a request) in the
+ * window after, and 589-625 req/s (1.06-1.12 ms) in the three windows of the same length that
+ * followed it: the first window measured V8's warm-up, not the request path. The hand-written
+ * server, a few functions, is warm within a second either way.
+ */
+export async function benchRequestPath (databaseUrl: string, seconds = 8, warmup = seconds): Promise<boolean> {
   // Herald runs as the image runs it: built (npm run build: one bundled file), `node --max-semi-space-size=32 dist/server.js`.
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
   // BENCH_CPU_PROF=<dir>: Herald writes a CPU profile of the whole run there (node --cpu-prof).
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  // BENCH_NODE_FLAGS='--perf-basic-prof': more node flags for Herald (to profile it with perf);
+  // V8 then refuses the build's code cache (src/lib/code-cache.ts), which only slows the start.
+  const prof = [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])]
   const herald = await startProcess([...prof, '--max-semi-space-size=32', 'dist/server.js'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', JWT_SECRET, RATE_LIMIT_MAX: '1000000000', NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' }, '/readyz')
   let baseline: ChildProcess | undefined
   try {
@@ -181,10 +201,10 @@ export async function benchRequestPath (databaseUrl: string, seconds = 8): Promi
     console.log('| workload | hand-written req/s | Herald req/s | ratio (target) | Herald p99 | SQL statements / round trips | CPU ms per request, server (hand-written / Herald) | CPU ms per request, PostgreSQL (hand-written / Herald) |')
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
     for (const w of list) {
-      await load(b.address, w.baseline, null, 2)
+      await load(b.address, w.baseline, null, warmup)
       await settle(databaseUrl)
       const base = await load(b.address, w.baseline, null, seconds, b.child.pid)
-      await load(herald.address, w.herald, session.accessToken, 2)
+      await load(herald.address, w.herald, session.accessToken, warmup)
       await settle(databaseUrl)
       const ours = await load(herald.address, w.herald, session.accessToken, seconds, herald.child.pid)
       const ratio = ours.rps / base.rps

@@ -109,6 +109,11 @@ t.test("an item's approval reads the request columns and decisions its query ask
   t.notMatch(brief.statement, /"steps"|"policy_name"|"due_at"|"revision"/, 'a query for the status and decisions reads no other request column')
   t.notMatch(brief.statement, /actor_label|d\.comment/, 'nor the decisions\' actors and comments')
   t.same(brief.approval, { status: full.approval.status, decisions: full.approval.decisions.map((d: any) => ({ decision: d.decision, createdAt: d.createdAt })) }, 'and answers as the whole request does')
+  // A brief decision's time is written by PostgreSQL (to_char), a whole one's by Node from the
+  // timestamp: the same text.
+  await h.sql("UPDATE approval_decisions SET created_at = '2026-03-04 05:06:07.012+00' WHERE request_id = $1", [requestId])
+  t.same((await ask('decisions { createdAt }')).approval.decisions, [{ createdAt: '2026-03-04T05:06:07.012Z' }], 'brief')
+  t.same((await ask('decisions { createdAt actor { type } }')).approval.decisions, [{ createdAt: '2026-03-04T05:06:07.012Z', actor: { type: 'member' } }], 'whole')
   const named = await ask('decisions { stepName comment }')
   t.match(named.statement, /"steps"/, 'a step name or a comment reads the steps')
   t.same(named.approval.decisions, full.approval.decisions.map((d: any) => ({ stepName: d.stepName, comment: d.comment })))

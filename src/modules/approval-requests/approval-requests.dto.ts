@@ -1,7 +1,7 @@
 import { type Role } from '../../lib/actor.js'
 import { iso } from '../../lib/http.js'
 import { isClientStep } from '../approval-policies/public.js'
-import type { ApprovalDecisionRow, ApprovalRequestRow } from './approval-requests.repository.js'
+import type { ApprovalDecisionRow, ApprovalRequestRow, BriefDecisionTuple } from './approval-requests.repository.js'
 import type { ActorRefDto, ApprovalDecisionDto, ApprovalRequestDto, ApprovalRequestStepDto } from './approval-requests.schemas.js'
 
 // Rows → replies, as pure functions. Who a decider is (an email, a key's name) is shown only to
@@ -59,6 +59,14 @@ function stepDtos (row: ApprovalRequestRow, decisions: readonly ApprovalDecision
 const decisionDtos = (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean): ApprovalDecisionDto[] =>
   decisions.map((d) => toDecisionDto(d, (row.steps as ApprovalRequestRow['steps'] | undefined)?.[d.step] ?? { name: '' }, show))
 
+/**
+ * Brief decisions as replies with the fields a brief read's query may ask (readsFor in
+ * approval-requests.resolvers.ts): its step name, comment and actor were not read, and no
+ * query that gets these asks for them.
+ */
+const briefDecisionDtos = (requestId: string, tuples: readonly BriefDecisionTuple[]): ApprovalDecisionDto[] =>
+  tuples.map(([id, step, decision, createdAt]) => ({ id, requestId, step, decision, createdAt }) as ApprovalDecisionDto)
+
 const isOverdue = (row: ApprovalRequestRow, now: number) => row.status === 'open' && row.dueAt !== null && row.dueAt.getTime() < now
 
 export function toRequestDto (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean, now = Date.now()): ApprovalRequestDto {
@@ -106,7 +114,8 @@ export class ApprovalRequestNode implements ApprovalRequestDto {
 
   // A light row may hold only the columns its query's fields read (approval-requests.resolvers.ts
   // readsFor): the scalars below are then undefined, and never asked for.
-  constructor (private readonly row: ApprovalRequestRow, private readonly rows: readonly ApprovalDecisionRow[], private readonly show: boolean, private readonly now: number) {
+  /** `brief`: the decisions of a brief read (readsFor: a query asking of them only fields a tuple has). */
+  constructor (private readonly row: ApprovalRequestRow, private readonly rows: readonly ApprovalDecisionRow[], private readonly show: boolean, private readonly now: number, private readonly brief?: readonly BriefDecisionTuple[]) {
     this.id = row.id
     this.brandId = row.brandId
     this.contentItemId = row.contentItemId
@@ -120,7 +129,7 @@ export class ApprovalRequestNode implements ApprovalRequestDto {
 
   get overdue (): boolean { return isOverdue(this.row, this.now) }
   get steps (): ApprovalRequestStepDto[] { return (this.#steps ??= stepDtos(this.row, this.rows, this.show)) }
-  get decisions (): ApprovalDecisionDto[] { return (this.#decisions ??= decisionDtos(this.row, this.rows, this.show)) }
+  get decisions (): ApprovalDecisionDto[] { return (this.#decisions ??= this.brief ? briefDecisionDtos(this.row.id, this.brief) : decisionDtos(this.row, this.rows, this.show)) }
   get dueAt (): string | null { return iso(this.row.dueAt) }
   get submittedBy (): ActorRefDto { return actorRef(this.read('submittedByType'), this.row.submittedById, this.row.submittedByLabel, this.show) }
   get closedAt (): string | null { return iso(this.read('closedAt')) }

@@ -24,7 +24,8 @@ const overdueSql = sql`(${approvalRequests.status} = 'open' AND ${approvalReques
 
 /** A decision as decisionsIn sends it: [id, step, decision, comment, actorType, actorId, actorLabel, createdAt in epoch ms]. */
 type DecisionTuple = [string, number, ApprovalDecisionRow['decision'], string | null, ApprovalDecisionRow['actorType'], string, string | null, number]
-type BriefDecisionTuple = [string, number, ApprovalDecisionRow['decision'], number]
+/** A decision as a brief read sends it (BRIEF_DECISION): [id, step, decision, createdAt as a reply writes it]. */
+export type BriefDecisionTuple = [string, number, ApprovalDecisionRow['decision'], string]
 
 /**
  * Every decision of the request in the row's own statement, as one JSON array in the order they
@@ -36,8 +37,13 @@ type BriefDecisionTuple = [string, number, ApprovalDecisionRow['decision'], numb
  */
 const decisionsIn = (orgId: unknown, requestId = sql.raw('"approval_requests"."id"'), brief = false) => sql<DecisionTuple[]>`coalesce((select json_agg(json_build_array(${sql.raw(brief ? BRIEF_DECISION : FULL_DECISION)}) order by d.created_at, d.id) from approval_decisions d where d.organization_id = ${orgId} and d.request_id = ${requestId}), '[]'::json)`
 const FULL_DECISION = 'd.id, d.step, d.decision, d.comment, d.actor_type, d.actor_id, d.actor_label, floor(extract(epoch from d.created_at) * 1000)'
-/** A decision without its comment and actor: [id, step, decision, createdAt in epoch ms]. */
-const BRIEF_DECISION = 'd.id, d.step, d.decision, floor(extract(epoch from d.created_at) * 1000)'
+/**
+ * A decision without its comment and actor: [id, step, decision, createdAt]. Its time comes as
+ * the reply's text (ISO 8601, UTC, to the millisecond as stored: src/db/columns.ts), as in the
+ * hand-written server's query: the nested GraphQL query reads hundreds of them, and each was a
+ * Date made from epoch milliseconds, then formatted back.
+ */
+const BRIEF_DECISION = 'd.id, d.step, d.decision, to_char(d.created_at AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')'
 
 /**
  * What a read of the latest requests needs (ContentItem.approval reads what its query selects):
@@ -112,12 +118,6 @@ function decisionRows (orgId: string, requestId: string, tuples: DecisionTuple[]
     ({ id, organizationId: orgId, requestId, step, decision, comment, actorType, actorId, actorLabel, createdAt: new Date(createdAt) }))
 }
 
-/** Brief decisions (BRIEF_DECISION) as rows: their comment and actor were not read (a brief read is chosen only for a query that asks neither). */
-function briefDecisionRows (orgId: string, requestId: string, tuples: BriefDecisionTuple[]): ApprovalDecisionRow[] {
-  return tuples.map(([id, step, decision, createdAt]) =>
-    ({ id, organizationId: orgId, requestId, step, decision, createdAt: new Date(createdAt) }) as ApprovalDecisionRow)
-}
-
 export function createApprovalRequestsRepository (codec: CursorCodec, queries: Pick<ApprovalRequestsQueries, 'mayDecideNow'>) {
   const rows = tenantRows(approvalRequests)
   return {
@@ -148,13 +148,14 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
      * latestForItems with each request's decisions, in ONE statement (ContentItem.approval): the
      * decisions were a second statement, and a second round trip, for every page of items.
      */
-    async latestWithDecisions (orgId: string, itemIds: readonly string[], db: Database, reads: LatestReads = { decisions: true, light: false }): Promise<Array<{ row: ApprovalRequestRow, decisions: ApprovalDecisionRow[] }>> {
+    async latestWithDecisions (orgId: string, itemIds: readonly string[], db: Database, reads: LatestReads = { decisions: true, light: false }): Promise<Array<{ row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], brief?: BriefDecisionTuple[] }>> {
       if (itemIds.length === 0) return []
       const rows = await latestFor(reads)(db, { orgId, ids: [...itemIds] })
       // The row keeps its `decisions` field: replies are built from named fields only. A light
       // row has only LIGHT_COLUMNS, or some of them (ApprovalRequestNode refuses to read the others).
-      const toRows = reads.decisions === 'brief' ? briefDecisionRows : decisionRows
-      return rows.map((row) => ({ row: asRequest(row), decisions: row.decisions ? toRows(orgId, row.id, row.decisions as never) : [] }))
+      // Brief decisions stay as read (ApprovalRequestNode makes them replies when asked).
+      if (reads.decisions === 'brief') return rows.map((row) => ({ row: asRequest(row), decisions: [], brief: row.decisions as unknown as BriefDecisionTuple[] }))
+      return rows.map((row) => ({ row: asRequest(row), decisions: row.decisions ? decisionRows(orgId, row.id, row.decisions as never) : [] }))
     },
 
     /**

@@ -165,7 +165,7 @@ export function createApprovalRequestsService (deps: ApprovalRequestsDeps) {
       const show = showsLabels(ctx.actor)
       const now = Date.now()
       // GraphQL reads these field by field: what the query does not ask is never built.
-      return new Map(latest.map(({ row, decisions }) => [row.contentItemId, new ApprovalRequestNode(row, decisions, show, now)]))
+      return new Map(latest.map(({ row, decisions, brief }) => [row.contentItemId, new ApprovalRequestNode(row, decisions, show, now, brief)]))
     },
 
     /** GET /v1/content-items/{id}/approval: the latest request and whether it approves the content as it is. */

@@ -67,6 +67,21 @@ const originPaths = {
     })
   }
 }
+// pg asks, as it loads, whether it runs on Cloudflare Workers: where `navigator` is missing (Node
+// 20; Node 21+ has one) by making a `new Response()`, which loads Node's fetch (undici): 40-50 ms
+// of a start on these machines. Herald runs on Node, so the bundle skips that question; the build
+// fails if pg's check no longer reads as expected, rather than ship without it unnoticed.
+const pgOnNode = {
+  name: 'pg-on-node',
+  setup (b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8')
+      const sneaky = "if (typeof Response === 'function') {"
+      if (!text.includes(sneaky)) throw new Error(`${args.path}: pg's Cloudflare check has changed (scripts/build.mjs, pgOnNode)`)
+      return { contents: text.replace(sneaky, "if (false && typeof Response === 'function') {"), loader: 'js', resolveDir: path.dirname(args.path) }
+    })
+  }
+}
 // The bundle is CommonJS (src/lib/code-cache.ts runs it as a script, with V8's code cache): its
 // `import.meta.url` (Herald's own files, and packages written as ES modules) is the bundle's URL,
 // as it was in an ES module bundle.
@@ -78,7 +93,7 @@ const banner = [
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }
 
 const main = path.join(outdir, 'main.cjs')
-await build({ ...common, format: 'cjs', entryPoints: [path.join(ROOT, 'src/main.ts')], outfile: main, plugins: [someExternal, originPaths], banner: { js: banner }, define: { 'import.meta.url': '__heraldImportMetaUrl' } })
+await build({ ...common, format: 'cjs', entryPoints: [path.join(ROOT, 'src/main.ts')], outfile: main, plugins: [someExternal, pgOnNode, originPaths], banner: { js: banner }, define: { 'import.meta.url': '__heraldImportMetaUrl' } })
 // V8 keeps a module's source for as long as the module lives (functions compile lazily), and a
 // source with one character outside ASCII is kept as UTF-16: twice its size. esbuild escapes
 // strings but keeps comments and regular expressions as written, so the characters left are

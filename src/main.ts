@@ -139,8 +139,8 @@ export async function start (options: StartOptions = {}): Promise<void> {
  * written.
  */
 export async function prepareCodeCache (): Promise<void> {
+  // The image's settings for what is compiled; nothing of this process's environment is needed.
   const config = loadConfig({
-    ...process.env,
     NODE_ENV: 'production',
     HERALD_ROLE: 'api',
     LOG_LEVEL: 'silent',

@@ -54,8 +54,8 @@ function stepDtos (row: ApprovalRequestRow, decisions: readonly ApprovalDecision
   })
 }
 
-// A light row read for brief decisions has no steps (approval-requests.resolvers.ts readsFor:
-// the query asks no step name and no comment, the two things a decision takes from its step).
+// A light row may have no steps (approval-requests.resolvers.ts readsFor: a query that asks of
+// the decisions no step name and no comment, the two things a decision takes from its step).
 const decisionDtos = (row: ApprovalRequestRow, decisions: readonly ApprovalDecisionRow[], show: boolean): ApprovalDecisionDto[] =>
   decisions.map((d) => toDecisionDto(d, (row.steps as ApprovalRequestRow['steps'] | undefined)?.[d.step] ?? { name: '' }, show))
 

@@ -1,5 +1,5 @@
-// `npm test`'s runner: prepares one migrated template database, compiles the TypeScript of
-// src/, scripts/ and test/ to JavaScript once, then runs the compiled tap test files (two at a
+// `npm test`'s runner: prepares one migrated template database, bundles the test files to
+// JavaScript once (scripts/test-bundle.ts), then runs the bundled tap test files (two at a
 // time, scripts/tap-runner.ts), each of which clones its own database from the template. Uses
 // DATABASE_URL when set, otherwise an embedded PostgreSQL kept under .data/test (never the one
 // `npm start` uses).
@@ -9,12 +9,12 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { build } from 'esbuild'
 import pg from 'pg'
 import { loadConfig } from '../src/config.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js'
 import { runMigrations } from '../src/db/migrate.js'
 import { runFiles } from './tap-runner.js'
+import { bundleTests } from './test-bundle.js'
 
 function withDatabase (url: string, db: string): string {
   const u = new URL(url)
@@ -45,39 +45,21 @@ function typescriptFiles (dir: string, skip?: RegExp): string[] {
 }
 
 /**
- * src/, scripts/ and test/ compiled once, file by file, with the esbuild transform tsx applies,
- * into a directory of this run's own below the checkout (the two runs of .ci/run share one
- * checkout), so that Node resolves packages as from src/ and the code finds the project's files
- * from the nearest package.json. Each test file (and each server a fault test starts) then
- * loads plain JavaScript instead of sending every module load through tsx's loader thread:
- * ~0.8 s less per process, the suite's CPU from ~1,070 to ~920 s (measured 2026-12-01, README
- * "Tests").
+ * The test files bundled once (scripts/test-bundle.ts), into a directory of this run's own below
+ * the checkout (the two runs of .ci/run share one checkout), so that Node resolves the packages
+ * left outside from node_modules. Each test file (and each server a fault test starts,
+ * src/server.ts) then loads plain JavaScript in a few files instead of sending every module
+ * load through tsx's loader thread and node_modules' resolution: the suite's CPU from ~1,070 s
+ * (tsx) to ~920 (compiled file by file, 2026-12-01) to ~660 (README "Tests").
  */
-async function compile (outdir: string): Promise<void> {
-  const entryPoints = [
-    ...typescriptFiles('src'),
-    ...typescriptFiles('scripts'),
-    // The client programs are compiled by their test, against the clients it generates.
-    ...typescriptFiles('test', /^test\/contract\/client-program\//)
-  ].map((f) => path.join(ROOT, f))
-  await build({
-    entryPoints,
-    outdir,
-    outbase: ROOT,
-    bundle: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: 'inline',
-    sourcesContent: false,
-    logLevel: 'warning'
-  })
+async function compile (outdir: string, tests: string[]): Promise<void> {
+  await bundleTests(ROOT, [...tests, 'src/server.ts'], outdir)
 }
 
 /**
  * The test files to run: those named (`test/x.test.ts`), or all of them; longest first, so that
  * the ones that wait on servers and browsers do not start last and leave one job running alone
- * at the end. Each is run as its compiled copy and reported under its own name.
+ * at the end. Each is run as its bundle and reported under its own name.
  */
 function testFiles (args: string[], outdir: string): Array<{ path: string, name: string }> {
   const unknown = args.filter((a) => !a.endsWith('.test.ts'))
@@ -121,9 +103,9 @@ async function main (): Promise<number> {
     await runMigrations(withDatabase(adminUrl, template))
     const outdir = path.join(ROOT, '.test-build', template)
     cleanups.push(() => rmSync(outdir, { recursive: true, force: true }))
-    await compile(outdir)
     // Test files run with --enable-source-maps: failures point into the TypeScript.
     const files = testFiles(process.argv.slice(2), outdir)
+    await compile(outdir, files.map((f) => f.name))
     const code = await runFiles({
       files,
       jobs: JOBS,

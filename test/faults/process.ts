@@ -33,10 +33,10 @@ export interface StartOptions {
 }
 
 /**
- * scripts/test.ts compiles src/ once for the run (HERALD_TEST_BUILD, the directory): a server
- * started directly runs that JavaScript, which is what tsx makes of src/server.ts, without
- * tsx's loader thread (~1 s less per start on a loaded machine). `npmStart` still goes through
- * npm and tsx, as a user's `npm start` does.
+ * scripts/test.ts bundles src/server.ts once for the run (HERALD_TEST_BUILD, the directory;
+ * scripts/test-bundle.ts): a server started directly runs that JavaScript, without tsx's
+ * loader thread (~1 s less per start on a loaded machine) and without resolving each module
+ * through node_modules. `npmStart` still goes through npm and tsx, as a user's `npm start` does.
  */
 const compiledServer = process.env.HERALD_TEST_BUILD ? path.join(process.env.HERALD_TEST_BUILD, 'src', 'server.js') : undefined
 

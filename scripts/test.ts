@@ -45,18 +45,6 @@ function typescriptFiles (dir: string, skip?: RegExp): string[] {
 }
 
 /**
- * The test files bundled once (scripts/test-bundle.ts), into a directory of this run's own below
- * the checkout (the two runs of .ci/run share one checkout), so that Node resolves the packages
- * left outside from node_modules. Each test file (and each server a fault test starts,
- * src/server.ts) then loads plain JavaScript in a few files instead of sending every module
- * load through tsx's loader thread and node_modules' resolution: the suite's CPU from ~1,070 s
- * (tsx) to ~920 (compiled file by file, 2026-12-01) to ~660 (README "Tests").
- */
-async function compile (outdir: string, tests: string[]): Promise<void> {
-  await bundleTests(ROOT, [...tests, 'src/server.ts'], outdir)
-}
-
-/**
  * The test files to run: those named (`test/x.test.ts`), or all of them; longest first, so that
  * the ones that wait on servers and browsers do not start last and leave one job running alone
  * at the end. Each is run as its bundle and reported under its own name.
@@ -103,9 +91,14 @@ async function main (): Promise<number> {
     await runMigrations(withDatabase(adminUrl, template))
     const outdir = path.join(ROOT, '.test-build', template)
     cleanups.push(() => rmSync(outdir, { recursive: true, force: true }))
-    // Test files run with --enable-source-maps: failures point into the TypeScript.
+    // The test files bundled once (scripts/test-bundle.ts), with src/server.ts, which the fault
+    // tests start, into a directory of this run's own below the checkout (the two runs of
+    // .ci/run share one checkout; the packages left outside resolve from its node_modules). A
+    // test process then loads a few files, not ~900 modules: its CPU in one run ~660 s compiled
+    // file by file, ~450 s bundled (2026-12-02, README "Tests"). They run with
+    // --enable-source-maps: failures point into the TypeScript.
     const files = testFiles(process.argv.slice(2), outdir)
-    await compile(outdir, files.map((f) => f.name))
+    await bundleTests(ROOT, [...files.map((f) => f.name), 'src/server.ts'], outdir)
     const code = await runFiles({
       files,
       jobs: JOBS,

@@ -35,6 +35,7 @@ interface Workload {
 
 function workloads (s: Seeded, memberId: string): Workload[] {
   const target = { targets: [{ socialAccountId: s.accounts[0] }, { socialAccountId: s.accounts[1] }] }
+  const handWritten = (i: number) => ({ brandId: s.brandId, campaignId: s.campaignId, title: `Bench ${i}`, body: `A post for the benchmark, number ${i}`, createdBy: memberId, ...target })
   return [
     { name: 'list', title: 'list 50 items of a campaign', herald: { method: 'GET', path: `/v1/content-items?campaignId=${s.campaignId}&limit=50` }, baseline: { method: 'GET', path: `/items?campaignId=${s.campaignId}&limit=50` } },
     { name: 'get', title: 'get one item', herald: { method: 'GET', path: `/v1/content-items/${s.itemId}` }, baseline: { method: 'GET', path: `/items/${s.itemId}` } },
@@ -42,8 +43,8 @@ function workloads (s: Seeded, memberId: string): Workload[] {
       name: 'create',
       title: 'create an item (X and LinkedIn)',
       herald: { method: 'POST', path: '/v1/content-items', body: (i) => ({ brandId: s.brandId, campaignId: s.campaignId, title: `Bench ${i}`, kind: 'post', body: `A post for the benchmark, number ${i}`, ...target }) },
-      baseline: { method: 'POST', path: '/items', body: (i) => ({ brandId: s.brandId, campaignId: s.campaignId, title: `Bench ${i}`, body: `A post for the benchmark, number ${i}`, createdBy: memberId, ...target }) },
-      sameRows: { method: 'POST', path: '/items/herald-rows', body: (i) => ({ brandId: s.brandId, campaignId: s.campaignId, title: `Bench ${i}`, body: `A post for the benchmark, number ${i}`, createdBy: memberId, ...target }) }
+      baseline: { method: 'POST', path: '/items', body: handWritten },
+      sameRows: { method: 'POST', path: '/items/herald-rows', body: handWritten }
     },
     { name: 'nested', title: 'GraphQL 10 campaigns → 20 items → decisions', herald: { method: 'POST', path: '/graphql', body: () => ({ query: NESTED_QUERY }) }, baseline: { method: 'POST', path: '/graphql', body: () => ({ query: NESTED_QUERY }) } }
   ]

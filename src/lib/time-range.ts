@@ -3,6 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
 import { andAll } from './pagination.js'
 import { asParam, type Bind } from '../db/bind.js'
+import { instantSchema } from './schemas.js'
 
 // Incremental sync (a BI tool asking what changed since its last run): every list whose rows
 // carry created_at/updated_at takes the same inclusive bounds, `createdAtFrom`/`createdAtTo`
@@ -10,19 +11,17 @@ import { asParam, type Bind } from '../db/bind.js'
 // validated by the same schema (an RFC 3339 date-time; a lower bound not after its upper bound)
 // and applied by the same SQL. One helper, so every list answers them the same way.
 
-export const dateTimeParam = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
-
 /** The bounds on when a row was created. */
 export const createdRange = {
-  createdAtFrom: dateTimeParam.optional(),
-  createdAtTo: dateTimeParam.optional()
+  createdAtFrom: instantSchema.optional(),
+  createdAtTo: instantSchema.optional()
 }
 
 /** The bounds on when a row was created and last changed. */
 export const timeRanges = {
   ...createdRange,
-  updatedAtFrom: dateTimeParam.optional(),
-  updatedAtTo: dateTimeParam.optional()
+  updatedAtFrom: instantSchema.optional(),
+  updatedAtTo: instantSchema.optional()
 }
 
 export interface TimeRanges { createdAtFrom?: string, createdAtTo?: string, updatedAtFrom?: string, updatedAtTo?: string }

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-
-const instant = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
+import { instantSchema as instant } from '../../lib/schemas.js'
 
 export const CreateBlackoutBody = z.strictObject({
   startsAt: instant,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { instantSchema } from '../../lib/schemas.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { CONTENT_KINDS, CONTENT_STATUSES } from '../../db/tables/content-items.js'
@@ -67,7 +68,7 @@ const targets = z.array(TargetInput).max(MAX_TARGETS).superRefine((list, ctx) =>
   })
 })
 
-export const scheduledAtSchema = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
+export const scheduledAtSchema = instantSchema
 export const scheduledLocalSchema = z.string().max(19)
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time YYYY-MM-DDTHH:mm or YYYY-MM-DDTHH:mm:ss, without offset')
   .refine(isValidLocalDateTime, 'is not a real calendar date and time')

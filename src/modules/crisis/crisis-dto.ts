@@ -1,6 +1,7 @@
 import { iso } from '../../lib/http.js'
 import type { EntryRow, IncidentRow, PauseRow, PlaybookRow, PlaybookVersionRow, StepRow } from './crisis.repository.js'
-import type { EntryDto, IncidentDto, PauseDto, PlaybookDefinition, PlaybookDto, PlaybookVersionDto, StepDto } from './crisis.schemas.js'
+import type { PlaybookDefinition, PlaybookDto, PlaybookVersionDto } from './playbooks.schemas.js'
+import type { EntryDto, IncidentDto, PauseDto, StepDto } from './incidents.schemas.js'
 
 // Rows to replies: pure functions, shared by REST, GraphQL and events.
 

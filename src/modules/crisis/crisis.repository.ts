@@ -4,7 +4,8 @@ import type { Database } from '../../db/client.js'
 import { brandScope, versionedRows } from '../../db/tenant-rows.js'
 import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
 import { brandPauses, crisisPlaybooks, crisisTriggerStates, crisisPlaybookVersions, incidentEntries, incidents, incidentSteps, type PlaybookDefinitionJson } from '../../db/tables/crisis.js'
-import type { IncidentListQuery, PlaybookListQuery } from './crisis.schemas.js'
+import type { PlaybookListQuery } from './playbooks.schemas.js'
+import type { IncidentListQuery } from './incidents.schemas.js'
 import { rangeWhere } from '../../lib/time-range.js'
 
 // SQL of the crisis module only; every method takes orgId first and the unit of work's db.

@@ -1,10 +1,8 @@
 import type { IResolvers } from 'mercurius'
 import { z } from 'zod'
 import { parseArgs, resolveConnection } from '../../graphql/connection.js'
-import {
-  ActivateBody, CreatePlaybookBody, IncidentListQuery, NoteBody, PauseBody, PlaybookListQuery, ReportQuery, ResolveBody, ResumeBody, StatementBody, TimelineQuery, UpdateIncidentBody,
-  UpdatePlaybookBody, type EntryDto
-} from './crisis.schemas.js'
+import { ActivateBody, CreatePlaybookBody, PlaybookListQuery, UpdatePlaybookBody } from './playbooks.schemas.js'
+import { IncidentListQuery, NoteBody, PauseBody, ReportQuery, ResolveBody, ResumeBody, StatementBody, TimelineQuery, UpdateIncidentBody, type EntryDto } from './incidents.schemas.js'
 import type { CrisisFacade } from './public.js'
 
 // GraphQL: the same service methods as REST, with the same zod schemas.

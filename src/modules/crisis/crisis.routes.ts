@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { IdParams, ifMatch, notModified, pageOf, useZod, withEtag } from '../../lib/http.js'
+import { ActivateBody, CreatePlaybookBody, PlaybookListQuery, PlaybookSchema, PlaybookVersionSchema, UpdatePlaybookBody, VersionParams } from './playbooks.schemas.js'
 import {
-  ActivateBody, ActivatedIncidentSchema, CreatePlaybookBody, EntrySchema, ExportQuery, ExportSchema, ReportQuery, ReportSchema, IncidentListQuery, IncidentSchema, NoteBody, PauseBody, PauseSchema,
-  PlaybookListQuery, PlaybookSchema, PlaybookVersionSchema, ResolveBody, ResumeBody, StatementBody, StepParams, TimelineQuery, UpdateIncidentBody, UpdatePlaybookBody, VersionParams
-} from './crisis.schemas.js'
+  ActivatedIncidentSchema, EntrySchema, ExportQuery, ExportSchema, ReportQuery, ReportSchema, IncidentListQuery, IncidentSchema, NoteBody, PauseBody, PauseSchema,
+  ResolveBody, ResumeBody, StatementBody, StepParams, TimelineQuery, UpdateIncidentBody
+} from './incidents.schemas.js'
 import { ContentItemSchema } from '../content-items/public.js'
 import type { CrisisFacade } from './public.js'
 import { exportMarkdown, toCsv } from './reports.service.js'

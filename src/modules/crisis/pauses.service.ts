@@ -9,7 +9,7 @@ import type { ContentActions } from '../content-items/public.js'
 import type { RecordEvent } from '../events/public.js'
 import type { CrisisQueries } from './crisis.queries.js'
 import type { CrisisRepository, PauseRow } from './crisis.repository.js'
-import type { PauseDto, PauseInput, ResumeInput } from './crisis.schemas.js'
+import type { PauseDto, PauseInput, ResumeInput } from './incidents.schemas.js'
 import { toPauseDto } from './crisis-dto.js'
 
 // Brand pauses: while one is in force nothing of the brand is handed to a publisher. Pausing

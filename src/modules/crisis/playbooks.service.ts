@@ -10,7 +10,7 @@ import type { BrandsService } from '../brands/public.js'
 import type { MembersService } from '../members/public.js'
 import type { RecordEvent } from '../events/public.js'
 import { reviewDueSql, type CrisisRepository, type PlaybookRow } from './crisis.repository.js'
-import { PlaybookDefinition, type CreatePlaybookInput, type PlaybookDto, type PlaybookListQuery, type PlaybookVersionDto, type UpdatePlaybookInput } from './crisis.schemas.js'
+import { PlaybookDefinition, type CreatePlaybookInput, type PlaybookDto, type PlaybookListQuery, type PlaybookVersionDto, type UpdatePlaybookInput } from './playbooks.schemas.js'
 import { definitionOf, reviewDueAt, toPlaybookDto, toVersionDto } from './crisis-dto.js'
 
 // Playbooks: prepared responses. Reading needs crisis:read, changing crisis:write. Every change

@@ -3,14 +3,16 @@
 import { z } from 'zod'
 import type { EventDataSchemas } from '../events/public.js'
 import { ApprovalStepSchema } from '../approval-policies/public.js'
-import { EntrySchema, IncidentSchema, PauseSchema, PlaybookSchema, StepSchema } from './crisis.schemas.js'
+import { PlaybookSchema } from './playbooks.schemas.js'
+import { EntrySchema, IncidentSchema, PauseSchema, StepSchema } from './incidents.schemas.js'
 import type { IncidentsService } from './incidents.service.js'
 import type { PausesService } from './pauses.service.js'
 import type { PlaybooksService } from './playbooks.service.js'
 import type { StatementsService } from './statements.service.js'
 import type { ReportsService } from './reports.service.js'
 
-export type { IncidentDto, PauseDto, PlaybookDto } from './crisis.schemas.js'
+export type { PlaybookDto } from './playbooks.schemas.js'
+export type { IncidentDto, PauseDto } from './incidents.schemas.js'
 
 export const CRISIS_EVENTS = {
   'crisis_playbook.created': 'A crisis playbook was prepared (version 1).',

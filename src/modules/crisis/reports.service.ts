@@ -3,7 +3,7 @@ import type { Ctx } from '../../lib/context.js'
 import type { CrisisQueries } from './crisis.queries.js'
 import type { CrisisRepository, IncidentRow, StepRow } from './crisis.repository.js'
 import type { IncidentsService } from './incidents.service.js'
-import type { ExportDto, ReportDto, ReportQuery } from './crisis.schemas.js'
+import type { ExportDto, ReportDto, ReportQuery } from './incidents.schemas.js'
 import { definitionOf, toEntryDto } from './crisis-dto.js'
 
 // Reports: time to acknowledge, time to resolve, steps breached and items held, per incident

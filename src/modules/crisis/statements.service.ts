@@ -6,7 +6,7 @@ import type { ContentActions, ContentItemDto, ContentItemsService } from '../con
 import type { RecordEvent } from '../events/public.js'
 import { actorRef } from '../../lib/actor.js'
 import type { CrisisRepository } from './crisis.repository.js'
-import type { StatementInput } from './crisis.schemas.js'
+import type { StatementInput } from './incidents.schemas.js'
 import { definitionOf } from './crisis-dto.js'
 import type { IncidentsService } from './incidents.service.js'
 import type { PausesService } from './pauses.service.js'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
-import { emailSchema } from '../../lib/schemas.js'
+import { emailSchema, instantSchema } from '../../lib/schemas.js'
 
 /** A link lives at most this long: it is a bearer credential sent by email. */
 export const MAX_GUEST_LINK_DAYS = 30
@@ -10,7 +10,7 @@ export const MAX_ACTIVE_GUEST_LINKS = 20
 export const CreateGuestLinkBody = z.strictObject({
   /** Whom the link is for; it labels the guest's comments and decisions in the audit log. */
   email: emailSchema.optional(),
-  expiresAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64)
+  expiresAt: instantSchema
 })
 export type CreateGuestLinkInput = z.infer<typeof CreateGuestLinkBody>
 

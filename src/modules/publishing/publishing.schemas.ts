@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { instantSchema } from '../../lib/schemas.js'
 import { PUBLICATION_STATUSES, PUBLICATION_TARGET_STATUSES } from '../../db/tables/publishing.js'
 
 // Wire shapes of publishing: an outcome an integration reports for one target, and a
@@ -11,7 +12,7 @@ export const PublishResultBody = z.discriminatedUnion('status', [
     status: z.literal('published'),
     externalId: z.string().trim().min(1).max(256),
     url: httpUrl.nullish(),
-    publishedAt: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with Z or an offset' }).max(64).nullish()
+    publishedAt: instantSchema.nullish()
   }),
   z.strictObject({
     status: z.literal('failed'),

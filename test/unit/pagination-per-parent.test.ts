@@ -1,7 +1,8 @@
 import t from 'tap'
 import { brands } from '../../src/db/schema.js'
 import { eq, like } from 'drizzle-orm'
-import { keysetPerParent, parseSort, selectPage } from '../../src/lib/pagination.js'
+import { parseSort } from '../../src/lib/pagination.js'
+import { keysetPerParent, selectPage } from '../../src/lib/page-statements.js'
 import { createTestApp } from '../helper.js'
 import { createBrand, signup } from '../factories.js'
 

@@ -1,7 +1,8 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
 import { tenantRows } from '../../db/tenant-rows.js'
-import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
+import { andAll, parseSort, wantsTotal, type CursorCodec } from '../../lib/pagination.js'
+import { selectPage } from '../../lib/page-statements.js'
 import { apiKeys } from '../../db/tables/api-keys.js'
 import type { ApiKeyListQuery } from './api-keys.schemas.js'
 

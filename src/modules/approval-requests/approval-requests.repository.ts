@@ -2,7 +2,8 @@ import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import { prepared, type Database } from '../../db/client.js'
 import { brandScope, tenantRows } from '../../db/tenant-rows.js'
-import { andAll, parseSort, preparedPerParent, selectPage, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, wantsTotal, type CursorCodec, type KeysetArgs, type Page } from '../../lib/pagination.js'
+import { preparedPerParent, selectPage } from '../../lib/page-statements.js'
 import type { FrozenStep } from './approval-engine.js'
 import { type ApprovalStep } from '../../db/tables/brands.js'
 import { approvalDecisions, approvalRequests } from '../../db/tables/approval-requests.js'
@@ -162,7 +163,7 @@ export function createApprovalRequestsRepository (codec: CursorCodec, queries: P
      * onlyBrandIds: the caller's granted brands (null: every brand). Each row carries its
      * decisions (`decisions`), read in the page's own statement; with a total asked, the count
      * needs every matching row, so the decisions are aggregated in the outer query, for the
-     * page's rows only (pagination.ts PageSource.outer), not for every match.
+     * page's rows only (page-statements.ts PageSource.outer), not for every match.
      */
     async list (orgId: string, q: ApprovalRequestListQuery, onlyBrandIds: readonly string[] | null, db: Database): Promise<Page<ApprovalRequestRow & { decisions: ApprovalDecisionRow[] }>> {
       const args: KeysetArgs = { orgId, sort: parseSort(q.sort), columns: { createdAt: approvalRequests.createdAt, dueAt: approvalRequests.dueAt }, nullable: ['dueAt'], idColumn: approvalRequests.id, cursor: q.cursor, limit: q.limit, codec }

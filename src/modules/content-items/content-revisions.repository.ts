@@ -2,7 +2,8 @@ import { and, eq, getTableColumns } from 'drizzle-orm'
 import { anyOf } from '../../db/any-of.js'
 import type { Database } from '../../db/client.js'
 import { deferInsert } from '../../db/tenant-rows.js'
-import { andAll, parseSort, preparedPerParent, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { preparedPerParent, selectPage } from '../../lib/page-statements.js'
 import { contentRevisions } from '../../db/tables/content-items.js'
 
 export type RevisionRow = typeof contentRevisions.$inferSelect

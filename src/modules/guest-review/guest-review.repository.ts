@@ -1,6 +1,7 @@
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.js'
-import { andAll, parseSort, selectPage, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { andAll, parseSort, wantsTotal, type CursorCodec, type Page } from '../../lib/pagination.js'
+import { selectPage } from '../../lib/page-statements.js'
 import { approvalGuestLinks } from '../../db/tables/approval-requests.js'
 import type { GuestLinkListQuery } from './guest-links.schemas.js'
 

@@ -1,51 +1,11 @@
 import type pg from 'pg'
-import { createDatabase, statementName, type Database, type QueryObserver, type RoundTripObserver } from './client.js'
-import { inlineParams } from './inline-params.js'
+import { createDatabase, type Database } from './client.js'
 import { isOutdatedPlan, Preparing } from './preparing.js'
-import { asObjects, DRIZZLE_TYPES, settingsSql, TRANSACTION_CONTROL, TransactionEndedError, type DbRole } from './statements.js'
+import { asObjects, DRIZZLE_TYPES, TRANSACTION_CONTROL, TransactionEndedError } from './statements.js'
+import { composeMessage, type Deferred, type Message, type Pending, type QueryConfigLike, type State, type TxOptions } from './tx-message.js'
 
 export { TransactionEndedError, type DbRole } from './statements.js'
-
-/** A statement sent with the transaction's first batch that must return a row, or the request is refused. */
-export interface Guard {
-  /** With `values`, its $n parameters' values: it then runs as a prepared statement. */
-  sql: string
-  values?: readonly unknown[]
-  /** The error when the statement returns no row (the credential no longer stands). */
-  refused: () => Error
-}
-
-export interface TxOptions {
-  role: DbRole
-  orgId?: string
-  statementTimeoutMs: number
-  observe?: QueryObserver
-  observeRoundTrip?: RoundTripObserver
-  /**
-   * Reads only (GET, HEAD): no explicit transaction at all. Every batch is one implicit
-   * transaction carrying the role and tenant settings, and no connection is held between
-   * batches. Under READ COMMITTED each statement sees its own snapshot either way.
-   */
-  readOnly?: boolean
-  guard?: Guard
-  /** Server-side prepared statements (see Preparing); false: every statement inlined. Default true. */
-  prepare?: boolean
-}
-
-interface QueryConfigLike { text: string, values?: unknown[], rowMode?: 'array', types?: unknown, name?: string, prepareAs?: string }
-
-/** A deferred write: prepared (see Preparing) when its text is the same on every call. */
-interface Deferred { text: string, values: readonly unknown[] | undefined, prepare: boolean }
-
-interface Pending {
-  text: string
-  values: unknown[] | undefined
-  config: QueryConfigLike | undefined
-  resolve: (r: pg.QueryResult) => void
-  reject: (e: unknown) => void
-}
-
-type State = 'lazy' | 'open' | 'auto' | 'done'
+export type { Guard, TxOptions } from './tx-message.js'
 
 /**
  * One unit of database work bound to one tenant (or to credential look-up before the tenant is
@@ -133,31 +93,8 @@ export class Tx {
     })
   }
 
-  private statementsFor (batch: readonly Pending[], preparing: Preparing): { statements: string[], guardAt: number, settingsAt: number } {
-    const statements: string[] = []
-    let guardAt = -1
-    let settingsAt = -1
-    let guard: string | undefined
-    if (this.state === 'lazy') {
-      if (!this.opts.readOnly) statements.push('BEGIN')
-      statements.push(preparing.settings(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs, !this.opts.readOnly), statements))
-      settingsAt = statements.length - 1
-      const g = this.opts.guard
-      if (g) guard = g.values ? preparing.execute(statementName(g.sql), g.sql, g.values) : g.sql
-    } else if (this.state === 'auto') {
-      statements.push(preparing.settings(settingsSql(this.opts.role, this.opts.orgId, this.opts.statementTimeoutMs), statements))
-    }
-    const deferred = this.deferred.splice(0).map((d) => d.prepare ? preparing.execute(statementName(d.text), d.text, d.values) : inlineParams(d.text, d.values))
-    const texts = batch.map((p) => p.config?.prepareAs === undefined ? inlineParams(p.text, p.values) : preparing.execute(p.config.prepareAs, p.text, p.values))
-    // PREPAREs after the settings (a statement is analysed under the role it runs as) and before
-    // anything that may fail: a failed message leaves the ones before the failure made.
-    statements.push(...preparing.prepares)
-    if (guard !== undefined) {
-      guardAt = statements.length
-      statements.push(guard)
-    }
-    statements.push(...deferred, ...texts)
-    return { statements, guardAt, settingsAt }
+  private statementsFor (batch: readonly Pending[], preparing: Preparing): Message {
+    return composeMessage(this.state, this.opts, this.deferred.splice(0), batch, preparing)
   }
 
   private async connection (): Promise<pg.PoolClient> {

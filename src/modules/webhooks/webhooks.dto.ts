@@ -3,6 +3,9 @@ import { iso } from '../../lib/http.js'
 import type { AttemptRow, DeliveryRow, WebhookRow } from './webhooks.repository.js'
 import type { AttemptDto, DeliveryDto, WebhookDto } from './webhooks.schemas.js'
 
+/** A webhook event's subject: the subscription (and its brand filter). */
+export const webhookSubject = (row: WebhookRow) => ({ subjectType: 'webhook', subjectId: row.id, brandId: row.brandId })
+
 export const toWebhookDto = (r: WebhookRow): WebhookDto => ({
   id: r.id,
   url: r.url,

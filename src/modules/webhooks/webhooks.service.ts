@@ -6,14 +6,12 @@ import { checkVersion, preconditionFailed } from '../../lib/etag.js'
 import { iso } from '../../lib/http.js'
 import type { BrandsService } from '../brands/public.js'
 import type { EventsService, RecordEvent } from '../events/public.js'
-import { dataSchemaOf, envelopeOf, exampleOf } from './webhook-envelope.js'
-import { checkTarget, send, signatureHeaders, TargetRefused, type SendPolicy, type SendResult } from './webhook-sender.js'
+import { dataSchemaOf, exampleOf } from './webhook-envelope.js'
+import { checkTarget, TargetRefused, type SendPolicy } from './webhook-sender.js'
 import type { Jobs } from '../../plugins/jobs.js'
-import { DELIVER_JOB, deliverJobKey, type DeliveryRow, type WebhookRow, type WebhooksRepository } from './webhooks.repository.js'
-import { nextDelaySeconds } from './webhook-schedule.js'
-import { deliveriesToSend, type DeliveryToSend } from './webhooks.queries.js'
-import { createBatcher } from './webhook-batcher.js'
-import { toAttemptDto, toDeliveryDto, toWebhookDto } from './webhooks.dto.js'
+import { DELIVER_JOB, deliverJobKey, type WebhookRow, type WebhooksRepository } from './webhooks.repository.js'
+import { createDeliveryRunner } from './webhook-delivery.js'
+import { toAttemptDto, toDeliveryDto, toWebhookDto, webhookSubject } from './webhooks.dto.js'
 import type {
   AttemptListQuery, CreatedWebhookDto, CreateWebhookInput, DeliveryDto, DeliveryListQuery, EventTypeDto,
   RotateSecretInput, UpdateWebhookInput, WebhookDto, WebhookListQuery
@@ -33,20 +31,12 @@ export interface WebhooksDeps {
   inTenant: <T>(orgId: string, label: string, fn: (ctx: Ctx) => Promise<T>) => Promise<T>
 }
 
-/** Statements of deliveries within 2 ms of each other travel together (up to 64). */
-const BATCHING = { delayMs: 2, maxSize: 64 }
-
 /** 24–64 random bytes, base64, `whsec_` prefix (Standard Webhooks). */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
 
 /** Does a subscription's list of types (exact or `family.*`) take this event type? */
 export function typeMatches (filters: readonly string[], type: string): boolean {
   return filters.some((f) => f === type || (f.endsWith('.*') && type.startsWith(f.slice(0, -1))))
-}
-
-/** The live secrets of a subscription: the current one, and the previous one during its overlap. */
-export function liveSecrets (row: Pick<WebhookRow, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>, now = new Date()): string[] {
-  return row.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now ? [row.secret, row.previousSecret] : [row.secret]
 }
 
 // Webhooks need webhooks:manage (owners, admins, and API keys granted it). A brand-limited
@@ -92,94 +82,8 @@ export function createWebhooksService (deps: WebhooksDeps) {
     throw new AppError('HERALD_VALIDATION', 'A brand-limited credential must name the brand (brandId) whose events it subscribes to.', { errors: [{ path: 'brandId', message: 'required for a brand-limited credential' }] })
   }
 
-  const subject = (row: WebhookRow) => ({ subjectType: 'webhook', subjectId: row.id, brandId: row.brandId })
-
-  /** What one attempt learnt, to be logged and settled. */
-  interface Settle { d: DeliveryToSend, startedAt: Date, result: SendResult, status: DeliveryRow['status'], runAt: Date | null }
-
-  // The attempts running at once in this worker share their statements (webhook-batcher.ts):
-  // one read for the deliveries that start together, one settle for those that end together.
-  const read = createBatcher<string, DeliveryToSend | undefined>(async (orgId, ids) => {
-    const found = await deps.inTenant(orgId, 'webhook delivery', async (ctx) => await deliveriesToSend(orgId, [...new Set(ids)], ctx.db))
-    return ids.map((id) => found.get(id))
-  }, BATCHING)
-
-  const settle = createBatcher<Settle, { attemptNumber: number }>(async (orgId, items) => await deps.inTenant(orgId, 'webhook delivery', async (ctx) => {
-    // A delivery at most once per statement (two runs of one delivery may end together).
-    const numbers = new Map<Settle, number>()
-    let left = items
-    while (left.length) {
-      const seen = new Set<string>()
-      const round: Settle[] = []
-      const later: Settle[] = []
-      for (const s of left) {
-        if (seen.has(s.d.deliveryId)) later.push(s)
-        else { seen.add(s.d.deliveryId); round.push(s) }
-      }
-      left = later
-      const logged = await repo.recordAttempts(orgId, round.map((s) => ({
-        attempt: {
-          deliveryId: s.d.deliveryId,
-          subscriptionId: s.d.subscriptionId,
-          eventId: s.d.event.id,
-          startedAt: s.startedAt,
-          durationMs: s.result.durationMs,
-          statusCode: s.result.statusCode,
-          responseBody: s.result.responseBody,
-          errorClass: s.result.errorClass,
-          error: s.result.error
-        },
-        outcome: { status: s.status, nextAttemptAt: s.runAt }
-      })), ctx.db)
-      for (const s of round) numbers.set(s, logged.get(s.d.deliveryId) ?? s.d.attempts + 1)
-    }
-    // What comes next, for the (rare) attempts that did not succeed.
-    for (const s of items) {
-      const { d, result, runAt } = s
-      if (runAt) {
-        await deps.jobs.add(DELIVER_JOB, { orgId, deliveryId: d.deliveryId }, { key: deliverJobKey(d.deliveryId), runAt }, ctx.db)
-      } else if (result.statusCode === 410) {
-        // 410 Gone: the receiver says it will never want these again.
-        await disable(ctx, d.subscriptionId, 'gone', 'The receiver answered 410 Gone.')
-      } else if (s.status === 'failed') {
-        // The whole schedule (about three days) failed: sustained failure.
-        await disable(ctx, d.subscriptionId, 'failing', `A delivery failed ${numbers.get(s) ?? 0} times over about three days; the last error: ${result.error ?? 'unknown'}`)
-      }
-    }
-    return items.map((s) => ({ attemptNumber: numbers.get(s) ?? s.d.attempts + 1 }))
-  }), BATCHING)
-
-  /**
-   * One attempt of one delivery: read (in a statement shared with the attempts starting at
-   * the same time), sent outside any transaction, logged and settled (in a statement shared
-   * with those ending at the same time), which also schedules the next try, or disables the
-   * subscription.
-   */
-  async function attempt (orgId: string, deliveryId: string): Promise<{ attemptNumber: number } | null> {
-    const d = await read(orgId, deliveryId)
-    // Gone, already delivered, or its subscription disabled (it waits: re-enabling resumes it).
-    if (!d || d.status === 'succeeded' || !d.enabled) return null
-    const body = JSON.stringify(envelopeOf(orgId, d.event))
-    const startedAt = new Date()
-    const result: SendResult = await send(d.url, signatureHeaders(d.event.id, startedAt, body, liveSecrets(d, startedAt)), body, policy)
-    const attemptNumber = d.attempts + 1
-    const delay = result.errorClass === null || result.statusCode === 410 ? null : nextDelaySeconds(attemptNumber, result.retryAfterSeconds)
-    const runAt = delay === null ? null : new Date(Date.now() + delay * 1000)
-    const status = result.errorClass === null ? 'succeeded' : runAt ? 'pending' : 'failed'
-    return await settle(orgId, { d, startedAt, result, status, runAt })
-  }
-
-  /** Herald disables a subscription and says so with webhook.disabled. */
-  async function disable (ctx: Ctx, id: string, reason: string, detail: string): Promise<void> {
-    const row = await repo.disable(ctx.actor.orgId, id, reason, ctx.db)
-    if (!row) return
-    await record(ctx, { type: 'webhook.disabled', ...subject(row), data: { webhook: toWebhookDto(row), reason, detail } })
-  }
-
   return {
-    visible,
-    attempt,
-    disable,
+    attempt: createDeliveryRunner({ repo, record, policy, jobs: deps.jobs, inTenant: deps.inTenant }),
 
     /** The event catalogue: every declared type, what it means, the schema of its data, an example. */
     eventTypes (): EventTypeDto[] {
@@ -217,7 +121,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
         creatorBrandIds: ctx.actor.brandIds ? [...ctx.actor.brandIds] : null
       }, ctx.db)
       const dto = toWebhookDto(row)
-      await record(ctx, { type: 'webhook.created', ...subject(row), data: { webhook: dto } })
+      await record(ctx, { type: 'webhook.created', ...webhookSubject(row), data: { webhook: dto } })
       return { ...dto, secret }
     },
 
@@ -240,7 +144,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
       // Enabled again: what is still pending is sent again.
       if (!row.enabled && updated.enabled) await repo.resumePending(ctx.actor.orgId, id, ctx.db)
       const dto = toWebhookDto(updated)
-      await record(ctx, { type: 'webhook.updated', ...subject(updated), data: { changed: Object.keys(values).filter((k) => k !== 'disabledReason' && k !== 'disabledAt'), webhook: dto } })
+      await record(ctx, { type: 'webhook.updated', ...webhookSubject(updated), data: { changed: Object.keys(values).filter((k) => k !== 'disabledReason' && k !== 'disabledAt'), webhook: dto } })
       return dto
     },
 
@@ -249,7 +153,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
       const row = await visible(ctx, id)
       checkVersion(expected, row.version)
       if (!await repo.delete(ctx.actor.orgId, id, row.version, ctx.db)) throw preconditionFailed(row.version + 1)
-      await record(ctx, { type: 'webhook.deleted', ...subject(row), data: { webhook: toWebhookDto(row) } })
+      await record(ctx, { type: 'webhook.deleted', ...webhookSubject(row), data: { webhook: toWebhookDto(row) } })
     },
 
     /** A new secret, shown once; the previous one keeps signing for the overlap. */
@@ -266,7 +170,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
       }, ctx.db)
       if (!updated) throw preconditionFailed(row.version + 1)
       const dto = toWebhookDto(updated)
-      await record(ctx, { type: 'webhook.secret_rotated', ...subject(updated), data: { webhook: dto, overlapHours: hours } })
+      await record(ctx, { type: 'webhook.secret_rotated', ...webhookSubject(updated), data: { webhook: dto, overlapHours: hours } })
       return { ...dto, secret }
     },
 
@@ -277,7 +181,7 @@ export function createWebhooksService (deps: WebhooksDeps) {
       if (!row.enabled) throw new AppError('HERALD_CONFLICT', 'This webhook is disabled; enable it (PATCH {"enabled": true}) before sending a test.')
       const eventId = randomUUID()
       const deliveryId = randomUUID()
-      await record(ctx, { id: eventId, type: 'webhook.test', ...subject(row), data: { webhook: toWebhookDto(row), message: 'A test event sent on request.' } })
+      await record(ctx, { id: eventId, type: 'webhook.test', ...webhookSubject(row), data: { webhook: toWebhookDto(row), message: 'A test event sent on request.' } })
       await repo.insertDeliveryDeferred(ctx.actor.orgId, { id: deliveryId, subscriptionId: row.id, eventId, eventType: 'webhook.test' }, ctx.db)
       await deps.jobs.add(DELIVER_JOB, { orgId: ctx.actor.orgId, deliveryId }, { key: deliverJobKey(deliveryId) }, ctx.db)
       const now = iso(new Date())!

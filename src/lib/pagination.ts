@@ -106,6 +106,14 @@ export const wantsTotal = (q: object): boolean => (q as { withTotal?: unknown })
 /** REST's `include=totalCount`: the list body also says how many match (GraphQL's totalCount). */
 export const includeSchema = z.enum(['totalCount']).optional()
 
+/**
+ * What every list takes (limit, cursor, include, sort on these fields, this one by default),
+ * to spread into its query schema before its own filters.
+ */
+export function pageParams<const F extends string> (fields: readonly F[], fallback: `${'' | '-'}${F}`) {
+  return { limit: limitSchema, cursor: cursorSchema, include: includeSchema, sort: sortSchema(fields, fallback) }
+}
+
 /** A page with nothing in it (a filter on a brand the caller may not see), with its total when asked. */
 export const emptyPage = <T>(q: object): CountedPage<T> => ({ data: [], nextCursor: null, cursors: [], ...(wantsTotal(q) ? { totalCount: 0 } : {}) })
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { SCOPES } from '../../lib/actor.js'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { brandIdsSchema, ScopeSchema } from '../../lib/schemas.js'
 
 export const ApiKeySchema = z.object({
@@ -27,10 +27,7 @@ export const CreateApiKeyBody = z.strictObject({
 export type CreateApiKeyInput = z.infer<typeof CreateApiKeyBody>
 
 export const ApiKeyListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   revoked: z.enum(['true', 'false']).optional()
 })
 export type ApiKeyListQuery = z.infer<typeof ApiKeyListQuery>

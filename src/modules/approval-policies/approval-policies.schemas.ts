@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ROLES } from '../../lib/actor.js'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 export const MAX_STEPS = 10
@@ -61,10 +61,7 @@ export const UpdateApprovalPolicyBody = z.strictObject({
 export type UpdateApprovalPolicyInput = z.infer<typeof UpdateApprovalPolicyBody>
 
 export const ApprovalPolicyListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'name'], '-createdAt'),
+  ...pageParams(['createdAt', 'name'], '-createdAt'),
   brandId: z.uuid().optional(),
   ...timeRanges
 }).superRefine(rangesInOrder)

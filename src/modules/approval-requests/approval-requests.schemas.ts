@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { ApprovalModeSchema, StepRoleSchema } from '../approval-policies/public.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -114,10 +114,7 @@ export type ContentApprovalDto = z.infer<typeof ContentApprovalSchema>
 const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
 
 export const ApprovalRequestListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'dueAt'], '-createdAt'),
+  ...pageParams(['createdAt', 'dueAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   contentItemId: z.uuid().optional(),
   status: RequestStatusSchema.optional(),
@@ -132,9 +129,6 @@ export type ApprovalRequestListQuery = z.infer<typeof ApprovalRequestListQuery>
 
 /** ContentItem.approvalRequests in GraphQL: newest first by default, a page per item. */
 export const ItemApprovalRequestsQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt')
+  ...pageParams(['createdAt'], '-createdAt')
 })
 export type ItemApprovalRequestsQuery = z.infer<typeof ItemApprovalRequestsQuery>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { instantSchema as instant } from '../../lib/schemas.js'
 
 export const CreateBlackoutBody = z.strictObject({
@@ -13,10 +13,7 @@ export const CreateBlackoutBody = z.strictObject({
 export type CreateBlackoutInput = z.infer<typeof CreateBlackoutBody>
 
 export const BlackoutListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'startsAt'], '-createdAt')
+  ...pageParams(['createdAt', 'startsAt'], '-createdAt')
 })
 export type BlackoutListQuery = z.infer<typeof BlackoutListQuery>
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -35,10 +35,7 @@ export const UpdateBrandBody = z.strictObject({
 export type UpdateBrandInput = z.infer<typeof UpdateBrandBody>
 
 export const BrandListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'name'], '-createdAt'),
+  ...pageParams(['createdAt', 'name'], '-createdAt'),
   status: BrandStatus.optional(),
   ...timeRanges
 }).superRefine(rangesInOrder)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
 import { METRICS } from '../../lib/metrics-vocabulary.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES } from '../../db/tables/campaigns.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -123,10 +123,7 @@ const listFilters = {
 export const CAMPAIGN_SORTS = ['createdAt', 'name', 'startsOn'] as const
 
 export const CampaignListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(CAMPAIGN_SORTS, '-createdAt'),
+  ...pageParams(CAMPAIGN_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
   ...listFilters,
   ...timeRanges
@@ -135,10 +132,7 @@ export type CampaignListQuery = z.infer<typeof CampaignListQuery>
 
 /** Brand.campaigns in GraphQL: the same filters, a page per brand. */
 export const BrandCampaignsQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(CAMPAIGN_SORTS, '-createdAt'),
+  ...pageParams(CAMPAIGN_SORTS, '-createdAt'),
   ...listFilters
 })
 export type BrandCampaignsQuery = z.infer<typeof BrandCampaignsQuery>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { ActorRef } from '../../lib/schemas.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -45,10 +45,7 @@ export const GuestCommentBody = z.strictObject({
 export type GuestCommentInput = z.infer<typeof GuestCommentBody>
 
 export const CommentListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   visibility: CommentVisibility.optional(),
   ...timeRanges
 }).superRefine(rangesInOrder)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { instantSchema } from '../../lib/schemas.js'
 import { timeZoneSchema } from '../../lib/time-zone.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
@@ -154,10 +154,7 @@ const filters = {
 }
 
 export const ContentItemListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(CONTENT_SORTS, '-createdAt'),
+  ...pageParams(CONTENT_SORTS, '-createdAt'),
   brandId: z.uuid().optional(),
   ...filters
 }).superRefine(rangesInOrder)
@@ -166,10 +163,7 @@ export type ContentFilters = Omit<ContentItemListQuery, 'limit' | 'cursor' | 'so
 
 /** A nested connection (Brand.contentItems, Campaign.contentItems): one statement for all parents. */
 export const NestedContentQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'updatedAt', 'title'], '-createdAt'),
+  ...pageParams(['createdAt', 'updatedAt', 'title'], '-createdAt'),
   ...filters
 }).superRefine(rangesInOrder)
 export type NestedContentQuery = z.infer<typeof NestedContentQuery>

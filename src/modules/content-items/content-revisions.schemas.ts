@@ -1,13 +1,10 @@
 import { z } from 'zod'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 
 const revisionNumber = z.coerce.number().int().min(1).max(2_147_483_647)
 
 export const RevisionListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'revision'], '-createdAt')
+  ...pageParams(['createdAt', 'revision'], '-createdAt')
 })
 export type RevisionListQuery = z.infer<typeof RevisionListQuery>
 

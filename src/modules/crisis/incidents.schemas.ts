@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { cursorSchema, includeSchema, limitSchema, pageParams } from '../../lib/pagination.js'
 import { ActorRef, instantSchema as instant } from '../../lib/schemas.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { INCIDENT_STATUSES, PAUSE_RESUME_MODES } from '../../db/tables/crisis.js'
@@ -55,10 +55,7 @@ export const ActivatedIncidentSchema = IncidentSchema.extend({
 })
 
 export const IncidentListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   playbookId: z.uuid().optional(),
   status: IncidentStatus.optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { ActorRef, RoleSchema, brandIdsSchema } from '../../lib/schemas.js'
 import { BASE_METRICS } from '../../lib/metrics-vocabulary.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
@@ -122,10 +122,7 @@ export const UpdatePlaybookBody = z.strictObject({
 export type UpdatePlaybookInput = z.infer<typeof UpdatePlaybookBody>
 
 export const PlaybookListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   brandId: z.uuid().optional(),
   reviewDue: z.enum(['true', 'false']).optional(),
   ...timeRanges

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { ActorRef } from '../../lib/schemas.js'
 import { createdRange, rangesInOrder } from '../../lib/time-range.js'
 
@@ -31,10 +31,7 @@ export const AuditEventSchema = z.object({
 export type AuditEventDto = z.infer<typeof AuditEventSchema>
 
 const eventFilters = {
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   type: z.string().max(100).optional(),
   subjectId: z.uuid().optional(),
   brandId: z.uuid().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { emailSchema, instantSchema } from '../../lib/schemas.js'
 
 /** A link lives at most this long: it is a bearer credential sent by email. */
@@ -15,10 +15,7 @@ export const CreateGuestLinkBody = z.strictObject({
 export type CreateGuestLinkInput = z.infer<typeof CreateGuestLinkBody>
 
 export const GuestLinkListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt')
+  ...pageParams(['createdAt'], '-createdAt')
 })
 export type GuestLinkListQuery = z.infer<typeof GuestLinkListQuery>
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { brandIdsSchema, emailSchema, RoleSchema } from '../../lib/schemas.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -36,10 +36,7 @@ export const UpdateMemberBody = z.strictObject({
 export type UpdateMemberInput = z.infer<typeof UpdateMemberBody>
 
 export const MemberListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   role: RoleSchema.optional(),
   status: z.enum(['invited', 'active']).optional(),
   ...timeRanges

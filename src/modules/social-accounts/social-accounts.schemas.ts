@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { PLATFORMS } from '../../db/tables/social-accounts.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
@@ -51,10 +51,7 @@ export const UpdateSocialAccountBody = z.strictObject({
 export type UpdateSocialAccountInput = z.infer<typeof UpdateSocialAccountBody>
 
 export const SocialAccountListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'handle'], '-createdAt'),
+  ...pageParams(['createdAt', 'handle'], '-createdAt'),
   brandId: z.uuid().optional(),
   platform: PlatformSchema.optional(),
   ...timeRanges
@@ -63,10 +60,7 @@ export type SocialAccountListQuery = z.infer<typeof SocialAccountListQuery>
 
 /** Brand.socialAccounts in GraphQL: a page per brand. */
 export const BrandSocialAccountsQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt', 'handle'], '-createdAt'),
+  ...pageParams(['createdAt', 'handle'], '-createdAt'),
   platform: PlatformSchema.optional()
 })
 export type BrandSocialAccountsQuery = z.infer<typeof BrandSocialAccountsQuery>

@@ -1,15 +1,12 @@
 import { z } from 'zod'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { ActorRef } from '../../lib/schemas.js'
 
 export const TIMELINE_TYPES = ['revision', 'submitted', 'scheduled', 'status_changed', 'decision', 'comment', 'request_invalidated', 'request_overdue', 'publishing', 'publish_requested', 'published', 'publish_failed', 'publish_held'] as const
 export type TimelineType = typeof TIMELINE_TYPES[number]
 
 export const TimelineQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt')
+  ...pageParams(['createdAt'], '-createdAt')
 })
 export type TimelineQuery = z.infer<typeof TimelineQuery>
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { WEBHOOK_DELIVERY_STATUSES } from '../../db/tables/webhooks.js'
 import { text } from '../../lib/http.js'
-import { cursorSchema, includeSchema, limitSchema, sortSchema } from '../../lib/pagination.js'
+import { pageParams } from '../../lib/pagination.js'
 import { rangesInOrder, timeRanges } from '../../lib/time-range.js'
 
 /** An exact event type (`content_item.approved`) or a family (`content_item.*`). */
@@ -59,10 +59,7 @@ export const RotateSecretBody = z.strictObject({
 export type RotateSecretInput = z.infer<typeof RotateSecretBody>
 
 export const WebhookListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   enabled: z.enum(['true', 'false']).optional(),
   brandId: z.uuid().optional(),
   ...timeRanges
@@ -100,20 +97,14 @@ export const DeliverySchema = z.object({
 export type DeliveryDto = z.infer<typeof DeliverySchema>
 
 export const DeliveryListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt'),
+  ...pageParams(['createdAt'], '-createdAt'),
   status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
   eventId: z.uuid().optional()
 })
 export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>
 
 export const AttemptListQuery = z.strictObject({
-  limit: limitSchema,
-  cursor: cursorSchema,
-  include: includeSchema,
-  sort: sortSchema(['createdAt'], '-createdAt')
+  ...pageParams(['createdAt'], '-createdAt')
 })
 export type AttemptListQuery = z.infer<typeof AttemptListQuery>
 
